@@ -1,0 +1,382 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { PassThrough } from 'node:stream';
+import got, { TimeoutError, type OptionsInit } from 'got';
+import type { Logger } from '../log.js';
+import { redactedUrl } from '../redact.js';
+import { CircuitBreaker, type CircuitOptions, type CircuitState, type RequestOutcome } from './circuit-breaker.js';
+import { systemClock, type Clock } from './clock.js';
+import { HttpError } from './errors.js';
+import { MetricsRegistry, type EndpointMetrics } from './metrics.js';
+import { RateLimiter, type RateGate, type RateLimit } from './rate-limiter.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  MAX_SERVER_WAIT_MS,
+  backoffDelayMs,
+  isRetryableNetworkCode,
+  serverWaitMs,
+  type RetryPolicy,
+} from './retry.js';
+
+export type HttpHeaders = Record<string, string | string[] | undefined>;
+export type HttpBodyStream = NodeJS.ReadableStream & AsyncIterable<Buffer>;
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: HttpHeaders;
+  body: T;
+}
+
+export interface RequestSpec {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string | URL;
+  /** Stable label for metrics and the circuit breaker, e.g. 'tock.listing'. */
+  endpoint: string;
+  headers?: Record<string, string>;
+  searchParams?: Record<string, string | number | boolean | undefined>;
+  /** JSON request body. */
+  json?: unknown;
+  form?: Record<string, string>;
+  /** Caller-chosen limiter key, e.g. a restaurant guid; limited in addition to the host. */
+  rateKey?: string;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  signal?: AbortSignal;
+}
+
+export interface HttpClientOptions {
+  /** Source name, used in log lines. */
+  name: string;
+  logger: Logger;
+  retry?: Partial<RetryPolicy>;
+  /** Per attempt; for stream() it bounds connecting, waiting for headers and any idle gap in the body. */
+  timeoutMs?: number;
+  hostRateLimit?: RateLimit;
+  keyRateLimit?: RateLimit;
+  /** Per endpoint label (e.g. Toast ordersBulk 5/s), kept per rateKey when one is given. */
+  endpointRateLimits?: Record<string, RateLimit>;
+  circuit?: CircuitOptions;
+  clock?: Clock;
+  /** Jitter source, for tests. */
+  random?: () => number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_CIRCUIT: CircuitOptions = { failureThreshold: 5, resetAfterMs: 60_000 };
+/** Enough of an error body to explain it; the rest is thrown away unread. */
+const ERROR_BODY_BYTES = 8 * 1024;
+
+interface Prepared {
+  spec: RequestSpec;
+  method: NonNullable<RequestSpec['method']>;
+  url: URL;
+  redactedUrl: string;
+  endpoint: string;
+  policy: RetryPolicy;
+  timeoutMs: number;
+  gates: RateGate[];
+  /** The gate a 429 pauses: the caller's key when given (vendors limit per location), else the host. */
+  pauseKey: string;
+}
+
+/** One attempt's result when the server answered: a usable value, or a non-2xx answer to describe. */
+type Answer<R> =
+  | { ok: true; value: R }
+  | { ok: false; status: number; headers: IncomingHttpHeaders; body: string };
+
+function buildUrl(spec: RequestSpec): URL {
+  const url = new URL(String(spec.url));
+  for (const [name, value] of Object.entries(spec.searchParams ?? {})) {
+    if (value !== undefined) url.searchParams.set(name, String(value));
+  }
+  return url;
+}
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
+
+/** Failures that say the endpoint is unwell; a 4xx says the request was wrong, not the server. */
+const countsAgainstCircuit = (error: HttpError) =>
+  error.retryable || error.kind === 'network' || error.kind === 'timeout' || (error.status ?? 0) >= 500;
+
+async function readErrorBody(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= ERROR_BODY_BYTES) break;
+    }
+  } catch {
+    // A cut-off error body still explains enough; the status decides what happens next.
+  }
+  stream.destroy();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The one HTTP client every source uses. Retries are done here rather than by got, so the limiter,
+ * the circuit breaker and the metrics see every attempt.
+ */
+export class HttpClient {
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly limiter: RateLimiter;
+  private readonly breaker: CircuitBreaker;
+  private readonly stats = new MetricsRegistry();
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.log = options.logger.child({ source: options.name });
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.limiter = new RateLimiter(this.clock);
+    this.breaker = new CircuitBreaker(options.circuit ?? DEFAULT_CIRCUIT, this.clock);
+  }
+
+  text(spec: RequestSpec): Promise<HttpResponse<string>> {
+    return this.run(spec, (p) => this.sendBuffered(p));
+  }
+
+  async json<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
+    const response = await this.text({ ...spec, headers: { accept: 'application/json', ...spec.headers } });
+    if (!response.body.trim()) return { ...response, body: undefined as T };
+    try {
+      return { ...response, body: JSON.parse(response.body) as T };
+    } catch {
+      throw new HttpError({
+        kind: 'status',
+        status: response.status,
+        endpoint: spec.endpoint,
+        method: spec.method ?? 'GET',
+        url: redactedUrl(buildUrl(spec)),
+        detail: `HTTP ${response.status} with a body that is not JSON`,
+        body: response.body,
+        retryable: false,
+      });
+    }
+  }
+
+  /** Retries until response headers arrive with a 2xx; from then on the body stream belongs to the caller. */
+  stream(spec: RequestSpec): Promise<HttpResponse<HttpBodyStream>> {
+    return this.run(spec, (p) => this.sendStreaming(p));
+  }
+
+  metrics(): EndpointMetrics[] {
+    return this.stats.snapshot((endpoint) => this.breaker.state(endpoint));
+  }
+
+  circuitState(endpoint: string): CircuitState {
+    return this.breaker.state(endpoint);
+  }
+
+  private async run<R>(spec: RequestSpec, send: (p: Prepared) => Promise<Answer<R>>): Promise<R> {
+    const p = this.prepare(spec);
+    if (spec.signal?.aborted) throw this.abortedError(p);
+    const permit = this.breaker.enter(p.endpoint);
+    if (!permit) throw this.circuitOpenError(p);
+    let outcome: RequestOutcome = 'neutral';
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await this.wait(p, () => this.limiter.acquire(p.gates, spec.signal));
+        const started = this.clock.now();
+        let answer: Answer<R> | HttpError;
+        try {
+          answer = await send(p);
+        } catch (error) {
+          answer = this.transportError(p, error);
+        }
+        const finished = this.clock.now();
+        const latencyMs = finished - started;
+
+        if (!(answer instanceof HttpError) && answer.ok) {
+          this.stats.attempt(p.endpoint, { result: 'ok', latencyMs, at: finished });
+          outcome = 'success';
+          return answer.value;
+        }
+        const error = answer instanceof HttpError ? answer : this.statusError(p, answer);
+        const result = error.kind === 'aborted' ? 'aborted' : 'failed';
+        this.stats.attempt(p.endpoint, { result, status: error.status, latencyMs, at: finished });
+        if (!error.retryable || attempt > p.policy.limit) {
+          outcome = countsAgainstCircuit(error) ? 'failure' : 'neutral';
+          throw error;
+        }
+
+        const askedMs = answer instanceof HttpError ? undefined : serverWaitMs(answer.status, answer.headers, finished);
+        if (askedMs !== undefined && askedMs > MAX_SERVER_WAIT_MS) {
+          outcome = 'failure';
+          throw this.waitTooLongError(p, error, askedMs);
+        }
+        const delayMs = Math.max(askedMs ?? 0, backoffDelayMs(attempt, p.policy, this.random));
+        // Hold back every caller sharing this host/key, not just this one, so they don't hammer a throttled API.
+        if (error.status === 429) this.limiter.pause(p.pauseKey, finished + delayMs);
+        this.log.warn('retrying HTTP request', {
+          endpoint: p.endpoint,
+          method: p.method,
+          url: p.redactedUrl,
+          attempt,
+          delayMs,
+          reason: error.status ? `HTTP ${error.status}` : (error.code ?? error.kind),
+        });
+        this.stats.retry(p.endpoint);
+        await this.wait(p, () => this.clock.sleep(delayMs, spec.signal));
+        // Other requests may have opened the circuit meanwhile; stop spending retries on a dead endpoint.
+        if (!permit.trial && this.breaker.state(p.endpoint) === 'open') throw this.circuitOpenError(p);
+      }
+    } finally {
+      if (this.breaker.settle(p.endpoint, permit, outcome)) {
+        this.log.warn('circuit opened: failing fast', { endpoint: p.endpoint, url: p.redactedUrl });
+      }
+    }
+  }
+
+  private prepare(spec: RequestSpec): Prepared {
+    const url = buildUrl(spec);
+    const hostGate: RateGate = { key: `host:${url.host}`, limit: this.options.hostRateLimit };
+    const keyGate: RateGate | undefined =
+      spec.rateKey === undefined ? undefined : { key: `key:${spec.rateKey}`, limit: this.options.keyRateLimit };
+    const endpointLimit = this.options.endpointRateLimits?.[spec.endpoint];
+    const endpointGate: RateGate | undefined = endpointLimit && {
+      key: `endpoint:${spec.endpoint}:${spec.rateKey ?? ''}`,
+      limit: endpointLimit,
+    };
+    return {
+      spec,
+      method: spec.method ?? 'GET',
+      url,
+      redactedUrl: redactedUrl(url),
+      endpoint: spec.endpoint,
+      policy: { ...this.retryPolicy, ...spec.retry },
+      timeoutMs: spec.timeoutMs ?? this.timeoutMs,
+      gates: [hostGate, keyGate, endpointGate].filter((gate): gate is RateGate => gate !== undefined),
+      pauseKey: (keyGate ?? hostGate).key,
+    };
+  }
+
+  private gotOptions(p: Prepared) {
+    return {
+      method: p.method,
+      headers: p.spec.headers,
+      json: p.spec.json,
+      form: p.spec.form,
+      signal: p.spec.signal,
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+    } satisfies OptionsInit;
+  }
+
+  private async sendBuffered(p: Prepared): Promise<Answer<HttpResponse<string>>> {
+    const response = await got(p.url, {
+      ...this.gotOptions(p),
+      responseType: 'text',
+      timeout: { request: p.timeoutMs },
+    });
+    const { statusCode: status, headers, body } = response;
+    return isSuccess(status) ? { ok: true, value: { status, headers, body } } : { ok: false, status, headers, body };
+  }
+
+  private sendStreaming(p: Prepared): Promise<Answer<HttpResponse<HttpBodyStream>>> {
+    return new Promise((resolve, reject) => {
+      const t = p.timeoutMs;
+      const request = got.stream(p.url, { ...this.gotOptions(p), timeout: { connect: t, response: t, socket: t } });
+      let answered = false;
+      let body: PassThrough | undefined;
+      request.on('error', (error) => {
+        // Before headers this is a failed attempt; after a 2xx it belongs to the caller's stream, redacted.
+        if (!answered) reject(error);
+        else body?.destroy(this.transportError(p, error));
+      });
+      request.once('response', (response: { statusCode: number; headers: IncomingHttpHeaders }) => {
+        answered = true;
+        const { statusCode: status, headers } = response;
+        if (!isSuccess(status)) {
+          void readErrorBody(request).then((text) => resolve({ ok: false, status, headers, body: text }));
+          return;
+        }
+        body = new PassThrough();
+        // A caller that stops reading early must not leave the socket busy.
+        body.once('close', () => {
+          if (!request.readableEnded) request.destroy();
+        });
+        request.pipe(body);
+        resolve({ ok: true, value: { status, headers, body } });
+      });
+    });
+  }
+
+  /** Runs a wait (limiter, backoff) and turns an abort during it into an 'aborted' HttpError. */
+  private async wait(p: Prepared, waiting: () => Promise<void>): Promise<void> {
+    try {
+      await waiting();
+    } catch (error) {
+      if (p.spec.signal?.aborted) throw this.abortedError(p);
+      throw error;
+    }
+    if (p.spec.signal?.aborted) throw this.abortedError(p);
+  }
+
+  private base(p: Prepared) {
+    return { endpoint: p.endpoint, method: p.method, url: p.redactedUrl };
+  }
+
+  private statusError(p: Prepared, answer: { status: number; body: string }): HttpError {
+    return new HttpError({
+      ...this.base(p),
+      kind: 'status',
+      status: answer.status,
+      detail: `HTTP ${answer.status}`,
+      body: answer.body,
+      retryable: p.policy.statusCodes.includes(answer.status),
+    });
+  }
+
+  /** Maps a got/socket error to an HttpError by its code only: the error object itself carries request headers. */
+  private transportError(p: Prepared, error: unknown): HttpError {
+    if (p.spec.signal?.aborted) return this.abortedError(p);
+    if (error instanceof TimeoutError) {
+      return new HttpError({
+        ...this.base(p),
+        kind: 'timeout',
+        code: error.code,
+        detail: `no response within ${p.timeoutMs} ms (${error.event})`,
+        retryable: true,
+      });
+    }
+    const code = typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    return new HttpError({
+      ...this.base(p),
+      kind: 'network',
+      code,
+      detail: code && isRetryableNetworkCode(code) ? code : `request failed: ${message}`,
+      retryable: isRetryableNetworkCode(code),
+    });
+  }
+
+  private waitTooLongError(p: Prepared, error: HttpError, askedMs: number): HttpError {
+    return new HttpError({
+      ...this.base(p),
+      kind: 'status',
+      status: error.status,
+      detail: `HTTP ${error.status}: server asks to wait ${Math.ceil(askedMs / 1000)} s, over the ${MAX_SERVER_WAIT_MS / 1000} s this client waits`,
+      body: error.bodySnippet,
+      retryable: true,
+    });
+  }
+
+  private circuitOpenError(p: Prepared): HttpError {
+    return new HttpError({
+      ...this.base(p),
+      kind: 'circuit_open',
+      detail: 'circuit open after repeated failures; not calling the endpoint',
+      retryable: true,
+    });
+  }
+
+  private abortedError(p: Prepared): HttpError {
+    return new HttpError({ ...this.base(p), kind: 'aborted', detail: 'aborted by caller', retryable: false });
+  }
+}
