@@ -141,6 +141,7 @@ export class HttpClient {
     return this.run(spec, (p) => this.sendBuffered(p));
   }
 
+  /** An empty body (e.g. 204) comes back as undefined. */
   async json<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
     const response = await this.text({ ...spec, headers: { accept: 'application/json', ...spec.headers } });
     if (!response.body.trim()) return { ...response, body: undefined as T };
@@ -200,19 +201,20 @@ export class HttpClient {
         const error = answer instanceof HttpError ? answer : this.statusError(p, answer);
         const result = error.kind === 'aborted' ? 'aborted' : 'failed';
         this.stats.attempt(p.endpoint, { result, status: error.status, latencyMs, at: finished });
+
+        const askedMs = answer instanceof HttpError ? undefined : serverWaitMs(answer.status, answer.headers, finished);
+        const delayMs = Math.max(askedMs ?? 0, backoffDelayMs(attempt, p.policy, this.random));
+        // Hold back every caller sharing this host/key, not just this one, so they don't hammer a throttled API.
+        // An ask beyond the cap is not honoured: those callers fail clearly too instead of hanging.
+        if (error.status === 429 && delayMs <= MAX_SERVER_WAIT_MS) this.limiter.pause(p.pauseKey, finished + delayMs);
         if (!error.retryable || attempt > p.policy.limit) {
           outcome = countsAgainstCircuit(error) ? 'failure' : 'neutral';
           throw error;
         }
-
-        const askedMs = answer instanceof HttpError ? undefined : serverWaitMs(answer.status, answer.headers, finished);
         if (askedMs !== undefined && askedMs > MAX_SERVER_WAIT_MS) {
           outcome = 'failure';
           throw this.waitTooLongError(p, error, askedMs);
         }
-        const delayMs = Math.max(askedMs ?? 0, backoffDelayMs(attempt, p.policy, this.random));
-        // Hold back every caller sharing this host/key, not just this one, so they don't hammer a throttled API.
-        if (error.status === 429) this.limiter.pause(p.pauseKey, finished + delayMs);
         this.log.warn('retrying HTTP request', {
           endpoint: p.endpoint,
           method: p.method,

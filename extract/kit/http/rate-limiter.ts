@@ -13,9 +13,8 @@ export interface RateGate {
 }
 
 /**
- * A token bucket kept as "the time the bucket is next full enough" (the GCRA form of the same algorithm).
- * That lets a caller reserve its slot at once, so waiters are served in arrival order and one request
- * can take a slot in several buckets at the same instant.
+ * A token bucket stored as the time it next has a token (the GCRA form of the same algorithm):
+ * one number per key, and a server-ordered pause is just moving that time forward.
  */
 class TokenBucket {
   private readonly intervalMs: number;
@@ -32,8 +31,8 @@ class TokenBucket {
     return Math.max(now, this.theoreticalArrival - this.toleranceMs);
   }
 
-  take(at: number): void {
-    this.theoreticalArrival = Math.max(this.theoreticalArrival, at) + this.intervalMs;
+  take(now: number): void {
+    this.theoreticalArrival = Math.max(this.theoreticalArrival, now) + this.intervalMs;
   }
 
   pauseUntil(at: number): void {
@@ -48,11 +47,18 @@ export class RateLimiter {
   constructor(private readonly clock: Clock) {}
 
   async acquire(gates: RateGate[], signal?: AbortSignal): Promise<void> {
-    const now = this.clock.now();
     const buckets = gates.map((gate) => this.bucket(gate));
-    const start = Math.max(now, ...buckets.map((b) => b.earliest(now)));
-    for (const b of buckets) b.take(start);
-    if (start > now) await this.clock.sleep(start - now, signal);
+    // Take from every bucket only once all have a token, and re-check after sleeping instead of booking a
+    // future slot: a booked slot would hold up other keys that share the host bucket.
+    for (;;) {
+      const now = this.clock.now();
+      const start = Math.max(now, ...buckets.map((b) => b.earliest(now)));
+      if (start <= now) {
+        for (const b of buckets) b.take(now);
+        return;
+      }
+      await this.clock.sleep(start - now, signal);
+    }
   }
 
   /** No request through this key before `untilMs` (a server said so). */

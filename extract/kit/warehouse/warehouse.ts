@@ -1,0 +1,77 @@
+/** What every warehouse (PostgreSQL today, BigQuery next) offers the runner. Sources never see it. */
+import type { RawRecord } from '../records/json-records.js';
+import type { EndpointMetrics } from '../http/index.js';
+
+export interface LandingTarget {
+  source: string;
+  entity: string;
+  instance: string;
+  table: string;
+  keyPath: readonly string[];
+  runId: number;
+}
+
+export interface LandResult {
+  seen: number;
+  landed: number;
+  quarantined: number;
+  bytes: number;
+}
+
+export interface LandingUnit {
+  /** Where the records came from: a file name, a page, a window. Stored on every row. */
+  origin: string;
+  records: AsyncIterable<RawRecord>;
+  /** The entity's state once this unit is landed; committed in the same transaction as its rows. */
+  state: unknown;
+  onProgress?: (soFar: LandResult) => void;
+}
+
+export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed';
+
+export interface JobCounts {
+  rowsSeen: number;
+  rowsLanded: number;
+  rowsQuarantined: number;
+  units: number;
+}
+
+export interface RunSummaryRow {
+  runId: number;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: string;
+  demo: boolean;
+  dbtStatus: string | null;
+  error: string | null;
+}
+
+export interface StatusReport {
+  runs: RunSummaryRow[];
+  lastSuccess: { source: string; finishedAt: Date; rowsLanded: number }[];
+  quarantine: { source: string; entity: string; count: number; latest: Date }[];
+  tables: { table: string; instances: number; keys: number; versions: number; firstLoadedAt: Date | null; lastLoadedAt: Date | null }[];
+  endpoints: { source: string; endpoint: string; requests: number; failures: number; throttled: number; meanLatencyMs: number; lastSuccessAt: Date | null; circuit: string }[];
+}
+
+export interface Warehouse {
+  readonly description: string;
+  /** Takes the one-run-at-a-time lock; false when another run holds it. */
+  tryLock(): Promise<boolean>;
+  /** Creates the toolkit's tables and every registered raw table, so dbt always finds its sources. */
+  prepare(rawTables: readonly string[]): Promise<void>;
+  /** Marks work left 'queued'/'processing' by a process that died as failed. Needs the lock. */
+  failAbandonedWork(): Promise<number>;
+  startRun(args: readonly string[], demo: boolean): Promise<number>;
+  finishRun(runId: number, status: 'completed' | 'failed', dbtStatus: string | null, error: string | null): Promise<void>;
+  queueJob(runId: number, source: string): Promise<number>;
+  startJob(jobId: number, deadline: Date): Promise<void>;
+  finishJob(jobId: number, status: 'completed' | 'failed', counts: JobCounts, error: string | null): Promise<void>;
+  recordHttpMetrics(runId: number, source: string, metrics: readonly EndpointMetrics[]): Promise<void>;
+  loadState<T>(source: string, entity: string, instance: string): Promise<T | undefined>;
+  land(target: LandingTarget, unit: LandingUnit): Promise<LandResult>;
+  /** Tests that a write would succeed, in a transaction that is rolled back. */
+  checkWrite(): Promise<void>;
+  status(): Promise<StatusReport>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CircuitBreaker,
+  DEFAULT_RETRY_POLICY,
+  RateLimiter,
+  backoffDelayMs,
+  serverWaitMs,
+  type Clock,
+} from '../../extract/kit/http/index.js';
+
+/** Fake timers: sleepers wake in time order only when the test runs the clock forward. */
+function fakeTimers(start = 0) {
+  let now = start;
+  const timers: { at: number; wake: () => void }[] = [];
+  const clock: Clock = {
+    now: () => now,
+    sleep: (ms) => new Promise<void>((wake) => timers.push({ at: now + ms, wake })),
+  };
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    clock,
+    /** Fires every timer due up to `until`, letting woken code run (and sleep again) in between. */
+    async runUntil(until: number) {
+      await settle();
+      for (;;) {
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers[0];
+        if (!next || next.at > until) break;
+        timers.shift();
+        now = next.at;
+        next.wake();
+        await settle();
+      }
+      now = until;
+    },
+  };
+}
+
+describe('RateLimiter', () => {
+  it('follows the token-bucket schedule exactly: burst, then the steady rate, refill when idle', async () => {
+    const timers = fakeTimers();
+    const limiter = new RateLimiter(timers.clock);
+    const grantedAt: number[] = [];
+    const gate = [{ key: 'host:api', limit: { requestsPerSecond: 2, burst: 2 } }];
+    const take = () => limiter.acquire(gate).then(() => grantedAt.push(timers.clock.now()));
+
+    const burst = [take(), take(), take(), take(), take()];
+    await timers.runUntil(5000);
+    await Promise.all(burst);
+    expect(grantedAt).toEqual([0, 0, 500, 1000, 1500]);
+
+    // Idle for long enough: the bucket is full again (2 tokens), never more.
+    const later = [take(), take(), take()];
+    await timers.runUntil(10_000);
+    await Promise.all(later);
+    expect(grantedAt.slice(5)).toEqual([5000, 5000, 5500]);
+  });
+
+  it('waits for every bucket a request names, and keeps keys apart', async () => {
+    const timers = fakeTimers();
+    const limiter = new RateLimiter(timers.clock);
+    const grants: string[] = [];
+    const host = { key: 'host:api', limit: { requestsPerSecond: 10 } };
+    const take = (name: string, key: string) =>
+      limiter
+        .acquire([host, { key, limit: { requestsPerSecond: 1 } }])
+        .then(() => grants.push(`${name}@${timers.clock.now()}`));
+
+    const all = [take('a1', 'key:a'), take('a2', 'key:a'), take('b1', 'key:b'), take('b2', 'key:b')];
+    await timers.runUntil(3000);
+    await Promise.all(all);
+    // b1 only waits for the host bucket (100 ms), not behind key a's backlog.
+    expect(grants).toEqual(['a1@0', 'b1@100', 'a2@1000', 'b2@1100']);
+  });
+
+  it('holds a paused key until the pause ends', async () => {
+    const timers = fakeTimers(1000);
+    const limiter = new RateLimiter(timers.clock);
+    limiter.pause('key:r1', 4000);
+    let doneAt: number | undefined;
+    const waiting = limiter.acquire([{ key: 'key:r1' }]).then(() => (doneAt = timers.clock.now()));
+    await limiter.acquire([{ key: 'key:r2' }]); // another key is not held
+    await timers.runUntil(10_000);
+    await waiting;
+    expect(doneAt).toBe(4000);
+  });
+
+  it('rejects a non-positive rate', async () => {
+    const limiter = new RateLimiter(fakeTimers().clock);
+    await expect(limiter.acquire([{ key: 'k', limit: { requestsPerSecond: 0 } }])).rejects.toThrow(RangeError);
+  });
+});
+
+describe('retry timing', () => {
+  it('backs off exponentially with full jitter, capped', () => {
+    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelayMs(attempt, policy, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(backoffDelayMs(3, policy, () => 0.25)).toBe(100);
+    expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
+  });
+
+  it('reads Retry-After and vendor reset headers', () => {
+    const now = 1_700_000_000_000;
+    expect(serverWaitMs(429, { 'retry-after': '3' }, now)).toBe(3000);
+    expect(serverWaitMs(503, { 'retry-after': new Date(now + 9000).toUTCString() }, now)).toBe(9000);
+    expect(serverWaitMs(429, { 'x-toast-ratelimit-reset': String(now / 1000 + 20) }, now)).toBe(20_000);
+    expect(serverWaitMs(429, { 'x-ratelimit-reset': String(now / 1000 + 4) }, now)).toBe(4000);
+    // The longest ask wins; a time already past means no wait.
+    expect(serverWaitMs(429, { 'retry-after': '2', 'x-ratelimit-reset': String(now / 1000 + 5) }, now)).toBe(5000);
+    expect(serverWaitMs(429, { 'retry-after': new Date(now - 9000).toUTCString() }, now)).toBe(0);
+    // Reset headers describe a window on other statuses, not a request to pause; garbage is ignored.
+    expect(serverWaitMs(503, { 'x-ratelimit-reset': String(now / 1000 + 60) }, now)).toBeUndefined();
+    expect(serverWaitMs(429, { 'retry-after': 'soon' }, now)).toBeUndefined();
+    expect(serverWaitMs(429, {}, now)).toBeUndefined();
+  });
+});
+
+describe('CircuitBreaker', () => {
+  it('lets exactly one trial through while half-open; a neutral end frees the slot', () => {
+    let now = 0;
+    const clock: Clock = { now: () => now, sleep: async () => {} };
+    const breaker = new CircuitBreaker({ failureThreshold: 2, resetAfterMs: 100 }, clock);
+
+    for (let i = 0; i < 2; i++) breaker.settle('e', breaker.enter('e')!, 'failure');
+    expect(breaker.state('e')).toBe('open');
+    expect(breaker.enter('e')).toBeUndefined();
+
+    now = 100;
+    const trial = breaker.enter('e');
+    expect(trial).toEqual({ trial: true });
+    expect(breaker.enter('e')).toBeUndefined(); // a second caller fails fast while the trial runs
+    breaker.settle('e', trial!, 'neutral'); // e.g. the trial was aborted: says nothing about health
+    expect(breaker.state('e')).toBe('half-open');
+
+    const second = breaker.enter('e')!;
+    expect(breaker.settle('e', second, 'failure')).toBe(true);
+    expect(breaker.state('e')).toBe('open');
+
+    now = 200;
+    breaker.settle('e', breaker.enter('e')!, 'success');
+    expect(breaker.state('e')).toBe('closed');
+    // The count starts over after closing.
+    expect(breaker.settle('e', breaker.enter('e')!, 'failure')).toBe(false);
+    expect(breaker.state('e')).toBe('closed');
+  });
+});
