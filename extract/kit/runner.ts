@@ -1,0 +1,107 @@
+/**
+ * Runs one source: every configured instance, every selected entity, unit after unit, each unit landed
+ * with its state in one transaction. A failing entity stops at its failing unit (so a rerun resumes there,
+ * in order) and the other entities still run.
+ */
+import { HttpClient } from './http/index.js';
+import type { Logger } from './log.js';
+import { redact } from './redact.js';
+import type { EntityDefinition, Progress, SourceDefinition } from './source.js';
+import type { JobCounts, Warehouse } from './warehouse/warehouse.js';
+
+export interface EntityOutcome {
+  entity: string;
+  instance: string;
+  ok: boolean;
+  error?: string;
+  counts: JobCounts;
+}
+
+export interface SourceRunOptions {
+  warehouse: Warehouse;
+  runId: number;
+  env: NodeJS.ProcessEnv;
+  /** Entity names to run; all when undefined. */
+  entities?: ReadonlySet<string>;
+  full: boolean;
+  log: Logger;
+  signal: AbortSignal;
+  onProgress?: (entity: string, progress: Progress) => void;
+}
+
+export interface SourceRunResult {
+  outcomes: EntityOutcome[];
+  counts: JobCounts;
+  http: HttpClient;
+}
+
+export function emptyCounts(): JobCounts {
+  return { rowsSeen: 0, rowsLanded: 0, rowsQuarantined: 0, units: 0 };
+}
+
+function addCounts(into: JobCounts, from: JobCounts): void {
+  into.rowsSeen += from.rowsSeen;
+  into.rowsLanded += from.rowsLanded;
+  into.rowsQuarantined += from.rowsQuarantined;
+  into.units += from.units;
+}
+
+/** An error message safe to print and store: one line, secrets removed. */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return redact(message.split('\n')[0] ?? message);
+}
+
+export async function runSource<Config>(source: SourceDefinition<Config>, options: SourceRunOptions): Promise<SourceRunResult> {
+  const configuration = source.configure(options.env);
+  if (!configuration.configured) throw new Error(`${source.title} is not configured: set ${configuration.missing.join(', ')}.`);
+  const http = new HttpClient({ name: source.name, logger: options.log, ...source.http });
+  const outcomes: EntityOutcome[] = [];
+  const total = emptyCounts();
+  const entities = source.entities.filter((e) => !options.entities || options.entities.has(e.name));
+  for (const instance of configuration.instances) {
+    for (const entity of entities) {
+      const outcome = await runEntity(source, entity, instance, http, options);
+      outcomes.push(outcome);
+      addCounts(total, outcome.counts);
+      if (options.signal.aborted) break;
+    }
+  }
+  return { outcomes, counts: total, http };
+}
+
+async function runEntity<Config>(
+  source: SourceDefinition<Config>,
+  entity: EntityDefinition<Config>,
+  instance: { name: string; config: Config },
+  http: HttpClient,
+  options: SourceRunOptions,
+): Promise<EntityOutcome> {
+  const log = options.log.child({ source: source.name, entity: entity.name, instance: instance.name });
+  const counts = emptyCounts();
+  const target = { source: source.name, entity: entity.name, instance: instance.name, table: entity.table, keyPath: entity.keyPath, runId: options.runId };
+  try {
+    const state = options.full ? undefined : await options.warehouse.loadState(source.name, entity.name, instance.name);
+    const units = entity.extract({ instance, state, full: options.full, http, log, signal: options.signal });
+    for await (const unit of units) {
+      options.signal.throwIfAborted();
+      log.info('landing', { origin: unit.origin });
+      const before = counts.rowsSeen;
+      const result = await options.warehouse.land(target, {
+        ...unit,
+        onProgress: (soFar) => options.onProgress?.(entity.name, { label: unit.origin, rows: before + soFar.seen }),
+      });
+      counts.rowsSeen += result.seen;
+      counts.rowsLanded += result.landed;
+      counts.rowsQuarantined += result.quarantined;
+      counts.units++;
+      log.info('landed', { origin: unit.origin, seen: result.seen, new_versions: result.landed, quarantined: result.quarantined });
+      if (result.quarantined) log.warn('records quarantined', { origin: unit.origin, count: result.quarantined, see: 'elt.quarantine' });
+    }
+    return { entity: entity.name, instance: instance.name, ok: true, counts };
+  } catch (error) {
+    const message = options.signal.aborted && options.signal.reason instanceof Error ? options.signal.reason.message : describeError(error);
+    log.error('failed', { error: message });
+    return { entity: entity.name, instance: instance.name, ok: false, error: message, counts };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * What a source declares. A source names its entities; an entity names its raw table, how to key a
+ * record, and an async generator of units (a file, a page, a window) to land. The kit does the rest:
+ * landing, hashing, state commits, quarantine, retries, metrics, progress.
+ */
+import type { HttpClient, HttpClientOptions } from './http/index.js';
+import type { Logger } from './log.js';
+import type { RawRecord } from './records/json-records.js';
+
+/** One configured account of a vendor: a Tock business, a Square merchant, a Toast restaurant. */
+export interface SourceInstance<Config> {
+  /** Lands as `_source_instance` on every row. */
+  name: string;
+  config: Config;
+}
+
+export type Configuration<Config> =
+  | { configured: true; instances: SourceInstance<Config>[] }
+  | { configured: false; missing: string[] };
+
+export interface Progress {
+  /** What is being worked on, e.g. a file name or a window. */
+  label?: string;
+  rows?: number;
+  /** Share of the entity's work done, 0..1, when known. */
+  fraction?: number;
+}
+
+export interface EntityContext<Config, State> {
+  instance: SourceInstance<Config>;
+  /** The state committed with the last landed unit; undefined on a first or --full run. */
+  state: State | undefined;
+  full: boolean;
+  http: HttpClient;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+export interface Unit<State> {
+  origin: string;
+  records: AsyncIterable<RawRecord>;
+  /** The entity's state once this unit is landed. */
+  state: State;
+}
+
+export interface EntityDefinition<Config, State = unknown> {
+  name: string;
+  /** raw_<source>_<entity> */
+  table: string;
+  /** JSON path of the natural key inside a record. */
+  keyPath: readonly string[];
+  extract(context: EntityContext<Config, State>): AsyncIterable<Unit<State>>;
+}
+
+export interface CheckStep {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface CheckContext<Config> {
+  instance: SourceInstance<Config>;
+  http: HttpClient;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+export interface RunningSandbox {
+  /** Environment that points this source at the sandbox, as a user's .env would. */
+  env: Record<string, string>;
+  /** Simulates the passage of time at the vendor (a new export, a day of changes); persists. */
+  advance(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface SourceDefinition<Config> {
+  name: string;
+  title: string;
+  /** Reads the source's settings; says which variables are missing when it is not configured. */
+  configure(env: NodeJS.ProcessEnv): Configuration<Config>;
+  entities: readonly EntityDefinition<Config, any>[];
+  /** Connectivity and credentials test that touches no data. */
+  check(context: CheckContext<Config>): AsyncIterable<CheckStep>;
+  /** Starts the loopback server that plays this vendor, for demo runs, tests and benchmarks. */
+  startSandbox(): Promise<RunningSandbox>;
+  http?: Omit<HttpClientOptions, 'name' | 'logger'>;
+}

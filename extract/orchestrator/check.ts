@@ -1,0 +1,46 @@
+/** `npm run elt -- --check`: connectivity and credentials per source, and a rolled-back warehouse write. */
+import { HttpClient } from '../kit/http/index.js';
+import type { Logger } from '../kit/log.js';
+import { describeError } from '../kit/runner.js';
+import type { CheckStep } from '../kit/source.js';
+import type { Warehouse } from '../kit/warehouse/warehouse.js';
+import type { Selection } from './args.js';
+import type { SourceEnvironments } from './environment.js';
+
+export interface CheckLine extends CheckStep {
+  scope: string;
+}
+
+export async function runChecks(
+  selections: readonly Selection[],
+  context: { envs: SourceEnvironments; warehouse: Warehouse; log: Logger; signal: AbortSignal; print: (line: string) => void },
+): Promise<boolean> {
+  let ok = true;
+  const report = (line: CheckLine) => {
+    ok &&= line.ok;
+    context.print(`${line.ok ? 'ok  ' : 'FAIL'}  ${line.scope.padEnd(18)} ${line.name}: ${line.detail}`);
+  };
+  try {
+    await context.warehouse.checkWrite();
+    report({ scope: 'warehouse', name: 'write test (rolled back)', ok: true, detail: context.warehouse.description });
+  } catch (error) {
+    report({ scope: 'warehouse', name: 'write test (rolled back)', ok: false, detail: describeError(error) });
+  }
+  for (const { source } of selections) {
+    const configuration = source.configure(context.envs.envFor(source.name));
+    if (!configuration.configured) {
+      context.print(`skip  ${source.name.padEnd(18)} not configured (set ${configuration.missing.join(', ')})`);
+      continue;
+    }
+    const http = new HttpClient({ name: source.name, logger: context.log, ...source.http, retry: { limit: 1 } });
+    for (const instance of configuration.instances) {
+      const scope = instance.name === 'default' ? source.name : `${source.name}@${instance.name}`;
+      try {
+        for await (const step of source.check({ instance, http, log: context.log, signal: context.signal })) report({ scope, ...step });
+      } catch (error) {
+        report({ scope, name: 'check', ok: false, detail: describeError(error) });
+      }
+    }
+  }
+  return ok;
+}

@@ -1,0 +1,167 @@
+/** `npm run elt`: extract and load the selected sources with bounded concurrency, then dbt build. */
+import { numberSetting } from '../kit/config.js';
+import { runDbt, type DbtResult } from '../kit/dbt/run.js';
+import { targetEnvironment } from '../kit/warehouse/postgres/connection.js';
+import { describeError, emptyCounts, runSource } from '../kit/runner.js';
+import type { JobCounts, Warehouse } from '../kit/warehouse/warehouse.js';
+import { allRawTables } from '../sources/index.js';
+import type { CliOptions, Selection } from './args.js';
+import type { SourceEnvironments } from './environment.js';
+import type { OpenedWarehouse } from './environment.js';
+import { formatCount, formatDuration, renderTable } from './table.js';
+import type { Terminal } from './terminal.js';
+
+export class LockHeld extends Error {
+  override name = 'LockHeld';
+}
+
+export interface SourceOutcome {
+  source: string;
+  status: 'completed' | 'failed' | 'not configured' | 'interrupted';
+  counts: JobCounts;
+  durationMs: number;
+  note: string;
+}
+
+export interface PipelineResult {
+  outcomes: SourceOutcome[];
+  dbt?: DbtResult & { durationMs: number };
+  ok: boolean;
+}
+
+/** Runs `task` over `items` with at most `limit` in flight. */
+async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+  });
+  await Promise.all(workers);
+}
+
+async function runJob(
+  selection: Selection,
+  jobId: number,
+  context: { warehouse: Warehouse; runId: number; options: CliOptions; envs: SourceEnvironments; terminal: Terminal; interrupt: AbortSignal },
+): Promise<SourceOutcome> {
+  const { warehouse, runId, options, envs, terminal } = context;
+  const source = selection.source;
+  const started = Date.now();
+  const limitMinutes = numberSetting(process.env, 'ELT_JOB_TIMEOUT_MINUTES', 30);
+  const limitMs = limitMinutes * 60_000;
+  const timeout = AbortSignal.timeout(limitMs);
+  const signal = AbortSignal.any([timeout, context.interrupt]);
+  await warehouse.startJob(jobId, new Date(started + limitMs));
+  const log = terminal.log.child({ source: source.name });
+  try {
+    const result = await runSource(source, {
+      warehouse,
+      runId,
+      env: envs.envFor(source.name),
+      entities: selection.entities,
+      full: options.full,
+      log,
+      signal,
+      onProgress: (entity, progress) => terminal.progress(`${source.name}.${entity}`, progress),
+    });
+    await warehouse.recordHttpMetrics(runId, source.name, result.http.metrics());
+    const failures = result.outcomes.filter((o) => !o.ok);
+    let error = failures.map((f) => `${f.entity}${f.instance === 'default' ? '' : `@${f.instance}`}: ${f.error}`).join('; ') || null;
+    if (timeout.aborted) error = `exceeded its time limit of ${limitMinutes} min (ELT_JOB_TIMEOUT_MINUTES); ${error ?? ''}`.trim();
+    const status = failures.length ? 'failed' : 'completed';
+    await warehouse.finishJob(jobId, status, result.counts, error);
+    const interrupted = context.interrupt.aborted;
+    return { source: source.name, status: interrupted ? 'interrupted' : status, counts: result.counts, durationMs: Date.now() - started, note: error ?? '' };
+  } catch (error) {
+    const message = describeError(error);
+    log.error('source failed', { error: message });
+    await warehouse.finishJob(jobId, 'failed', emptyCounts(), message);
+    return { source: source.name, status: 'failed', counts: emptyCounts(), durationMs: Date.now() - started, note: message };
+  } finally {
+    for (const entity of source.entities) terminal.progress(`${source.name}.${entity.name}`, undefined);
+  }
+}
+
+function dbtStatusOf(result: DbtResult): string {
+  const counts = Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ');
+  return `${result.ok ? 'ok' : 'failed'}${counts ? ` (${counts})` : ''}`;
+}
+
+/** The lines of dbt output worth showing when it failed: errors and failing tests, not the whole log. */
+function dbtFailureLines(output: string): string {
+  const lines = output.split('\n').filter((l) => /\b(ERROR|FAIL|Error|error)\b/.test(l) && !/PASS/.test(l));
+  return lines.slice(0, 20).join('\n');
+}
+
+export async function runPipeline(
+  selections: readonly Selection[],
+  options: CliOptions,
+  context: { opened: OpenedWarehouse; envs: SourceEnvironments; terminal: Terminal; demo: boolean; interrupt: AbortSignal; argv: readonly string[] },
+): Promise<PipelineResult> {
+  const { opened, envs, terminal, demo } = context;
+  const warehouse = opened.warehouse;
+  if (!(await warehouse.tryLock())) {
+    throw new LockHeld(`Another "npm run elt" is already running against ${warehouse.description}; wait for it to finish (see "npm run elt -- status").`);
+  }
+  await warehouse.prepare(allRawTables());
+  const abandoned = await warehouse.failAbandonedWork();
+  if (abandoned) terminal.log.warn('marked jobs of a run that stopped without finishing as failed', { jobs: abandoned });
+  const runId = await warehouse.startRun(context.argv, demo);
+  const outcomes: SourceOutcome[] = [];
+  let dbt: PipelineResult['dbt'];
+  try {
+    if (options.extract) {
+      const runnable: { selection: Selection; jobId: number }[] = [];
+      for (const selection of selections) {
+        const configuration = selection.source.configure(envs.envFor(selection.source.name));
+        if (!configuration.configured) {
+          outcomes.push({ source: selection.source.name, status: 'not configured', counts: emptyCounts(), durationMs: 0, note: `set ${configuration.missing.join(', ')}` });
+          continue;
+        }
+        runnable.push({ selection, jobId: await warehouse.queueJob(runId, selection.source.name) });
+      }
+      const concurrency = numberSetting(process.env, 'ELT_CONCURRENCY', 2);
+      await forEachLimited(runnable, concurrency, async ({ selection, jobId }) => {
+        outcomes.push(await runJob(selection, jobId, { warehouse, runId, options, envs, terminal, interrupt: context.interrupt }));
+      });
+    }
+    if (options.dbt && !context.interrupt.aborted) {
+      terminal.progress('dbt', { label: 'build' });
+      const started = Date.now();
+      terminal.log.info('dbt build started');
+      const result = await runDbt(['build'], { target: 'local', env: { ...(process.env as Record<string, string>), ...targetEnvironment(opened.target) }, log: (m) => terminal.log.info(m) });
+      terminal.progress('dbt', undefined);
+      dbt = { ...result, durationMs: Date.now() - started };
+      terminal.log.info('dbt build finished', { status: dbtStatusOf(result) });
+      if (!result.ok) terminal.print(`dbt build failed:\n${dbtFailureLines(result.output) || result.output.split('\n').slice(-15).join('\n')}`);
+    }
+  } finally {
+    const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'interrupted') || (dbt !== undefined && !dbt.ok);
+    const error = context.interrupt.aborted ? 'interrupted' : null;
+    await warehouse.finishRun(runId, failed || error ? 'failed' : 'completed', dbt ? dbtStatusOf(dbt) : null, error);
+  }
+  const ok = outcomes.every((o) => o.status === 'completed' || o.status === 'not configured') && (dbt === undefined || dbt.ok);
+  return { outcomes, dbt, ok };
+}
+
+export function renderSummary(result: PipelineResult, context: { demo: boolean; warehouse: string }): string {
+  const order = (o: SourceOutcome) => o.source;
+  const rows = [...result.outcomes]
+    .sort((a, b) => order(a).localeCompare(order(b)))
+    .map((o) => [
+      o.source,
+      o.status,
+      formatCount(o.counts.rowsSeen),
+      formatCount(o.counts.rowsLanded),
+      formatCount(o.counts.rowsQuarantined),
+      o.status === 'not configured' ? '' : formatDuration(o.durationMs),
+      o.note.length > 100 ? o.note.slice(0, 97) + '...' : o.note,
+    ]);
+  const lines = [''];
+  lines.push(context.demo ? `Run summary: DEMO DATA from the built-in sandboxes, in ${context.warehouse}` : `Run summary (${context.warehouse})`);
+  if (rows.length) lines.push(renderTable(['source', 'status', 'rows seen', 'new versions', 'quarantined', 'duration', 'note'], rows));
+  if (result.dbt) lines.push(`dbt build: ${dbtStatusOf(result.dbt)} in ${formatDuration(result.dbt.durationMs)}`);
+  const quarantined = result.outcomes.reduce((n, o) => n + o.counts.rowsQuarantined, 0);
+  if (quarantined) lines.push(`${formatCount(quarantined)} records were quarantined with their reasons: see elt.quarantine ("npm run elt -- status").`);
+  lines.push(result.ok ? 'Result: success' : 'Result: FAILED (see the notes above)');
+  return lines.join('\n');
+}

@@ -1,0 +1,9 @@
+/** Every source the toolkit knows, in the order runs list them. */
+import type { SourceDefinition } from '../kit/source.js';
+import { tock } from './tock/source.js';
+
+export const SOURCES: readonly SourceDefinition<any>[] = [tock];
+
+export function allRawTables(): string[] {
+  return SOURCES.flatMap((s) => s.entities.map((e) => e.table));
+}

@@ -1,0 +1,244 @@
+/**
+ * The Tock sandbox: a loopback server playing both the Tock export listing API and the GCS bucket its signed
+ * URLs point to (reference/sources.md, "Tock"). Demo data only: every name, email and phone is fictional.
+ *
+ *   GET /api/data/export/urls   X-Tock-Authorization: <fake JWT>   X-Tock-Scope: {"businessId":..,"businessGroupId":..}
+ *     -> {"result":{"guestDataUrls":[...],"reservationDataUrls":[...]}}   (403, empty body, when the headers are wrong)
+ *   GET /<bucket>/<group>/<business>/guest-profile-N.json?X-Goog-...     (403/400 XML on a bad or expired signature)
+ *
+ * Export files are listed in shuffled order (clients must sort by N). The number of exports persists in
+ * <stateDir>/tock.json, so each `advance()` (or a later run) sees one more increment file.
+ */
+import { randomBytes, createHmac } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable, pipeline } from 'node:stream';
+import { faultsFromEnv, withFaults, type Faults } from '../../../kit/sandbox/faults.js';
+import { createRandom } from '../../../kit/sandbox/random.js';
+import { send, sendJson, startLoopbackServer, type LoopbackServer, type SandboxHandler } from '../../../kit/sandbox/server.js';
+import { stateStore } from '../../../kit/sandbox/state.js';
+import { fileChunks, fileEtag, tockBusiness, type TockBusiness, type TockDataConfig, type TockEntity } from './data.js';
+import { gcsErrorXml, signUrl, verifySignedRequest } from './signing.js';
+
+export interface TockSandboxOptions {
+  /** Default 42. */
+  seed?: number;
+  /** How many exports exist (files 1..N per entity); default: the persisted count, else 1. */
+  exports?: number;
+  /** Where persisted state lives (default <repo>/.local/sandbox). */
+  stateDir?: string;
+  /** Default 300. */
+  guestsInFirstExport?: number;
+  /** Default 600. */
+  reservationsInFirstExport?: number;
+  /** New + changed records in each later export; default 60. */
+  changesPerExport?: number;
+  /** X-Goog-Expires of issued signed URLs; default 3600. */
+  urlTtlSeconds?: number;
+  /** Default: parsed from ELT_SANDBOX_FAULTS. */
+  faults?: Faults;
+  /** Default 1; each business has its own credentials, scope and files. */
+  businesses?: number;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Clock for signing and expiry checks (epoch ms); default Date.now. */
+  now?: () => number;
+  /** Key of the URL signatures; default random per instance (URLs die with the sandbox, as real ones expire). */
+  signingSecret?: string;
+}
+
+export interface TockSandbox {
+  /** Base URL, e.g. http://127.0.0.1:PORT */
+  url: string;
+  /** TOCK_API_URL, X_TOCK_AUTH, X_TOCK_SCOPE, TOCK_ALLOWED_FILE_HOSTS for business `business` (1-based, default 1). */
+  env(business?: number): Record<string, string>;
+  /** Simulates one more export (persisted). */
+  advance(): Promise<void>;
+  /** What was served, in arrival order (path without query: signed queries are credentials). */
+  requests(): { path: string; status: number }[];
+  /** Current number of exports. */
+  exports(): number;
+  /** Business identities (ids, names), 1-based. */
+  business(index?: number): TockBusiness;
+  close(): Promise<void>;
+}
+
+export const TOCK_BUCKET = 'tock-sandbox-data-export';
+const SERVICE_ACCOUNT = 'data-export@tock-sandbox.iam.gserviceaccount.com';
+const LISTING_PATH = '/api/data/export/urls';
+const STATE_NAME = 'tock';
+
+interface Credentials {
+  business: TockBusiness;
+  token: string;
+  scope: string;
+  /** Object path prefix inside the bucket. */
+  prefix: string;
+}
+
+function base64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+/** A JWT-shaped credential, deterministic per seed and business (so a saved .env keeps working). */
+function fakeJwt(seed: number, biz: TockBusiness): string {
+  const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const payload = base64url(JSON.stringify({ iss: 'tock-sandbox', aud: 'tock-data-export', sub: `business:${biz.id}`, businessId: biz.id, businessGroupId: biz.groupId, iat: 1_700_000_000 }));
+  const sig = createHmac('sha256', `tock-sandbox-jwt-${seed}`).update(`${header}.${payload}`).digest('base64url');
+  return `${header}.${payload}.${sig}`;
+}
+
+export async function startTockSandbox(options: TockSandboxOptions = {}): Promise<TockSandbox> {
+  const seed = options.seed ?? 42;
+  const faults = options.faults ?? faultsFromEnv();
+  const cfg: TockDataConfig = {
+    seed,
+    guestsInFirstExport: options.guestsInFirstExport ?? 300,
+    reservationsInFirstExport: options.reservationsInFirstExport ?? 600,
+    changesPerExport: options.changesPerExport ?? 60,
+    malformedRecordRate: faults.malformedRecordRate ?? 0,
+  };
+  const ttl = options.urlTtlSeconds ?? 3600;
+  const now = options.now ?? Date.now;
+  const store = stateStore(STATE_NAME, { exports: 1 }, options.stateDir);
+  let exports = options.exports ?? (await store.load()).exports;
+  if (!Number.isInteger(exports) || exports < 1) throw new Error(`tock sandbox: exports must be a positive integer (got ${exports})`);
+  const businessCount = options.businesses ?? 1;
+  const signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');
+
+  const creds: Credentials[] = [];
+  for (let b = 1; b <= businessCount; b++) {
+    const business = tockBusiness(seed, b);
+    creds.push({
+      business,
+      token: fakeJwt(seed, business),
+      scope: JSON.stringify({ businessId: business.id, businessGroupId: business.groupId }),
+      prefix: `exports/${business.groupId}/${business.id}`,
+    });
+  }
+  const byToken = new Map(creds.map((c) => [c.token, c]));
+  const byPrefix = new Map(creds.map((c) => [c.prefix, c]));
+
+  const log: { path: string; res: ServerResponse }[] = [];
+  let server: LoopbackServer | undefined;
+
+  const listing = (req: IncomingMessage, res: ServerResponse) => {
+    const c = byToken.get(String(req.headers['x-tock-authorization'] ?? '').trim());
+    if (!c || !scopeMatches(req.headers['x-tock-scope'], c.business)) {
+      send(res, 403, ''); // as the real API: 403 with an empty body
+      return;
+    }
+    const baseUrl = server?.url ?? '';
+    const urls = (entity: TockEntity) => {
+      const ns = Array.from({ length: exports }, (_, i) => i + 1);
+      let order = createRandom(seed, c.business.index, entity, 'listing', exports).shuffle(ns);
+      if (order.length > 1 && order.every((v, i) => v === i + 1)) order = [...order.slice(1), order[0] as number];
+      return order.map((n) =>
+        signUrl({ baseUrl, path: `/${TOCK_BUCKET}/${c.prefix}/${entity}-${n}.json`, secret: signingSecret, serviceAccount: SERVICE_ACCOUNT, nowMs: now(), expiresSeconds: ttl }),
+      );
+    };
+    sendJson(res, 200, { result: { guestDataUrls: urls('guest-profile'), reservationDataUrls: urls('reservation') } });
+  };
+
+  const storage = (req: IncomingMessage, res: ServerResponse, rawPath: string, params: URLSearchParams) => {
+    const xml = (status: number, code: string, message: string, details?: string) =>
+      send(res, status, req.method === 'HEAD' ? '' : gcsErrorXml(code, message, details), { 'content-type': 'application/xml; charset=UTF-8' });
+    const verdict = verifySignedRequest(req.method ?? 'GET', rawPath, params, signingSecret, now());
+    if (!verdict.ok) return xml(verdict.status, verdict.code, verdict.message, verdict.details);
+    const m = /^\/([^/]+)\/(.+)\/(guest-profile|reservation)-(\d+)\.json$/.exec(rawPath);
+    const c = m && m[1] === TOCK_BUCKET ? byPrefix.get(m[2] ?? '') : undefined;
+    const n = m ? Number(m[4]) : 0;
+    if (!m || !c || n < 1 || n > exports || String(n) !== m[4]) return xml(404, 'NoSuchKey', 'The specified key does not exist.', `No such object: ${rawPath.slice(1)}`);
+    const entity = m[3] as TockEntity;
+    const etag = fileEtag(cfg, c.business.index, entity, n);
+    const headers = { 'content-type': 'application/json', etag, 'cache-control': 'private, max-age=0', 'x-goog-storage-class': 'STANDARD' };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag });
+      res.end();
+      return;
+    }
+    if (req.method === 'HEAD') {
+      res.writeHead(200, headers);
+      res.end();
+      return;
+    }
+    res.writeHead(200, headers);
+    // Pull-based: the generator makes the next ~64 KB only when the socket has taken the previous chunk.
+    const body = Readable.from(fileChunks(cfg, c.business.index, entity, n), { objectMode: false, highWaterMark: 64 * 1024 });
+    pipeline(body, res, () => {
+      /* client went away or a fault cut the body: nothing to clean up beyond what pipeline destroys */
+    });
+  };
+
+  const inner: SandboxHandler = (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
+      return;
+    }
+    if (rawPath === LISTING_PATH) return listing(req, res);
+    if (rawPath.startsWith(`/${TOCK_BUCKET}/`)) return storage(req, res, rawPath, params);
+    sendJson(res, 404, { error: 'not_found', path: rawPath });
+  };
+
+  const faulty = withFaults(inner, faults, {
+    seed,
+    errorBody: (status, req) =>
+      (req.url ?? '').startsWith(`/${TOCK_BUCKET}/`)
+        ? { contentType: 'application/xml; charset=UTF-8', body: gcsErrorXml(status === 429 ? 'SlowDown' : 'InternalError', status === 429 ? 'Please reduce your request rate.' : 'We encountered an internal error. Please try again.') }
+        : { contentType: 'text/html; charset=UTF-8', body: `<!DOCTYPE html><html><head><title>${status} Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>sandbox fault ${status}</p></body></html>` },
+  });
+
+  const recorded: SandboxHandler = (req, res) => {
+    const url = req.url ?? '/';
+    // The status is read when asked (set by writeHead); a truncated response reports the status it started with.
+    log.push({ path: url.split('?')[0] ?? url, res });
+    return faulty(req, res);
+  };
+
+  server = await startLoopbackServer(recorded, { port: options.port });
+  const srv = server;
+
+  const pick = (business = 1): Credentials => {
+    const c = creds[business - 1];
+    if (!c) throw new RangeError(`tock sandbox has businesses 1..${creds.length}, not ${business}`);
+    return c;
+  };
+
+  return {
+    url: srv.url,
+    env(business = 1) {
+      const c = pick(business);
+      return {
+        TOCK_API_URL: srv.url,
+        X_TOCK_AUTH: c.token,
+        X_TOCK_SCOPE: c.scope,
+        TOCK_ALLOWED_FILE_HOSTS: new URL(srv.url).host,
+      };
+    },
+    async advance() {
+      exports += 1;
+      await store.save({ exports });
+    },
+    requests: () => log.map((e) => ({ path: e.path, status: e.res.statusCode })),
+    exports: () => exports,
+    business: (index = 1) => pick(index).business,
+    close: () => srv.close(),
+  };
+}
+
+function scopeMatches(header: string | string[] | undefined, biz: TockBusiness): boolean {
+  if (typeof header !== 'string') return false;
+  let scope: unknown;
+  try {
+    scope = JSON.parse(header);
+  } catch {
+    return false;
+  }
+  if (!scope || typeof scope !== 'object') return false;
+  const s = scope as Record<string, unknown>;
+  const asText = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+  return asText(s.businessId) === biz.id && asText(s.businessGroupId) === biz.groupId;
+}
