@@ -1,9 +1,9 @@
 import { config as dotenv } from 'dotenv';
 import { projectPath } from './paths.js';
 
-/** Loads .env from the project root; variables already in the environment win. */
+/** Loads .env from the project root (or ELT_ENV_FILE); variables already in the environment win. */
 export function loadEnv(): void {
-  dotenv({ path: projectPath('.env'), quiet: true });
+  dotenv({ path: process.env.ELT_ENV_FILE || projectPath('.env'), quiet: true });
 }
 
 /** Splits a comma-separated setting, dropping blanks. */

@@ -7,3 +7,8 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export function projectPath(...parts: string[]): string {
   return path.join(PROJECT_ROOT, ...parts);
 }
+
+/** Where the project keeps what it installs and runs (dbt venv, PostgreSQL data); ELT_LOCAL_DIR moves it. */
+export function localDir(...parts: string[]): string {
+  return path.join(process.env.ELT_LOCAL_DIR ? path.resolve(process.env.ELT_LOCAL_DIR) : projectPath('.local'), ...parts);
+}

@@ -8,13 +8,14 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { projectPath } from '../paths.js';
+import { localDir, projectPath } from '../paths.js';
 
-export const DBT_VENV = projectPath('.local', 'dbt-venv');
-export const DBT_BIN = path.join(DBT_VENV, 'bin', 'dbt');
 const REQUIREMENTS = projectPath('dbt', 'requirements.txt');
 const CONSTRAINTS = projectPath('dbt', 'constraints.txt');
-const STAMP = path.join(DBT_VENV, '.requirements-hash');
+
+function venvDir(): string {
+  return localDir('dbt-venv');
+}
 
 export class DbtInstallError extends Error {
   override name = 'DbtInstallError';
@@ -28,8 +29,10 @@ async function requirementsHash(): Promise<string> {
 }
 
 async function findPython(): Promise<string> {
-  for (const candidate of [process.env.ELT_PYTHON, 'python3', 'python'].filter(Boolean) as string[]) {
-    const probe = await execa(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 9))'], { reject: false });
+  const candidates = process.env.ELT_PYTHON ? [process.env.ELT_PYTHON] : ['python3', 'python'];
+  for (const candidate of candidates) {
+    const probe = await execa(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 9))'], { reject: false }).catch(() => undefined);
+    if (!probe) continue;
     if (probe.exitCode === 0 && probe.stdout.trim() === 'True') return candidate;
   }
   throw new DbtInstallError('dbt needs Python 3.9 or newer with the venv module, and none was found; install python3 (Debian: apt-get install python3 python3-venv) or set ELT_PYTHON.');
@@ -38,24 +41,27 @@ async function findPython(): Promise<string> {
 /** Creates or refreshes the dbt environment when requirements changed; cheap when up to date. */
 export async function ensureDbt(log: (message: string) => void = () => {}): Promise<string> {
   const wanted = await requirementsHash();
-  const have = await readFile(STAMP, 'utf8').catch(() => '');
-  if (have === wanted && existsSync(DBT_BIN)) return DBT_BIN;
+  const venv = venvDir();
+  const dbt = path.join(venv, 'bin', 'dbt');
+  const stamp = path.join(venv, '.requirements-hash');
+  const have = await readFile(stamp, 'utf8').catch(() => '');
+  if (have === wanted && existsSync(dbt)) return dbt;
 
   const python = await findPython();
   log('Installing dbt (pinned, into .local/dbt-venv); this happens once and takes about a minute.');
-  await rm(DBT_VENV, { recursive: true, force: true });
-  const venv = await execa(python, ['-m', 'venv', DBT_VENV], { reject: false, all: true });
-  if (venv.exitCode !== 0) {
-    throw new DbtInstallError(`Could not create a Python virtual environment for dbt: ${lastLine(venv.all)} (Debian: apt-get install python3-venv).`);
+  await rm(venv, { recursive: true, force: true });
+  const created = await execa(python, ['-m', 'venv', venv], { reject: false, all: true });
+  if (created.exitCode !== 0) {
+    throw new DbtInstallError(`Could not create a Python virtual environment for dbt: ${lastLine(created.all)} (Debian: apt-get install python3-venv).`);
   }
-  const pip = path.join(DBT_VENV, 'bin', 'pip');
+  const pip = path.join(venv, 'bin', 'pip');
   const install = await execa(pip, ['install', '--disable-pip-version-check', '--quiet', '-r', REQUIREMENTS, '-c', CONSTRAINTS], { reject: false, all: true });
   if (install.exitCode !== 0) {
     throw new DbtInstallError(`Installing dbt failed: ${lastLine(install.all)}`);
   }
-  await writeFile(STAMP, wanted);
+  await writeFile(stamp, wanted);
   log('dbt installed.');
-  return DBT_BIN;
+  return dbt;
 }
 
 function lastLine(text: string | undefined): string {

