@@ -17,7 +17,8 @@ export function eltEnv(extra: Record<string, string | undefined>): Record<string
 }
 
 export function startElt(args: string[], env: Record<string, string | undefined>): ResultPromise<{ all: true; reject: false; extendEnv: false; env: Record<string, string> }> {
-  return execa(projectPath('node_modules', '.bin', 'tsx'), [projectPath('orchestrate.ts'), ...args], {
+  // node with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild, which a SIGKILL would miss.
+  return execa(process.execPath, ['--import', 'tsx', projectPath('orchestrate.ts'), ...args], {
     cwd: projectPath('.'),
     all: true,
     reject: false,

@@ -16,6 +16,7 @@ export class PostgresWarehouse implements Warehouse {
   readonly description: string;
   private readonly pool: pg.Pool;
   private lockClient?: pg.Client;
+  private closed = false;
 
   constructor(private readonly target: PostgresTarget) {
     this.description = target.description;
@@ -180,6 +181,8 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.lockClient) {
       await this.lockClient.query('select pg_advisory_unlock($1)', [RUN_LOCK_KEY]).catch(() => undefined);
       await this.lockClient.end().catch(() => undefined);
