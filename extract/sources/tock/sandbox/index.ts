@@ -11,7 +11,11 @@
  */
 import { randomBytes, createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Readable, pipeline } from 'node:stream';
+import { pipeline as streamPipeline } from 'node:stream/promises';
 import { faultsFromEnv, withFaults, type Faults } from '../../../kit/sandbox/faults.js';
 import { createRandom } from '../../../kit/sandbox/random.js';
 import { send, sendJson, startLoopbackServer, type LoopbackServer, type SandboxHandler } from '../../../kit/sandbox/server.js';
@@ -44,6 +48,11 @@ export interface TockSandboxOptions {
   now?: () => number;
   /** Key of the URL signatures; default random per instance (URLs die with the sandbox, as real ones expire). */
   signingSecret?: string;
+  /**
+   * Generate each file once into this directory and serve it from disk (with Content-Length), so that
+   * benchmarks measure the client, not the generator.
+   */
+  cacheDir?: string;
 }
 
 export interface TockSandbox {
@@ -139,7 +148,18 @@ export async function startTockSandbox(options: TockSandboxOptions = {}): Promis
     sendJson(res, 200, { result: { guestDataUrls: urls('guest-profile'), reservationDataUrls: urls('reservation') } });
   };
 
-  const storage = (req: IncomingMessage, res: ServerResponse, rawPath: string, params: URLSearchParams) => {
+  const cached = async (business: number, entity: TockEntity, n: number, etag: string): Promise<{ path: string; size: number }> => {
+    const file = path.join(options.cacheDir!, `${entity}-${n}-b${business}-${etag.replace(/"/g, '')}.json`);
+    const existing = await stat(file).catch(() => undefined);
+    if (existing) return { path: file, size: existing.size };
+    await mkdir(options.cacheDir!, { recursive: true });
+    const partial = `${file}.partial`;
+    await streamPipeline(Readable.from(fileChunks(cfg, business, entity, n)), createWriteStream(partial));
+    await rename(partial, file);
+    return { path: file, size: (await stat(file)).size };
+  };
+
+  const storage = async (req: IncomingMessage, res: ServerResponse, rawPath: string, params: URLSearchParams) => {
     const xml = (status: number, code: string, message: string, details?: string) =>
       send(res, status, req.method === 'HEAD' ? '' : gcsErrorXml(code, message, details), { 'content-type': 'application/xml; charset=UTF-8' });
     const verdict = verifySignedRequest(req.method ?? 'GET', rawPath, params, signingSecret, now());
@@ -159,6 +179,12 @@ export async function startTockSandbox(options: TockSandboxOptions = {}): Promis
     if (req.method === 'HEAD') {
       res.writeHead(200, headers);
       res.end();
+      return;
+    }
+    if (options.cacheDir) {
+      const file = await cached(c.business.index, entity, n, etag);
+      res.writeHead(200, { ...headers, 'content-length': String(file.size) });
+      pipeline(createReadStream(file.path, { highWaterMark: 256 * 1024 }), res, () => {});
       return;
     }
     res.writeHead(200, headers);
