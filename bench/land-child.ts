@@ -10,6 +10,7 @@ import { tock } from '../extract/sources/tock/source.js';
 
 const warehouse = new PostgresWarehouse(resolvePostgresTarget(process.env));
 await warehouse.prepare(tock.entities.map((e) => e.table));
+const baselineRssMb = process.memoryUsage().rss / 1048576;
 const started = performance.now();
 const result = await runSource(tock, {
   warehouse,
@@ -24,4 +25,4 @@ const ms = performance.now() - started;
 await warehouse.close();
 const failed = result.outcomes.find((o) => !o.ok);
 if (failed) throw new Error(failed.error);
-console.log(JSON.stringify({ ms, seen: result.counts.rowsSeen, landed: result.counts.rowsLanded, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ ms, seen: result.counts.rowsSeen, landed: result.counts.rowsLanded, maxRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb }));

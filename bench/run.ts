@@ -27,6 +27,7 @@ const DATABASE = 'elt_bench';
 const CACHE = localDir('bench');
 
 interface LandingFigures {
+  baselineRssMb: number;
   ms: number;
   seen: number;
   landed: number;
@@ -84,7 +85,8 @@ async function referenceCopy(config: pg.ClientConfig, copyFile: string): Promise
 }
 
 async function landing(env: Record<string, string>): Promise<LandingFigures> {
-  const result = await execa(process.execPath, ['--import', 'tsx', projectPath('bench', 'land-child.ts')], {
+  // Same node flags as "npm run elt" (package.json): a small young generation keeps RSS flat.
+  const result = await execa(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', projectPath('bench', 'land-child.ts')], {
     env: { ...process.env, ...env, ELT_DATABASE: DATABASE },
     cwd: projectPath('.'),
   });
@@ -114,6 +116,7 @@ async function benchSize(guests: number): Promise<string[][]> {
     await recreateDatabase();
     const first = await landing(env);
     const rerun = await landing(env);
+    console.log(`child RSS before landing: ${first.baselineRssMb.toFixed(0)} MB`);
     const mb = size / 1e6;
     const row = (name: string, ms: number, rows: number, rss: string, ratio: string) => [
       name,

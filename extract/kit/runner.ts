@@ -80,11 +80,13 @@ async function runEntity<Config>(
   const log = options.log.child({ source: source.name, entity: entity.name, instance: instance.name });
   const counts = emptyCounts();
   const target = { source: source.name, entity: entity.name, instance: instance.name, table: entity.table, keyPath: entity.keyPath, runId: options.runId };
+  let origin: string | undefined;
   try {
     const state = options.full ? undefined : await options.warehouse.loadState(source.name, entity.name, instance.name);
     const units = entity.extract({ instance, state, full: options.full, http, log, signal: options.signal });
     for await (const unit of units) {
       options.signal.throwIfAborted();
+      origin = unit.origin;
       log.info('landing', { origin: unit.origin });
       const before = counts.rowsSeen;
       const result = await options.warehouse.land(target, {
@@ -97,10 +99,13 @@ async function runEntity<Config>(
       counts.units++;
       log.info('landed', { origin: unit.origin, seen: result.seen, new_versions: result.landed, quarantined: result.quarantined });
       if (result.quarantined) log.warn('records quarantined', { origin: unit.origin, count: result.quarantined, see: 'elt.quarantine' });
+      origin = undefined;
     }
     return { entity: entity.name, instance: instance.name, ok: true, counts };
   } catch (error) {
-    const message = options.signal.aborted && options.signal.reason instanceof Error ? options.signal.reason.message : describeError(error);
+    const reason = options.signal.aborted && options.signal.reason instanceof Error ? options.signal.reason.message : describeError(error);
+    // Name the unit that failed: nothing of it was committed, and the rerun starts there.
+    const message = origin ? `${origin}: ${reason}` : reason;
     log.error('failed', { error: message });
     return { entity: entity.name, instance: instance.name, ok: false, error: message, counts };
   }

@@ -18,7 +18,7 @@ export function eltEnv(extra: Record<string, string | undefined>): Record<string
 
 export function startElt(args: string[], env: Record<string, string | undefined>): ResultPromise<{ all: true; reject: false; extendEnv: false; env: Record<string, string> }> {
   // node with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild, which a SIGKILL would miss.
-  return execa(process.execPath, ['--import', 'tsx', projectPath('orchestrate.ts'), ...args], {
+  return execa(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', projectPath('orchestrate.ts'), ...args], {
     cwd: projectPath('.'),
     all: true,
     reject: false,

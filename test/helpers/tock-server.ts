@@ -6,6 +6,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startLoopbackServer, type LoopbackServer } from '../../extract/kit/sandbox/server.js';
+import { createLogger, silentLogger, type Logger } from '../../extract/kit/log.js';
+import { runSource, type SourceRunResult } from '../../extract/kit/runner.js';
+import type { SourceDefinition } from '../../extract/kit/source.js';
+import type { TockConfig } from '../../extract/sources/tock/config.js';
+import { tock } from '../../extract/sources/tock/source.js';
+import type { TestDatabase } from './database.js';
 
 export interface ScriptedAnswer {
   status: number;
@@ -208,4 +214,34 @@ export function guest(patronId: string | number, extra: Record<string, unknown> 
 
 export function reservation(id: string | number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id, sequenceId: 1, partySize: 2, partyState: 'BOOKED', ...extra };
+}
+
+// ---------------------------------------------------------------- running the source in-process
+
+
+/** The Tock source with fast retries (5 ms base, 20 ms cap), same entities and settings otherwise. */
+export const fastTock: SourceDefinition<TockConfig> = { ...tock, http: { ...tock.http, retry: { baseDelayMs: 5, maxDelayMs: 20 } } };
+
+export interface RunTockOptions {
+  source?: SourceDefinition<TockConfig>;
+  full?: boolean;
+  runId?: number;
+  log?: Logger;
+}
+
+export async function runTock(db: TestDatabase, env: Record<string, string>, options: RunTockOptions = {}): Promise<SourceRunResult> {
+  return runSource(options.source ?? fastTock, {
+    warehouse: await db.warehouse(),
+    runId: options.runId ?? 1,
+    env: { ELT_ENV_FILE: '/dev/null', ...env },
+    full: options.full ?? false,
+    log: options.log ?? silentLogger,
+    signal: new AbortController().signal,
+  });
+}
+
+/** A JSON-lines logger whose output the test can read. */
+export function captureLogs(): { lines: string[]; logger: Logger } {
+  const lines: string[] = [];
+  return { lines, logger: createLogger({ format: 'json', level: 'debug', sink: { write: (line) => lines.push(line) } }) };
 }

@@ -1,6 +1,10 @@
 /**
  * Turns a raw record into what the landing contract stores: its natural key, a content hash, and the
  * exact bytes; or a quarantine reason when it cannot be landed.
+ *
+ * Records are not parsed here: the key is read straight from the bytes and the warehouse validates the
+ * JSON as it converts it (PostgreSQL jsonb input, BigQuery JSON). A record that is not valid JSON makes
+ * its whole unit fail, with the record's byte offset; parsing it here as well would double the CPU cost.
  */
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
@@ -22,56 +26,61 @@ export class RecordSyntaxError extends Error {
   }
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+function kindOf(firstByte: number | undefined): string {
+  switch (firstByte) {
+    case 0x22:
+      return 'a string';
+    case 0x5b:
+      return 'an array';
+    case 0x6e:
+      return 'null';
+    case 0x74:
+    case 0x66:
+      return 'a boolean';
+    default:
+      return 'a number';
+  }
 }
 
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const part of path) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
+function firstNonWhitespace(bytes: Buffer): number | undefined {
+  for (const c of bytes) if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c;
+  return undefined;
 }
 
 export function prepareRecord(record: RawRecord, keyPath: readonly string[]): PreparedRecord {
   const { bytes, index, offset } = record;
-  const quarantine = (reason: string, key: string | null = null): PreparedRecord => ({
-    ok: false,
-    key,
-    reason,
-    text: bytes.toString('utf8'),
-    index,
-    offset,
-  });
+  const quarantine = (reason: string, key: string | null = null): PreparedRecord => {
+    const text = bytes.toString('utf8');
+    // Only valid JSON may be quarantined as "bad content"; broken grammar fails the unit like any other record.
+    if (isUtf8(bytes)) {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        throw new RecordSyntaxError(`invalid JSON in record ${index + 1} at byte ${offset}: ${(error as Error).message}`, offset);
+      }
+    }
+    return { ok: false, key, reason, text, index, offset };
+  };
   if (!isUtf8(bytes)) return quarantine('record is not valid UTF-8');
-  const text = bytes.toString('utf8');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw new RecordSyntaxError(
-      `invalid JSON in record ${index + 1}: ${(error as Error).message}`,
-      offset + (position ? Buffer.byteLength(text.slice(0, Number(position))) : 0),
-    );
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return quarantine(`record is ${describe(value)}, not a JSON object`);
-  }
-  const keyValue = valueAt(value, keyPath);
+  const first = firstNonWhitespace(bytes);
+  if (first !== 0x7b) return quarantine(`record is ${kindOf(first)}, not a JSON object`);
   const keyName = keyPath.join('.');
+  const token = rawTokenAt(bytes, keyPath);
+  const t0 = token?.[0];
   let key: string;
-  if (typeof keyValue === 'string') {
-    key = keyValue.trim();
-  } else if (typeof keyValue === 'number') {
-    // JSON.parse rounds integers above 2^53; take such keys from the original digits.
-    key = Number.isSafeInteger(keyValue) ? String(keyValue) : (rawTokenAt(text, keyPath) ?? String(keyValue));
+  if (token === undefined || (t0 === 0x6e && token.toString() === 'null')) {
+    return quarantine(`missing key ${keyName}`);
+  } else if (t0 === 0x22) {
+    try {
+      key = (JSON.parse(token.toString('utf8')) as string).trim();
+    } catch (error) {
+      throw new RecordSyntaxError(`invalid JSON in record ${index + 1} at byte ${offset}: ${(error as Error).message}`, offset);
+    }
+  } else if (t0 === 0x2d || (t0 !== undefined && t0 >= 0x30 && t0 <= 0x39)) {
+    // Numbers keep their digits as sent: no rounding through a double above 2^53.
+    key = token.toString('latin1');
   } else {
-    return quarantine(keyValue === undefined || keyValue === null ? `missing key ${keyName}` : `key ${keyName} is ${describe(keyValue)}, not a string or number`);
+    return quarantine(`key ${keyName} is ${t0 === 0x7b ? 'an object' : kindOf(t0)}, not a string or number`);
   }
   if (key === '') return quarantine(`empty key ${keyName}`);
   return { ok: true, key, hash: createHash('md5').update(bytes).digest('hex'), bytes };

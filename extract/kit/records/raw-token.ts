@@ -1,60 +1,89 @@
 /**
- * Finds the source text of the value at a path in a JSON document, for the rare values JSON.parse
- * cannot represent exactly (integers above 2^53). The text is known to be valid JSON already.
+ * Finds the bytes of the value at a path inside one JSON record without parsing the record: the key is
+ * usually a few hundred bytes in, and skipping values by structure is far cheaper than JSON.parse.
+ * Returns the exact source text, so a uint64 id keeps every digit.
  */
 
-function skipWhitespace(text: string, i: number): number {
-  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+function skipWhitespace(buf: Buffer, i: number): number {
+  while (i < buf.length) {
+    const c = buf[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i++;
+  }
   return i;
 }
 
-/** Index just past the string starting at i (text[i] is the opening quote). */
-function skipString(text: string, i: number): number {
-  for (let j = i + 1; j < text.length; j++) {
-    if (text[j] === '\\') j++;
-    else if (text[j] === '"') return j + 1;
+/** Index just past the string whose opening quote is at i. */
+function skipString(buf: Buffer, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = buf.indexOf(QUOTE, j);
+    if (q < 0) return buf.length;
+    let backslashes = 0;
+    for (let k = q - 1; k > i && buf[k] === BACKSLASH; k--) backslashes++;
+    if (backslashes % 2 === 0) return q + 1;
+    j = q + 1;
   }
-  return text.length;
 }
 
 /** Index just past the value starting at i. */
-function skipValue(text: string, i: number): number {
-  const c = text[i];
-  if (c === '"') return skipString(text, i);
-  if (c === '{' || c === '[') {
+function skipValue(buf: Buffer, i: number): number {
+  const c = buf[i];
+  if (c === QUOTE) return skipString(buf, i);
+  if (c === 0x7b || c === 0x5b) {
     let depth = 0;
-    for (let j = i; j < text.length; j++) {
-      const d = text[j];
-      if (d === '"') j = skipString(text, j) - 1;
-      else if (d === '{' || d === '[') depth++;
-      else if ((d === '}' || d === ']') && --depth === 0) return j + 1;
+    for (let j = i; j < buf.length; j++) {
+      const d = buf[j];
+      if (d === QUOTE) j = skipString(buf, j) - 1;
+      else if (d === 0x7b || d === 0x5b) depth++;
+      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
     }
-    return text.length;
+    return buf.length;
   }
   let j = i;
-  while (j < text.length && !',}] \n\r\t'.includes(text[j]!)) j++;
+  while (j < buf.length) {
+    const d = buf[j];
+    if (d === COMMA || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+    j++;
+  }
   return j;
 }
 
-export function rawTokenAt(text: string, path: readonly string[]): string | undefined {
-  let i = skipWhitespace(text, 0);
+function keyMatches(buf: Buffer, start: number, end: number, name: Buffer): boolean {
+  // start/end include the quotes; escaped names are rare enough to decode properly.
+  if (buf.indexOf(BACKSLASH, start) > -1 && buf.indexOf(BACKSLASH, start) < end) {
+    return JSON.parse(buf.toString('utf8', start, end)) === name.toString('utf8');
+  }
+  return end - start - 2 === name.length && buf.compare(name, 0, name.length, start + 1, end - 1) === 0;
+}
+
+/** The raw text of the value at `path`, or undefined when some step is missing or not an object. */
+export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undefined {
+  let i = skipWhitespace(buf, 0);
   for (const part of path) {
-    if (text[i] !== '{') return undefined;
-    i = skipWhitespace(text, i + 1);
+    if (buf[i] !== 0x7b) return undefined;
+    const name = Buffer.from(part);
+    i = skipWhitespace(buf, i + 1);
     let found = false;
-    while (i < text.length && text[i] !== '}') {
-      const keyEnd = skipString(text, i);
-      const name = JSON.parse(text.slice(i, keyEnd)) as string;
-      i = skipWhitespace(text, keyEnd);
-      i = skipWhitespace(text, i + 1); // past ':'
-      if (name === part) {
+    while (i < buf.length && buf[i] === QUOTE) {
+      const keyEnd = skipString(buf, i);
+      const matches = keyMatches(buf, i, keyEnd, name);
+      i = skipWhitespace(buf, keyEnd);
+      if (buf[i] !== COLON) return undefined;
+      i = skipWhitespace(buf, i + 1);
+      if (matches) {
         found = true;
         break;
       }
-      i = skipWhitespace(text, skipValue(text, i));
-      if (text[i] === ',') i = skipWhitespace(text, i + 1);
+      i = skipWhitespace(buf, skipValue(buf, i));
+      if (buf[i] === COMMA) i = skipWhitespace(buf, i + 1);
     }
     if (!found) return undefined;
   }
-  return text.slice(i, skipValue(text, i));
+  return buf.subarray(i, skipValue(buf, i));
 }

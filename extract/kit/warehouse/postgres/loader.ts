@@ -1,31 +1,25 @@
 /**
  * The PostgreSQL raw loader: lands one unit (a file, a page, a window) atomically with the source's state.
- * Records stream through binary COPY into a temporary staging table; only (key, hash) pairs the raw table
- * does not hold yet are added; quarantined records and the new state commit in the same transaction.
+ *
+ * Two connections work as a pipeline. The copier streams records with binary COPY into an unlogged
+ * staging table, one chunk (a few MB) per COPY, each committed on its own: staging is scratch space.
+ * Meanwhile the lander, inside the unit's single transaction, moves each finished chunk into the raw
+ * table (only (key, hash) pairs not there yet), then adds the quarantined records and the new state and
+ * commits. So PostgreSQL parses JSON on one core while it writes raw rows on the other, and a kill
+ * anywhere leaves raw and state untouched (a leftover staging table is dropped by the next run).
  */
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { LandingTarget, LandResult, LandingUnit } from '../warehouse.js';
-import { prepareRecord } from '../../records/prepare.js';
+import { prepareRecord, RecordSyntaxError } from '../../records/prepare.js';
 import { BinaryCopyWriter, type CopyField } from './copy-binary.js';
 import { META_SCHEMA, rawTableName } from './schema.js';
 
-const STAGE = 'pg_temp.elt_stage';
-
-// Temporary: no WAL, private to the session. Rows are read back in insertion order: a freshly filled
-// temp table is scanned sequentially from its first page, and temp tables never take part in
-// synchronised scans, so _seq in the raw table follows the order of the records in the unit.
-const STAGE_DDL = `
-create temp table if not exists elt_stage (
-  key text,
-  hash text,
-  record jsonb,
-  problem text,
-  raw text,
-  rec_index int8,
-  rec_offset int8
-) on commit delete rows`;
+/** Bytes of records per COPY: big enough to amortise a statement, small enough that the last chunk's move is short. */
+const CHUNK_BYTES = 8 << 20;
+export const STAGE_PREFIX = 'stage_';
 
 async function writeAll(stream: NodeJS.WritableStream, buffers: Buffer[]): Promise<void> {
   for (const b of buffers) {
@@ -34,89 +28,160 @@ async function writeAll(stream: NodeJS.WritableStream, buffers: Buffer[]): Promi
   buffers.length = 0;
 }
 
-export async function landUnit(client: pg.ClientBase, target: LandingTarget, unit: LandingUnit): Promise<LandResult> {
-  const table = rawTableName(target.table);
-  const result: LandResult = { seen: 0, landed: 0, quarantined: 0, bytes: 0 };
-  await client.query('begin');
-  try {
-    await client.query(STAGE_DDL);
-    const copy = client.query(copyStreams.from(`copy ${STAGE} from stdin with (format binary)`));
-    const copyDone = new Promise<void>((resolve, reject) => {
-      copy.on('finish', resolve);
-      copy.on('error', reject);
-    });
-    // Surface a server-side COPY failure immediately instead of waiting for the writer to drain.
-    let copyError: unknown;
-    copyDone.catch((error: unknown) => (copyError = error));
-    const writer = new BinaryCopyWriter();
-    const ready: Buffer[] = [];
-    try {
-      for await (const raw of unit.records) {
-        if (copyError) throw copyError;
-        const prepared = prepareRecord(raw, target.keyPath);
-        result.seen++;
-        result.bytes += raw.bytes.length;
-        let fields: CopyField[];
-        if (prepared.ok) {
-          fields = [
-            { kind: 'text', value: prepared.key },
-            { kind: 'text', value: prepared.hash },
-            { kind: 'jsonb', value: prepared.bytes },
-            { kind: 'text', value: null },
-            { kind: 'text', value: null },
-            { kind: 'int8', value: null },
-            { kind: 'int8', value: null },
-          ];
-        } else {
-          fields = [
-            { kind: 'text', value: prepared.key },
-            { kind: 'text', value: null },
-            { kind: 'jsonb', value: null },
-            { kind: 'text', value: prepared.reason },
-            { kind: 'text', value: prepared.text },
-            { kind: 'int8', value: prepared.index },
-            { kind: 'int8', value: prepared.offset },
-          ];
-        }
-        writer.tuple(fields, ready);
-        if (ready.length) await writeAll(copy, ready);
-        unit.onProgress?.(result);
-      }
-      writer.finish(ready);
-      await writeAll(copy, ready);
-      copy.end();
-    } catch (error) {
-      // Abort the COPY so the connection is usable for the rollback.
-      copy.destroy(error as Error);
-      await copyDone.catch(() => undefined);
-      throw error;
-    }
-    await copyDone;
+function fieldsFor(prepared: ReturnType<typeof prepareRecord>, chunk: number): CopyField[] {
+  const chunkField: CopyField = { kind: 'int8', value: chunk };
+  if (prepared.ok) {
+    return [
+      chunkField,
+      { kind: 'text', value: prepared.key },
+      { kind: 'text', value: prepared.hash },
+      { kind: 'jsonb', value: prepared.bytes },
+      { kind: 'text', value: null },
+      { kind: 'text', value: null },
+      { kind: 'int8', value: null },
+      { kind: 'int8', value: null },
+    ];
+  }
+  return [
+    chunkField,
+    { kind: 'text', value: prepared.key },
+    { kind: 'text', value: null },
+    { kind: 'jsonb', value: null },
+    { kind: 'text', value: prepared.reason },
+    { kind: 'text', value: prepared.text },
+    { kind: 'int8', value: prepared.index },
+    { kind: 'int8', value: prepared.offset },
+  ];
+}
 
-    const landed = await client.query(
-      `insert into ${table} (_source_instance, _key, _hash, record, _origin, _run_id)
-       select $1, key, hash, record, $2, $3 from ${STAGE} where problem is null
-       on conflict (_source_instance, _key, _hash) do nothing`,
-      [target.instance, unit.origin, target.runId],
-    );
-    result.landed = landed.rowCount ?? 0;
-    const quarantined = await client.query(
+/** One COPY into the staging table: resolves when the server has committed it. */
+function openCopy(copier: pg.ClientBase, stage: string) {
+  const stream = copier.query(copyStreams.from(`copy ${stage} from stdin with (format binary)`));
+  let failure: unknown;
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', (error) => {
+      failure = error;
+      reject(error);
+    });
+  });
+  done.catch(() => undefined);
+  return { stream, done, failed: () => failure };
+}
+
+/**
+ * PostgreSQL validates each record's JSON as it converts it to jsonb; its error names the COPY line
+ * (the tuple), which we turn back into the record's place in the unit.
+ */
+function explainCopyError(error: unknown, chunkStarts: readonly { index: number; offset: number }[]): unknown {
+  const e = error as { code?: string; where?: string; message?: string; detail?: string };
+  const line = /line (\d+)/.exec(e.where ?? '')?.[1];
+  if (!e.code?.startsWith('22') || !line) return error;
+  const record = chunkStarts[Number(line) - 1];
+  if (!record) return error;
+  const detail = e.detail ? ` (${e.detail})` : '';
+  return new RecordSyntaxError(`invalid JSON in record ${record.index + 1} at byte ${record.offset}: ${e.message}${detail}`, record.offset);
+}
+
+export async function landUnit(lander: pg.ClientBase, copier: pg.ClientBase, target: LandingTarget, unit: LandingUnit): Promise<LandResult> {
+  const table = rawTableName(target.table);
+  const stage = `${META_SCHEMA}.${STAGE_PREFIX}${target.runId}_${randomBytes(6).toString('hex')}`;
+  const result: LandResult = { seen: 0, landed: 0, quarantined: 0, bytes: 0 };
+  await copier.query(
+    `create unlogged table ${stage} (chunk int8, key text, hash text, record jsonb, problem text, raw text, rec_index int8, rec_offset int8)`,
+  );
+  // Rows are moved in staging order: a chunk is one COPY into a fresh heap, read back by a sequential scan,
+  // so _seq in the raw table follows the order of the records in the unit.
+  const move = (chunk: number) =>
+    lander
+      .query(
+        `insert into ${table} (_source_instance, _key, _hash, record, _origin, _run_id)
+         select $1, key, hash, record, $2, $3 from ${stage} where chunk = $4 and problem is null
+         on conflict (_source_instance, _key, _hash) do nothing`,
+        [target.instance, unit.origin, target.runId, chunk],
+      )
+      .then((r) => {
+        result.landed += r.rowCount ?? 0;
+      });
+  const moves: Promise<void>[] = [];
+  let copy: ReturnType<typeof openCopy> | undefined;
+  try {
+    await lander.query('begin');
+    const writer = { current: new BinaryCopyWriter(), bytes: 0, chunk: 0 };
+    // Where each record of the current chunk came from, to explain a COPY error.
+    let chunkRecords: { index: number; offset: number }[] = [];
+    const ready: Buffer[] = [];
+    copy = openCopy(copier, stage);
+    const finishChunk = async () => {
+      writer.current.finish(ready);
+      await writeAll(copy!.stream, ready);
+      copy!.stream.end();
+      await copy!.done.catch((error: unknown) => {
+        throw explainCopyError(error, chunkRecords);
+      });
+      chunkRecords = [];
+      const chunk = writer.chunk;
+      // Queued on the lander's connection; runs while the copier streams the next chunk.
+      const moved = move(chunk);
+      moved.catch(() => undefined);
+      moves.push(moved);
+      writer.current = new BinaryCopyWriter();
+      writer.bytes = 0;
+      writer.chunk++;
+    };
+    for await (const raw of unit.records) {
+      if (copy.failed()) throw explainCopyError(copy.failed(), chunkRecords);
+      const prepared = prepareRecord(raw, target.keyPath);
+      chunkRecords.push({ index: raw.index, offset: raw.offset });
+      result.seen++;
+      result.bytes += raw.bytes.length;
+      writer.current.tuple(fieldsFor(prepared, writer.chunk), ready);
+      writer.bytes += raw.bytes.length;
+      if (ready.length) await writeAll(copy.stream, ready);
+      if (writer.bytes >= CHUNK_BYTES) {
+        await finishChunk();
+        copy = openCopy(copier, stage);
+      }
+      unit.onProgress?.(result);
+    }
+    await finishChunk();
+    copy = undefined;
+    await Promise.all(moves);
+    const quarantined = await lander.query(
       `insert into ${META_SCHEMA}.quarantine (run_id, source, entity, source_instance, origin, record_index, byte_offset, record_key, reason, raw_text)
-       select $1, $2, $3, $4, $5, rec_index, rec_offset, key, problem, raw from ${STAGE} where problem is not null`,
+       select $1, $2, $3, $4, $5, rec_index, rec_offset, key, problem, raw from ${stage} where problem is not null order by rec_index`,
       [target.runId, target.source, target.entity, target.instance, unit.origin],
     );
     result.quarantined = quarantined.rowCount ?? 0;
-    await client.query(
+    await lander.query(
       `insert into ${META_SCHEMA}.state (source, entity, source_instance, state, run_id) values ($1, $2, $3, $4, $5)
        on conflict (source, entity, source_instance) do update set state = excluded.state, updated_at = now(), run_id = excluded.run_id`,
       [target.source, target.entity, target.instance, JSON.stringify(unit.state), target.runId],
     );
-    await client.query('commit');
+    await lander.query('commit');
     return result;
   } catch (error) {
-    await client.query('rollback').catch(() => undefined);
+    if (copy) {
+      // Abort the COPY so the copier connection can be used (and discarded) cleanly.
+      copy.stream.destroy(error as Error);
+      await copy.done.catch(() => undefined);
+    }
+    await Promise.allSettled(moves);
+    await lander.query('rollback').catch(() => undefined);
     throw error;
+  } finally {
+    await copier.query(`drop table if exists ${stage}`).catch(() => undefined);
   }
+}
+
+/** Staging tables left by a killed process. Call only while holding the run lock. */
+export async function dropLeftoverStages(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ name: string }>(
+    `select tablename as name from pg_tables where schemaname = $1 and tablename like $2`,
+    [META_SCHEMA, `${STAGE_PREFIX}%`],
+  );
+  for (const { name } of rows) await client.query(`drop table if exists ${META_SCHEMA}.${name}`);
+  return rows.length;
 }
 
 export async function loadState<T>(client: pg.ClientBase, source: string, entity: string, instance: string): Promise<T | undefined> {

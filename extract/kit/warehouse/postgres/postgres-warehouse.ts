@@ -2,7 +2,7 @@
 import pg from 'pg';
 import type { EndpointMetrics } from '../../http/index.js';
 import type { JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
-import { landUnit, loadState } from './loader.js';
+import { dropLeftoverStages, landUnit, loadState } from './loader.js';
 import { META_SCHEMA, RAW_SCHEMA, ensureMetaSchema, ensureRawTables } from './schema.js';
 import type { PostgresTarget } from './connection.js';
 
@@ -55,6 +55,12 @@ export class PostgresWarehouse implements Warehouse {
       [reason],
     );
     await this.pool.query(`update ${META_SCHEMA}.runs set status = 'failed', finished_at = now(), error = $1 where status = 'processing'`, [reason]);
+    const client = await this.pool.connect();
+    try {
+      await dropLeftoverStages(client);
+    } finally {
+      client.release();
+    }
     return jobs.rowCount ?? 0;
   }
 
@@ -115,16 +121,18 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async land(target: LandingTarget, unit: LandingUnit): Promise<LandResult> {
-    const client = await this.pool.connect();
+    const lander = await this.pool.connect();
+    const copier = await this.pool.connect();
     let broken = false;
     try {
-      return await landUnit(client, target, unit);
+      return await landUnit(lander, copier, target, unit);
     } catch (error) {
-      // A COPY aborted mid-stream can leave the connection in an unknown state: never reuse it.
+      // A COPY aborted mid-stream can leave a connection in an unknown state: never reuse them.
       broken = true;
       throw error;
     } finally {
-      client.release(broken);
+      lander.release(broken);
+      copier.release(broken);
     }
   }
 

@@ -1,0 +1,116 @@
+{#- Columns whose change opens a new version. Everything else Tock sends (notes, spend, tags...) does not. -#}
+{%- set tracked_columns = [
+    'guest_profile_id', 'first_name', 'last_name', 'email', 'phone', 'phone_country_code', 'zip_code',
+    'iso_country_code', 'address_line_1', 'address_line_2', 'address_city', 'address_state', 'address_country',
+    'address_zip_code', 'opt_in_source', 'is_tock_verified', 'is_archived',
+] %}
+
+with guest_versions as (
+
+    select * from {{ ref('base_tock__guest_versions') }}
+
+),
+
+versions_with_validity as (
+
+    select
+        *,
+        coalesce(updated_at, _loaded_at) as version_valid_from,
+        {{ surrogate_key(tracked_columns) }} as tracked_columns_hash,
+        max(case when is_superseded then 0 else 1 end) over (
+            partition by _source_instance, guest_id
+        ) as guest_has_live_version
+
+    from guest_versions
+
+),
+
+live_versions as (
+
+    -- A superseded snapshot (nextGuestProfileId set) repeats an old profile with isArchived=true; its
+    -- successor's version marks the change, so it is dropped, unless no successor ever landed.
+    select *
+    from versions_with_validity
+    where not is_superseded or guest_has_live_version = 0
+
+),
+
+ranked_versions_per_instant as (
+
+    select
+        *,
+        row_number() over (
+            partition by _source_instance, guest_id, version_valid_from
+            order by _seq desc
+        ) as rank_in_instant
+
+    from live_versions
+
+),
+
+one_version_per_instant as (
+
+    -- Versions sharing a valid_from (same updatedAt, or none and landed in the same run): the last landed wins.
+    select *
+    from ranked_versions_per_instant
+    where rank_in_instant = 1
+
+),
+
+versions_compared as (
+
+    select
+        *,
+        lag(tracked_columns_hash) over (
+            partition by _source_instance, guest_id
+            order by version_valid_from
+        ) as previous_tracked_columns_hash
+
+    from one_version_per_instant
+
+),
+
+changed_versions as (
+
+    -- Consecutive versions with identical tracked columns collapse into the first of them.
+    select *
+    from versions_compared
+    where previous_tracked_columns_hash is null
+        or previous_tracked_columns_hash <> tracked_columns_hash
+
+),
+
+collapsed_versions as (
+
+    select
+        _source_instance,
+        guest_id,
+        guest_profile_id,
+        first_name,
+        last_name,
+        email,
+        phone,
+        phone_country_code,
+        zip_code,
+        iso_country_code,
+        address_line_1,
+        address_line_2,
+        address_city,
+        address_state,
+        address_country,
+        address_zip_code,
+        opt_in_source,
+        is_tock_verified,
+        is_archived,
+        created_at,
+        updated_at,
+        version_valid_from as valid_from,
+        _seq,
+        _hash,
+        _loaded_at
+
+    from changed_versions
+
+)
+
+select * from collapsed_versions
