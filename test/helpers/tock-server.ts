@@ -229,9 +229,27 @@ export interface RunTockOptions {
   log?: Logger;
 }
 
+const warehouses = new WeakMap<TestDatabase, ReturnType<TestDatabase['warehouse']>>();
+
+/** One warehouse (one pool) per test database, however many runs a test file makes. */
+function warehouseOf(db: TestDatabase): ReturnType<TestDatabase['warehouse']> {
+  let warehouse = warehouses.get(db);
+  if (!warehouse) {
+    warehouse = db.warehouse();
+    warehouses.set(db, warehouse);
+  }
+  return warehouse;
+}
+
+/** Empties what Tock runs write (raw tables, state, quarantine), so tests of one file can share a database. */
+export async function resetTock(db: TestDatabase): Promise<void> {
+  await warehouseOf(db);
+  await db.query('truncate raw.raw_tock_guest, raw.raw_tock_reservation, elt.state, elt.quarantine restart identity');
+}
+
 export async function runTock(db: TestDatabase, env: Record<string, string>, options: RunTockOptions = {}): Promise<SourceRunResult> {
   return runSource(options.source ?? fastTock, {
-    warehouse: await db.warehouse(),
+    warehouse: await warehouseOf(db),
     runId: options.runId ?? 1,
     env: { ELT_ENV_FILE: '/dev/null', ...env },
     full: options.full ?? false,

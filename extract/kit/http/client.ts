@@ -141,24 +141,30 @@ export class HttpClient {
     return this.run(spec, (p) => this.sendBuffered(p));
   }
 
-  /** An empty body (e.g. 204) comes back as undefined. */
+  /**
+   * An empty body (e.g. 204) comes back as undefined. A 2xx whose body is an HTML page (a CDN or proxy
+   * interstitial) is retried like a 503; any other body that is not JSON fails at once.
+   */
   async json<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
-    const response = await this.text({ ...spec, headers: { accept: 'application/json', ...spec.headers } });
-    if (!response.body.trim()) return { ...response, body: undefined as T };
-    try {
-      return { ...response, body: JSON.parse(response.body) as T };
-    } catch {
-      throw new HttpError({
-        kind: 'status',
-        status: response.status,
-        endpoint: spec.endpoint,
-        method: spec.method ?? 'GET',
-        url: redactedUrl(buildUrl(spec)),
-        detail: `HTTP ${response.status} with a body that is not JSON`,
-        body: response.body,
-        retryable: false,
-      });
-    }
+    return this.run({ ...spec, headers: { accept: 'application/json', ...spec.headers } }, async (p) => {
+      const answer = await this.sendBuffered(p);
+      if (!answer.ok) return answer;
+      const response = answer.value;
+      if (!response.body.trim()) return { ok: true, value: { ...response, body: undefined as T } };
+      try {
+        return { ok: true, value: { ...response, body: JSON.parse(response.body) as T } };
+      } catch {
+        const html = /^\s*</.test(response.body);
+        throw new HttpError({
+          ...this.base(p),
+          kind: 'status',
+          status: response.status,
+          detail: `HTTP ${response.status} with ${html ? 'an HTML page' : 'a body that is not JSON'}`,
+          body: response.body,
+          retryable: html,
+        });
+      }
+    });
   }
 
   /** Retries until response headers arrive with a 2xx; from then on the body stream belongs to the caller. */
@@ -188,7 +194,7 @@ export class HttpClient {
         try {
           answer = await send(p);
         } catch (error) {
-          answer = this.transportError(p, error);
+          answer = error instanceof HttpError ? error : this.transportError(p, error);
         }
         const finished = this.clock.now();
         const latencyMs = finished - started;

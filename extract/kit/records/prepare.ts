@@ -26,6 +26,13 @@ export class RecordSyntaxError extends Error {
   }
 }
 
+/** V8's JSON.parse messages quote the record's text; errors reach logs and the ledger, so keep only the position. */
+function syntaxError(index: number, offset: number, error: unknown): RecordSyntaxError {
+  const position = /position (\d+)/.exec((error as Error).message)?.[1];
+  const where = position === undefined ? '' : ` (near character ${position} of the record)`;
+  return new RecordSyntaxError(`invalid JSON in record ${index + 1} at byte ${offset}${where}`, offset);
+}
+
 function kindOf(firstByte: number | undefined): string {
   switch (firstByte) {
     case 0x22:
@@ -56,7 +63,7 @@ export function prepareRecord(record: RawRecord, keyPath: readonly string[]): Pr
       try {
         JSON.parse(text);
       } catch (error) {
-        throw new RecordSyntaxError(`invalid JSON in record ${index + 1} at byte ${offset}: ${(error as Error).message}`, offset);
+        throw syntaxError(index, offset, error);
       }
     }
     return { ok: false, key, reason, text, index, offset };
@@ -74,7 +81,7 @@ export function prepareRecord(record: RawRecord, keyPath: readonly string[]): Pr
     try {
       key = (JSON.parse(token.toString('utf8')) as string).trim();
     } catch (error) {
-      throw new RecordSyntaxError(`invalid JSON in record ${index + 1} at byte ${offset}: ${(error as Error).message}`, offset);
+      throw syntaxError(index, offset, error);
     }
   } else if (t0 === 0x2d || (t0 !== undefined && t0 >= 0x30 && t0 <= 0x39)) {
     // Numbers keep their digits as sent: no rounding through a double above 2^53.

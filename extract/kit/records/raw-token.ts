@@ -62,14 +62,18 @@ function keyMatches(buf: Buffer, start: number, end: number, name: Buffer): bool
   return end - start - 2 === name.length && buf.compare(name, 0, name.length, start + 1, end - 1) === 0;
 }
 
-/** The raw text of the value at `path`, or undefined when some step is missing or not an object. */
+/**
+ * The raw text of the value at `path`, or undefined when some step is missing or not an object.
+ * A member name repeated in one object resolves to its last occurrence, as jsonb and JSON.parse do.
+ */
 export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undefined {
   let i = skipWhitespace(buf, 0);
   for (const part of path) {
     if (buf[i] !== 0x7b) return undefined;
     const name = Buffer.from(part);
+    const quoted = Buffer.from(JSON.stringify(part));
     i = skipWhitespace(buf, i + 1);
-    let found = false;
+    let found = -1;
     while (i < buf.length && buf[i] === QUOTE) {
       const keyEnd = skipString(buf, i);
       const matches = keyMatches(buf, i, keyEnd, name);
@@ -77,13 +81,15 @@ export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undef
       if (buf[i] !== COLON) return undefined;
       i = skipWhitespace(buf, i + 1);
       if (matches) {
-        found = true;
-        break;
+        found = i;
+        // Only when the name appears again further on can this object repeat it: usually it does not.
+        if (buf.indexOf(quoted, i) < 0) break;
       }
       i = skipWhitespace(buf, skipValue(buf, i));
       if (buf[i] === COMMA) i = skipWhitespace(buf, i + 1);
     }
-    if (!found) return undefined;
+    if (found < 0) return undefined;
+    i = found;
   }
   return buf.subarray(i, skipValue(buf, i));
 }

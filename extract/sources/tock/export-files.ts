@@ -59,7 +59,12 @@ export function parseExportFile(raw: unknown, entity: TockEntityName, config: To
       `refusing export file URL on host "${url.host}": only storage.googleapis.com (https) and hosts in TOCK_ALLOWED_FILE_HOSTS are accepted`,
     );
   }
-  const name = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+  let name: string;
+  try {
+    name = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+  } catch {
+    throw new TockListingError(`the export listing holds a file URL with a malformed name: ${redactedUrl(raw).slice(0, 200)}`);
+  }
   const match = FILE_PATTERN[entity].exec(name);
   if (!match) throw new TockListingError(`unexpected ${entity} export file name "${name}"`);
   return { name, number: Number(match[1]), url: url.toString() };

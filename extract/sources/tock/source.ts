@@ -38,7 +38,8 @@ function tockEntity(name: TockEntityName, table: string, keyPath: readonly strin
       log.info('export listed', { files: listing.length, selected: selected.map((f) => f.name).join(', ') || 'none' });
       let relisted = false;
       for (const [position, chosen] of selected.entries()) {
-        let file = chosen;
+        // After a relisting, every later file must use the fresh listing's URL too.
+        let file = listing.find((f) => f.name === chosen.name) ?? chosen;
         let response;
         try {
           response = await openFile(http, file, signal);

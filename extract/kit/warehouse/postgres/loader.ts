@@ -1,12 +1,12 @@
 /**
  * The PostgreSQL raw loader: lands one unit (a file, a page, a window) atomically with the source's state.
  *
- * Two connections work as a pipeline. The copier streams records with binary COPY into an unlogged
- * staging table, one chunk (a few MB) per COPY, each committed on its own: staging is scratch space.
- * Meanwhile the lander, inside the unit's single transaction, moves each finished chunk into the raw
- * table (only (key, hash) pairs not there yet), then adds the quarantined records and the new state and
- * commits. So PostgreSQL parses JSON on one core while it writes raw rows on the other, and a kill
- * anywhere leaves raw and state untouched (a leftover staging table is dropped by the next run).
+ * Two connections work as a pipeline. The copier streams records with binary COPY into unlogged staging
+ * tables, one per chunk of a few MB, each committed on its own: staging is scratch space. Meanwhile the
+ * lander, inside the unit's single transaction, moves each finished chunk into the raw table (only (key,
+ * hash) pairs not there yet) and into quarantine, and drops it; then it writes the new state and commits.
+ * So PostgreSQL parses JSON on one core while it writes raw rows on the other, and a kill anywhere leaves
+ * raw and state untouched (leftover staging tables are dropped by the next run).
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -28,11 +28,9 @@ async function writeAll(stream: NodeJS.WritableStream, buffers: Buffer[]): Promi
   buffers.length = 0;
 }
 
-function fieldsFor(prepared: ReturnType<typeof prepareRecord>, chunk: number): CopyField[] {
-  const chunkField: CopyField = { kind: 'int8', value: chunk };
+function fieldsFor(prepared: ReturnType<typeof prepareRecord>): CopyField[] {
   if (prepared.ok) {
     return [
-      chunkField,
       { kind: 'text', value: prepared.key },
       { kind: 'text', value: prepared.hash },
       { kind: 'jsonb', value: prepared.bytes },
@@ -43,7 +41,6 @@ function fieldsFor(prepared: ReturnType<typeof prepareRecord>, chunk: number): C
     ];
   }
   return [
-    chunkField,
     { kind: 'text', value: prepared.key },
     { kind: 'text', value: null },
     { kind: 'jsonb', value: null },
@@ -75,7 +72,8 @@ function openCopy(copier: pg.ClientBase, stage: string) {
  */
 function explainCopyError(error: unknown, chunkStarts: readonly { index: number; offset: number }[]): unknown {
   const e = error as { code?: string; where?: string; message?: string; detail?: string };
-  const line = /line (\d+)/.exec(e.where ?? '')?.[1];
+  // The context also holds "JSON data, line 1" from the JSON parser: take the COPY's own line.
+  const line = /COPY [^,]+, line (\d+)/.exec(e.where ?? '')?.[1];
   if (!e.code?.startsWith('22') || !line) return error;
   const record = chunkStarts[Number(line) - 1];
   if (!record) return error;
@@ -85,49 +83,56 @@ function explainCopyError(error: unknown, chunkStarts: readonly { index: number;
 
 export async function landUnit(lander: pg.ClientBase, copier: pg.ClientBase, target: LandingTarget, unit: LandingUnit): Promise<LandResult> {
   const table = rawTableName(target.table);
-  const stage = `${META_SCHEMA}.${STAGE_PREFIX}${target.runId}_${randomBytes(6).toString('hex')}`;
+  const stagePrefix = `${META_SCHEMA}.${STAGE_PREFIX}${target.runId}_${randomBytes(6).toString('hex')}_`;
   const result: LandResult = { seen: 0, landed: 0, quarantined: 0, bytes: 0 };
-  await copier.query(
-    `create unlogged table ${stage} (chunk int8, key text, hash text, record jsonb, problem text, raw text, rec_index int8, rec_offset int8)`,
-  );
-  // Rows are moved in staging order: a chunk is one COPY into a fresh heap, read back by a sequential scan,
-  // so _seq in the raw table follows the order of the records in the unit.
-  const move = (chunk: number) =>
-    lander
-      .query(
-        `insert into ${table} (_source_instance, _key, _hash, record, _origin, _run_id)
-         select $1, key, hash, record, $2, $3 from ${stage} where chunk = $4 and problem is null
-         on conflict (_source_instance, _key, _hash) do nothing`,
-        [target.instance, unit.origin, target.runId, chunk],
-      )
-      .then((r) => {
-        result.landed += r.rowCount ?? 0;
-      });
+  const created: string[] = [];
+  const createStage = async (chunk: number) => {
+    const stage = stagePrefix + chunk;
+    await copier.query(`create unlogged table ${stage} (key text, hash text, record jsonb, problem text, raw text, rec_index int8, rec_offset int8)`);
+    created.push(stage);
+    return stage;
+  };
+  // A chunk is one COPY into a fresh heap, read back by a sequential scan, so rows are moved in the
+  // order of the records in the unit and _seq in the raw table follows it.
+  const move = async (stage: string) => {
+    const landed = await lander.query(
+      `insert into ${table} (_source_instance, _key, _hash, record, _origin, _run_id)
+       select $1, key, hash, record, $2, $3 from ${stage} where problem is null
+       on conflict (_source_instance, _key, _hash) do nothing`,
+      [target.instance, unit.origin, target.runId],
+    );
+    result.landed += landed.rowCount ?? 0;
+    const quarantined = await lander.query(
+      `insert into ${META_SCHEMA}.quarantine (run_id, source, entity, source_instance, origin, record_index, byte_offset, record_key, reason, raw_text)
+       select $1, $2, $3, $4, $5, rec_index, rec_offset, key, problem, raw from ${stage} where problem is not null`,
+      [target.runId, target.source, target.entity, target.instance, unit.origin],
+    );
+    result.quarantined += quarantined.rowCount ?? 0;
+    await lander.query(`drop table ${stage}`);
+  };
   const moves: Promise<void>[] = [];
   let copy: ReturnType<typeof openCopy> | undefined;
   try {
     await lander.query('begin');
-    const writer = { current: new BinaryCopyWriter(), bytes: 0, chunk: 0 };
+    let chunk = 0;
+    let stage = await createStage(chunk);
+    let writer = new BinaryCopyWriter();
+    let chunkBytes = 0;
     // Where each record of the current chunk came from, to explain a COPY error.
     let chunkRecords: { index: number; offset: number }[] = [];
     const ready: Buffer[] = [];
     copy = openCopy(copier, stage);
     const finishChunk = async () => {
-      writer.current.finish(ready);
+      writer.finish(ready);
       await writeAll(copy!.stream, ready);
       copy!.stream.end();
       await copy!.done.catch((error: unknown) => {
         throw explainCopyError(error, chunkRecords);
       });
-      chunkRecords = [];
-      const chunk = writer.chunk;
       // Queued on the lander's connection; runs while the copier streams the next chunk.
-      const moved = move(chunk);
+      const moved = move(stage);
       moved.catch(() => undefined);
       moves.push(moved);
-      writer.current = new BinaryCopyWriter();
-      writer.bytes = 0;
-      writer.chunk++;
     };
     for await (const raw of unit.records) {
       if (copy.failed()) throw explainCopyError(copy.failed(), chunkRecords);
@@ -135,11 +140,15 @@ export async function landUnit(lander: pg.ClientBase, copier: pg.ClientBase, tar
       chunkRecords.push({ index: raw.index, offset: raw.offset });
       result.seen++;
       result.bytes += raw.bytes.length;
-      writer.current.tuple(fieldsFor(prepared, writer.chunk), ready);
-      writer.bytes += raw.bytes.length;
+      writer.tuple(fieldsFor(prepared), ready);
+      chunkBytes += raw.bytes.length;
       if (ready.length) await writeAll(copy.stream, ready);
-      if (writer.bytes >= CHUNK_BYTES) {
+      if (chunkBytes >= CHUNK_BYTES) {
         await finishChunk();
+        stage = await createStage(++chunk);
+        writer = new BinaryCopyWriter();
+        chunkBytes = 0;
+        chunkRecords = [];
         copy = openCopy(copier, stage);
       }
       unit.onProgress?.(result);
@@ -147,12 +156,6 @@ export async function landUnit(lander: pg.ClientBase, copier: pg.ClientBase, tar
     await finishChunk();
     copy = undefined;
     await Promise.all(moves);
-    const quarantined = await lander.query(
-      `insert into ${META_SCHEMA}.quarantine (run_id, source, entity, source_instance, origin, record_index, byte_offset, record_key, reason, raw_text)
-       select $1, $2, $3, $4, $5, rec_index, rec_offset, key, problem, raw from ${stage} where problem is not null order by rec_index`,
-      [target.runId, target.source, target.entity, target.instance, unit.origin],
-    );
-    result.quarantined = quarantined.rowCount ?? 0;
     await lander.query(
       `insert into ${META_SCHEMA}.state (source, entity, source_instance, state, run_id) values ($1, $2, $3, $4, $5)
        on conflict (source, entity, source_instance) do update set state = excluded.state, updated_at = now(), run_id = excluded.run_id`,
@@ -168,9 +171,9 @@ export async function landUnit(lander: pg.ClientBase, copier: pg.ClientBase, tar
     }
     await Promise.allSettled(moves);
     await lander.query('rollback').catch(() => undefined);
+    // The rollback undid the lander's drops; remove every staging table of this unit.
+    for (const stage of created) await copier.query(`drop table if exists ${stage}`).catch(() => undefined);
     throw error;
-  } finally {
-    await copier.query(`drop table if exists ${stage}`).catch(() => undefined);
   }
 }
 
