@@ -7,11 +7,10 @@
 {%- endmacro %}
 
 {#-
-  Sources cannot depend on seeds, so a staging model that reads a fixture-backed source declares the seed as
-  a parent when fixtures are on: dbt then loads the seed before building the model.
+  source(), for a raw table that a fixture seed of the same name stands in for. Sources cannot depend on
+  seeds, so with fixtures on the seed is also declared as a parent: dbt then loads it before the model runs.
 -#}
-{% macro depends_on_fixture(seed_name) -%}
-  {%- if fixtures_enabled() %}
--- depends on the fixture seed {{ ref(seed_name) }} (fixtures mode only)
-  {%- endif %}
+{% macro fixture_backed_source(source_name, table_name) -%}
+  {%- if fixtures_enabled() %}{% do ref(table_name) %}{% endif -%}
+  {{ return(source(source_name, table_name)) }}
 {%- endmacro %}

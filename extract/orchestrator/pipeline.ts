@@ -6,8 +6,7 @@ import { describeError, emptyCounts, runSource } from '../kit/runner.js';
 import type { JobCounts, Warehouse } from '../kit/warehouse/warehouse.js';
 import { allRawTables } from '../sources/index.js';
 import type { CliOptions, Selection } from './args.js';
-import type { SourceEnvironments } from './environment.js';
-import type { OpenedWarehouse } from './environment.js';
+import type { OpenedWarehouse, SourceEnvironments } from './environment.js';
 import { formatCount, formatDuration, renderTable } from './table.js';
 import type { Terminal } from './terminal.js';
 
@@ -144,9 +143,8 @@ export async function runPipeline(
 }
 
 export function renderSummary(result: PipelineResult, context: { demo: boolean; warehouse: string }): string {
-  const order = (o: SourceOutcome) => o.source;
   const rows = [...result.outcomes]
-    .sort((a, b) => order(a).localeCompare(order(b)))
+    .sort((a, b) => a.source.localeCompare(b.source))
     .map((o) => [
       o.source,
       o.status,

@@ -1,9 +1,10 @@
-{#- Columns whose change opens a new version. Everything else Tock sends (notes, spend, tags...) does not. -#}
-{%- set tracked_columns = [
-    'guest_profile_id', 'first_name', 'last_name', 'email', 'phone', 'phone_country_code', 'zip_code',
-    'iso_country_code', 'address_line_1', 'address_line_2', 'address_city', 'address_state', 'address_country',
-    'address_zip_code', 'opt_in_source', 'is_tock_verified', 'is_archived',
-] %}
+{#-
+  Columns whose change opens a new version: the profile id and the guest attributes. Everything else Tock sends
+  (notes, spend, tags...) does not. Extend, not +: dbt parses unit tests with project macros undefined, and an
+  undefined value can be iterated but not added to.
+-#}
+{%- set tracked_columns = ['guest_profile_id'] %}
+{%- do tracked_columns.extend(tock_guest_attributes()) %}
 
 with guest_versions as (
 
@@ -85,23 +86,9 @@ collapsed_versions as (
     select
         _source_instance,
         guest_id,
-        guest_profile_id,
-        first_name,
-        last_name,
-        email,
-        phone,
-        phone_country_code,
-        zip_code,
-        iso_country_code,
-        address_line_1,
-        address_line_2,
-        address_city,
-        address_state,
-        address_country,
-        address_zip_code,
-        opt_in_source,
-        is_tock_verified,
-        is_archived,
+        {%- for column in tracked_columns %}
+        {{ column }},
+        {%- endfor %}
         created_at,
         updated_at,
         version_valid_from as valid_from,

@@ -28,22 +28,9 @@ final as (
         guest_profile_id,
 
         -- attributes, as of this version
-        first_name,
-        last_name,
-        email,
-        phone,
-        phone_country_code,
-        zip_code,
-        iso_country_code,
-        address_line_1,
-        address_line_2,
-        address_city,
-        address_state,
-        address_country,
-        address_zip_code,
-        opt_in_source,
-        is_tock_verified,
-        is_archived,
+        {%- for column in tock_guest_attributes() %}
+        {{ column }},
+        {%- endfor %}
         created_at,
 
         -- validity: [valid_from, valid_to)

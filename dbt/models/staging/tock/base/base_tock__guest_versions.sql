@@ -1,8 +1,6 @@
-{{ depends_on_fixture('raw_tock_guest') }}
-
 with source as (
 
-    select * from {{ source('tock', 'raw_tock_guest') }}
+    select * from {{ fixture_backed_source('tock', 'raw_tock_guest') }}
 
 ),
 

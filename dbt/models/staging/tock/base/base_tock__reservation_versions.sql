@@ -1,5 +1,3 @@
-{{ depends_on_fixture('raw_tock_reservation') }}
-
 {%- set money_fields = [
     ('subtotalCents', 'subtotal'),
     ('taxCents', 'tax'),
@@ -12,7 +10,7 @@
 
 with source as (
 
-    select * from {{ source('tock', 'raw_tock_reservation') }}
+    select * from {{ fixture_backed_source('tock', 'raw_tock_reservation') }}
 
 ),
 
