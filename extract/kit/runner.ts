@@ -87,7 +87,7 @@ async function runEntity<Config>(
     for await (const unit of units) {
       options.signal.throwIfAborted();
       origin = unit.origin;
-      log.info('landing', { origin: unit.origin });
+      log.debug('landing', { origin: unit.origin });
       const before = counts.rowsSeen;
       const result = await options.warehouse.land(target, {
         ...unit,

@@ -36,7 +36,8 @@ describe('a landing process killed mid-load', () => {
 
   it('resumes without duplicates or gaps, with state matching the landed rows', async () => {
     const args = ['--only', 'tock.guest', '--no-dbt'];
-    const env = { ...sandbox.env(), ...killed.env };
+    // debug: the kill waits for the 'landing' line of file 2.
+    const env = { ...sandbox.env(), ...killed.env, ELT_LOG_LEVEL: 'debug' };
     const child = startElt(args, env);
     let sawSecondFile = false;
     child.all!.on('data', (chunk: Buffer) => {

@@ -125,6 +125,15 @@ describe('npm run elt: demo mode end to end', () => {
     expect(result.stdout).toMatch(/tock\s+tock\.listing/);
   });
 
+  it('fails a job that runs past its time limit, and says so', async () => {
+    const result = await runElt(['--only', 'tock', '--no-dbt'], { ...env, ELT_JOB_TIMEOUT_MINUTES: '0.002', ELT_SANDBOX_FAULTS: 'slowMs=2000' });
+    expect(result.exitCode, result.all).toBe(1);
+    expect(result.stdout).toMatch(/tock\s+failed/);
+    const [job] = await demo.query<{ status: string; error: string }>(`select status, error from elt.jobs order by job_id desc limit 1`);
+    expect(job?.status).toBe('failed');
+    expect(job?.error).toContain('exceeded its time limit of 0.002 min (ELT_JOB_TIMEOUT_MINUTES)');
+  });
+
   it('--check tests credentials and the warehouse without touching data', async () => {
     const before = await demo.query('select count(*)::int as n from raw.raw_tock_guest union all select count(*)::int from elt.runs');
     const result = await runElt(['--check'], env);
