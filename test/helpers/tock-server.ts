@@ -11,7 +11,8 @@ import { runSource, type SourceRunResult } from '../../extract/kit/runner.js';
 import type { SourceDefinition } from '../../extract/kit/source.js';
 import type { TockConfig } from '../../extract/sources/tock/config.js';
 import { tock } from '../../extract/sources/tock/source.js';
-import type { TestDatabase } from './database.js';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { freshDatabase, type TestDatabase } from './database.js';
 
 export interface ScriptedAnswer {
   status: number;
@@ -262,4 +263,33 @@ export async function runTock(db: TestDatabase, env: Record<string, string>, opt
 export function captureLogs(): { lines: string[]; logger: Logger } {
   const lines: string[] = [];
   return { lines, logger: createLogger({ format: 'json', level: 'debug', sink: { write: (line) => lines.push(line) } }) };
+}
+
+/**
+ * Per-file setup of the scripted-server suites: a fresh database, Tock state reset before each test, and
+ * every server a test starts closed after it.
+ */
+export function tockTestbed(databaseName: string): { db(): TestDatabase; server(options: TockServerOptions): Promise<TockServer> } {
+  let db: TestDatabase | undefined;
+  const servers: TockServer[] = [];
+  beforeAll(async () => {
+    db = await freshDatabase(databaseName);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  beforeEach(async () => {
+    await resetTock(db!);
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+  });
+  return {
+    db: () => db!,
+    async server(options) {
+      const s = await startTockServer(options);
+      servers.push(s);
+      return s;
+    },
+  };
 }

@@ -2,35 +2,17 @@
  * Tock bad input inside export files: truncated or invalid JSON (the file fails atomically and is retried by
  * the next run), records that are not objects or lack their key (quarantined), duplicates, single objects.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRunResult } from '../../extract/kit/runner.js';
-import { freshDatabase, type TestDatabase } from '../helpers/database.js';
-import { captureLogs, guest, jsonArray, reservation, resetTock, runTock, startTockServer, type TockServer, type TockServerOptions } from '../helpers/tock-server.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { captureLogs, guest, jsonArray, reservation, runTock, type TockServer, type TockServerOptions, tockTestbed } from '../helpers/tock-server.js';
 
+const bed = tockTestbed('elt_test_tock_bad_input');
+const server = bed.server;
 let db: TestDatabase;
-const servers: TockServer[] = [];
-
-beforeAll(async () => {
-  db = await freshDatabase('elt_test_tock_bad_input');
+beforeAll(() => {
+  db = bed.db();
 });
-
-afterAll(async () => {
-  await db.close();
-});
-
-beforeEach(async () => {
-  await resetTock(db);
-});
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-});
-
-async function server(options: TockServerOptions): Promise<TockServer> {
-  const s = await startTockServer(options);
-  servers.push(s);
-  return s;
-}
 
 type Table = 'raw_tock_guest' | 'raw_tock_reservation';
 

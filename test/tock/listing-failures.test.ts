@@ -2,47 +2,28 @@
  * Tock bad input on the HTTP side: refused credentials, CDN 503 pages, signed URLs expiring mid-run,
  * listings pointing at hosts that are not allowed.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startLoopbackServer, type LoopbackServer } from '../../extract/kit/sandbox/server.js';
 import { tock } from '../../extract/sources/tock/source.js';
-import { freshDatabase, type TestDatabase } from '../helpers/database.js';
+import type { TestDatabase } from '../helpers/database.js';
 import {
   captureLogs,
   cdn503Html,
   guest,
   jsonArray,
   reservation,
-  resetTock,
-  runTock,
-  startTockServer,
-  type TockServer,
+    runTock,
+    type TockServer,
   type TockServerOptions,
+  tockTestbed,
 } from '../helpers/tock-server.js';
 
+const bed = tockTestbed('elt_test_tock_listing');
+const server = bed.server;
 let db: TestDatabase;
-const servers: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  db = await freshDatabase('elt_test_tock_listing');
+beforeAll(() => {
+  db = bed.db();
 });
-
-afterAll(async () => {
-  await db.close();
-});
-
-beforeEach(async () => {
-  await resetTock(db);
-});
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-});
-
-async function server(options: TockServerOptions): Promise<TockServer> {
-  const s = await startTockServer(options);
-  servers.push(s);
-  return s;
-}
 
 const GUEST_FILES = {
   'guest-profile-1.json': jsonArray([guest('101'), guest('102')]),
@@ -287,12 +268,12 @@ describe('file URLs on hosts that are not allowed', () => {
       hits++;
       res.end('[]');
     });
-    servers.push(other);
     const s = await server({ files: GUEST_FILES, extraUrls: { guest: [`${other.url}/bucket/guest-profile-3.json`] } });
     const result = await runTock(db, s.env());
     expect(result.outcomes[0]!.ok).toBe(false);
     expect(result.outcomes[0]!.error).toContain(`"127.0.0.1:${other.port}"`);
     expect(result.outcomes[0]!.error).toContain('TOCK_ALLOWED_FILE_HOSTS');
     expect(hits).toBe(0);
+    await other.close();
   });
 });
