@@ -115,22 +115,23 @@
 {#-
   Unnest a JSON array into rows, as a join clause placed after a `from`: every element becomes a row of
   `<alias>.value` (JSON) and `<alias>.ordinal` (1-based position). A missing, null or non-array value
-  yields no rows (and removes the parent row, as any inner join would).
+  yields no rows (and removes the parent row, as any inner join would); with outer=true the parent row stays,
+  once, with null value and ordinal (a left join).
     from guests
     {{ unnest_json_array('guests.tags_json', 'tag') }}
 -#}
-{% macro unnest_json_array(json_array, alias) -%}
-  {{ return(adapter.dispatch('unnest_json_array', 'hospitality_elt')(json_array, alias)) }}
+{% macro unnest_json_array(json_array, alias, outer=false) -%}
+  {{ return(adapter.dispatch('unnest_json_array', 'hospitality_elt')(json_array, alias, outer)) }}
 {%- endmacro %}
 
-{% macro postgres__unnest_json_array(json_array, alias) -%}
-  cross join lateral jsonb_array_elements(
+{% macro postgres__unnest_json_array(json_array, alias, outer=false) -%}
+  {{ 'left join' if outer else 'cross join' }} lateral jsonb_array_elements(
     case when jsonb_typeof({{ json_array }}) = 'array' then {{ json_array }} else '[]'::jsonb end
-  ) with ordinality as {{ alias }}(value, ordinal)
+  ) with ordinality as {{ alias }}(value, ordinal){{ ' on true' if outer }}
 {%- endmacro %}
 
-{% macro bigquery__unnest_json_array(json_array, alias) -%}
-  cross join unnest(array(
+{% macro bigquery__unnest_json_array(json_array, alias, outer=false) -%}
+  {{ 'left join' if outer else 'cross join' }} unnest(array(
     select as struct array_element as value, array_offset + 1 as ordinal
     from unnest(json_query_array({{ json_array }})) as array_element with offset as array_offset
   )) as {{ alias }}

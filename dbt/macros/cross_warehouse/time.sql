@@ -40,3 +40,38 @@
 {% macro bigquery__timestamp_to_local_time(ts, time_zone) -%}
   time({{ ts }}, {{ time_zone }})
 {%- endmacro %}
+
+
+{#-
+  An RFC 3339 timestamp string ('2024-03-20T17:05:00Z', '2024-03-20T10:05:00.123-07:00') -> timestamp.
+  Null when the text is missing or not an RFC 3339 date-time with an offset, rather than a failed query.
+-#}
+{% macro rfc3339_to_timestamp(text) -%}
+  {{ return(adapter.dispatch('rfc3339_to_timestamp', 'hospitality_elt')(text)) }}
+{%- endmacro %}
+
+{% macro rfc3339_pattern() -%}
+  {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$') }}
+{%- endmacro %}
+
+{% macro postgres__rfc3339_to_timestamp(text) -%}
+  (case when {{ regexp_like(text, rfc3339_pattern()) }} then cast({{ text }} as timestamptz) end)
+{%- endmacro %}
+
+{% macro bigquery__rfc3339_to_timestamp(text) -%}
+  (case when {{ regexp_like(text, rfc3339_pattern()) }} then safe_cast({{ text }} as timestamp) end)
+{%- endmacro %}
+
+
+{#- A timestamp plus a number of minutes (an integer expression). -#}
+{% macro timestamp_add_minutes(ts, minutes) -%}
+  {{ return(adapter.dispatch('timestamp_add_minutes', 'hospitality_elt')(ts, minutes)) }}
+{%- endmacro %}
+
+{% macro postgres__timestamp_add_minutes(ts, minutes) -%}
+  ({{ ts }} + cast({{ minutes }} as bigint) * interval '1 minute')
+{%- endmacro %}
+
+{% macro bigquery__timestamp_add_minutes(ts, minutes) -%}
+  timestamp_add({{ ts }}, interval cast({{ minutes }} as int64) minute)
+{%- endmacro %}

@@ -36,48 +36,15 @@ live_versions as (
 
 ),
 
-ranked_versions_per_instant as (
-
-    select
-        *,
-        row_number() over (
-            partition by _source_instance, guest_id, version_valid_from
-            order by _seq desc
-        ) as rank_in_instant
-
-    from live_versions
-
-),
-
-one_version_per_instant as (
-
-    -- Versions sharing a valid_from (same updatedAt, or none and landed in the same run): the last landed wins.
-    select *
-    from ranked_versions_per_instant
-    where rank_in_instant = 1
-
-),
-
-versions_compared as (
-
-    select
-        *,
-        lag(tracked_columns_hash) over (
-            partition by _source_instance, guest_id
-            order by version_valid_from
-        ) as previous_tracked_columns_hash
-
-    from one_version_per_instant
-
-),
-
 changed_versions as (
 
-    -- Consecutive versions with identical tracked columns collapse into the first of them.
-    select *
-    from versions_compared
-    where previous_tracked_columns_hash is null
-        or previous_tracked_columns_hash <> tracked_columns_hash
+    -- Versions sharing a valid_from (same updatedAt, or none and landed in the same run): the last landed wins.
+    -- Then consecutive versions with identical tracked columns collapse into the first of them.
+    {{ collapse_unchanged_versions(
+        'live_versions',
+        partition_by=['_source_instance', 'guest_id'],
+        instant_order_by=['_seq desc'],
+    ) }}
 
 ),
 

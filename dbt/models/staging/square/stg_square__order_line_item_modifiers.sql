@@ -1,0 +1,76 @@
+with line_items as (
+
+    select * from {{ ref('stg_square__order_line_items') }}
+
+),
+
+modifiers as (
+
+    select
+        line_items._source_instance,
+        line_items.order_id,
+        line_items.line_item_position,
+        line_items.line_item_uid,
+        modifier.ordinal as modifier_position,
+        {{ json_text('modifier.value', 'uid') }} as modifier_uid,
+        {{ json_text('modifier.value', 'catalog_object_id') }} as catalog_object_id,
+        {{ json_integer('modifier.value', 'catalog_version') }} as catalog_version,
+        {{ collapse_whitespace(json_text('modifier.value', 'name')) }} as modifier_name,
+        {{ json_text('modifier.value', 'quantity') }} as quantity_raw,
+        {{ text_to_numeric(json_text('modifier.value', 'quantity')) }} as quantity,
+        coalesce(
+            {{ square_currency('modifier.value', ['total_price_money', 'base_price_money']) }},
+            line_items.currency_code
+        ) as currency_code,
+        {{ json_integer('modifier.value', 'base_price_money.amount') }} as base_price_minor,
+        {{ json_integer('modifier.value', 'total_price_money.amount') }} as total_price_minor,
+        line_items.quantity as line_quantity
+
+    from line_items
+    {{ unnest_json_array('line_items.modifiers_json', 'modifier') }}
+
+),
+
+modifiers_sold as (
+
+    select
+        *,
+        -- A missing modifier quantity means one per unit of the line (Square's default).
+        coalesce(quantity, 1) * line_quantity as quantity_sold
+
+    from modifiers
+
+),
+
+modifiers_with_sales as (
+
+    select
+        *,
+        -- total_price_money is the base price x modifier quantity x line quantity; computed so when absent.
+        coalesce(
+            total_price_minor,
+            {{ round_to_bigint('base_price_minor * quantity_sold') }}
+        ) as sales_minor
+
+    from modifiers_sold
+
+)
+
+select
+    _source_instance,
+    order_id,
+    line_item_position,
+    line_item_uid,
+    modifier_position,
+    modifier_uid,
+    catalog_object_id,
+    catalog_version,
+    modifier_name,
+    quantity_raw,
+    quantity,
+    line_quantity,
+    quantity_sold,
+    currency_code,
+    {{ square_money_columns(['base_price', 'total_price', 'sales']) }}
+
+from modifiers_with_sales
