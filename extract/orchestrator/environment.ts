@@ -1,13 +1,19 @@
 /**
  * Decides real or demo mode and opens the warehouse for it: demo (sandbox sources) when no source has
- * credentials or --demo is given, always into a separate database.
+ * credentials or --demo is given, always into a separate database (BigQuery: separate datasets).
+ * ELT_WAREHOUSE=bigquery picks BigQuery; otherwise PostgreSQL (DATABASE_URL, PG* or the embedded server).
  */
+import type { DbtConnection } from '../kit/dbt/connection.js';
 import type { Logger } from '../kit/log.js';
 import type { RunningSandbox, SourceDefinition } from '../kit/source.js';
 import { EmbeddedWarehouse, WarehouseError } from '../kit/warehouse/postgres/embedded.js';
-import { ensureDatabase, resolvePostgresTarget, type PostgresTarget } from '../kit/warehouse/postgres/connection.js';
+import { ensureDatabase, resolvePostgresTarget, targetEnvironment, type PostgresTarget } from '../kit/warehouse/postgres/connection.js';
 import { PostgresWarehouse } from '../kit/warehouse/postgres/postgres-warehouse.js';
-import type { Selection } from './args.js';
+import { BigQueryWarehouse, type BigQueryWarehouseOptions } from '../kit/warehouse/bigquery/bigquery-warehouse.js';
+import { BigQueryConfigError, bigQueryDbtEnvironment, bigQueryDbtVars, resolveBigQueryTarget, warehouseKind, type BigQueryTarget } from '../kit/warehouse/bigquery/config.js';
+import { BigQueryConnectError } from '../kit/warehouse/bigquery/errors.js';
+import type { Warehouse } from '../kit/warehouse/warehouse.js';
+import { UsageError, type Selection } from './args.js';
 
 export class WarehouseUnreachable extends Error {
   override name = 'WarehouseUnreachable';
@@ -50,8 +56,16 @@ export async function sourceEnvironments(selections: readonly Selection[], demo:
 }
 
 export interface OpenedWarehouse {
-  warehouse: PostgresWarehouse;
-  target: PostgresTarget;
+  warehouse: Warehouse;
+  /** Which kind of warehouse was opened. */
+  kind: 'postgres' | 'bigquery';
+  /**
+   * The PostgreSQL target (for dbt's `local` target and psql). On BigQuery there is none and reading it
+   * throws: run dbt with `dbt` instead, which is right for every warehouse.
+   */
+  readonly target: PostgresTarget;
+  /** The dbt target and environment for this warehouse (local or bigquery, same database or datasets). */
+  dbt: DbtConnection;
   /** Stops what this command started (the embedded server), leaves alone what it found running. */
   close(): Promise<void>;
 }
@@ -69,7 +83,19 @@ function unreachable(target: PostgresTarget, error: unknown): WarehouseUnreachab
   return new WarehouseUnreachable(`Cannot reach the warehouse at ${target.description}: ${reason}.`);
 }
 
-export async function openWarehouse(demo: boolean, log: Logger): Promise<OpenedWarehouse> {
+export interface OpenOptions {
+  /** BigQuery client options (tests: a loopback endpoint and a stub auth client). */
+  bigquery?: BigQueryWarehouseOptions;
+}
+
+export async function openWarehouse(demo: boolean, log: Logger, options: OpenOptions = {}): Promise<OpenedWarehouse> {
+  let kind: 'postgres' | 'bigquery';
+  try {
+    kind = warehouseKind(process.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (kind === 'bigquery') return openBigQuery(demo, log, options.bigquery);
   const target = resolvePostgresTarget(process.env, { demo });
   const embedded = target.embedded ? new EmbeddedWarehouse() : undefined;
   const started = embedded ? (await embedded.ensureRunning((m) => log.info(m))).started : false;
@@ -86,13 +112,45 @@ export async function openWarehouse(demo: boolean, log: Logger): Promise<OpenedW
   const warehouse = new PostgresWarehouse(target);
   return {
     warehouse,
+    kind,
     target,
+    dbt: { target: 'local', env: { ...(process.env as Record<string, string>), ...targetEnvironment(target) } },
     close: async () => {
       await warehouse.close().catch(() => undefined);
       if (started) {
         await embedded!.stop();
         log.info('embedded PostgreSQL stopped (it was started by this run)');
       }
+    },
+  };
+}
+
+/** Resolves the BigQuery settings and checks credentials, project and dataset locations with the first requests. */
+async function openBigQuery(demo: boolean, log: Logger, options: BigQueryWarehouseOptions = {}): Promise<OpenedWarehouse> {
+  let target: BigQueryTarget;
+  try {
+    target = resolveBigQueryTarget(process.env, { demo });
+  } catch (error) {
+    if (error instanceof BigQueryConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const warehouse = new BigQueryWarehouse(target, options);
+  try {
+    await warehouse.connect();
+  } catch (error) {
+    if (error instanceof BigQueryConnectError) throw new WarehouseUnreachable(error.message);
+    throw new WarehouseUnreachable(`Cannot reach ${target.description}: ${(error as Error).message ?? String(error)}.`);
+  }
+  log.info('warehouse: BigQuery', { project: target.project, dataset: target.dataset, location: target.location });
+  return {
+    warehouse,
+    kind: 'bigquery',
+    get target(): PostgresTarget {
+      throw new Error(`dbt on ${target.description} runs with the "bigquery" target: use the opened warehouse's dbt connection, not the PostgreSQL target.`);
+    },
+    dbt: { target: 'bigquery', env: { ...(process.env as Record<string, string>), ...bigQueryDbtEnvironment(target) }, vars: bigQueryDbtVars(target) },
+    close: async () => {
+      await warehouse.close().catch(() => undefined);
     },
   };
 }

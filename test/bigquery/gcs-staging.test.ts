@@ -1,0 +1,40 @@
+/**
+ * Loads staged through GCS (BIGQUERY_STAGING_BUCKET): each chunk is uploaded as an object with a resumable
+ * upload, loaded from its gs:// URI, and deleted after the unit commits.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { STAGE_FIELDS } from '../../extract/kit/warehouse/bigquery/schema.js';
+import { answerLanding, fakeWithWarehouse, guestTarget, testTarget, unitOf } from './helpers.js';
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = undefined;
+});
+
+describe('BigQuery loads staged through GCS', () => {
+  it('uploads each chunk to the bucket, loads it from its gs:// URI and deletes it after the commit', async () => {
+    const target = testTarget({ BIGQUERY_STAGING_BUCKET: 'gs://elt-staging-bucket/team-a' });
+    const env = await fakeWithWarehouse({ target, warehouse: { loader: { chunkBytes: 150 } } });
+    cleanup = env.close;
+    const { fake, warehouse } = env;
+    await warehouse.prepare(['raw_tock_guest']);
+    fake.onQuery = answerLanding(3, 0);
+    const records = ['{"patron":{"id":1},"n":"first guest"}', '{"patron":{"id":2},"n":"second guest"}', '{"patron":{"id":3},"n":"third guest"}'];
+    const result = await warehouse.land(guestTarget(), unitOf(`[${records.join(',')}]`));
+    expect(result).toMatchObject({ seen: 3, landed: 3 });
+
+    const loads = fake.requests.filter((r) => r.method === 'POST' && r.json?.configuration?.load);
+    expect(loads.length).toBeGreaterThanOrEqual(2);
+    const uris = loads.flatMap((l) => l.json.configuration.load.sourceUris as string[]);
+    for (const uri of uris) expect(uri).toMatch(/^gs:\/\/elt-staging-bucket\/team-a\/elt-staging\/stage_7_[0-9a-f]{12}\/chunk-\d{6}\.ndjson$/);
+    expect(loads[0]!.json.configuration.load).toMatchObject({ sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_APPEND', schema: { fields: STAGE_FIELDS } });
+    expect(fake.uploads()).toHaveLength(0); // nothing went through the BigQuery upload endpoint
+    // Uploaded with GCS resumable uploads; the loaded lines are every record, in order.
+    expect(fake.requests.some((r) => r.path === '/upload/storage/v1/b/elt-staging-bucket/o' && r.query.get('uploadType') === 'resumable')).toBe(true);
+    const stage = loads[0]!.json.configuration.load.destinationTable.tableId;
+    expect((fake.loadedHistory.get(`raw_elt.${stage}`) ?? []).map((l) => JSON.parse(l).rec_index)).toEqual([0, 1, 2]);
+    // Objects are deleted after the commit.
+    expect(fake.objects.size).toBe(0);
+  });
+});
