@@ -12,15 +12,43 @@ import { anySourceConfigured, openWarehouse, sourceEnvironments, WarehouseUnreac
 import { LockHeld, renderSummary, runPipeline } from './extract/orchestrator/pipeline.js';
 import { renderStatus } from './extract/orchestrator/status.js';
 import { createTerminal } from './extract/orchestrator/terminal.js';
+import { secretStore } from './extract/kit/secrets.js';
 import { SOURCES } from './extract/sources/index.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, unreachable: 4, interrupted: 130 } as const;
 
+const SOURCE_COMMANDS = SOURCES.flatMap((s) => s.commands ?? []);
+
+/** A source's own command (e.g. square-auth): against the real warehouse, or the demo one with --demo. */
+async function runSourceCommand(name: string, args: string[]): Promise<number> {
+  const command = SOURCE_COMMANDS.find((c) => c.name === name)!;
+  const demo = args.includes('--demo');
+  const terminal = createTerminal();
+  const opened = await openWarehouse(demo, terminal.log);
+  try {
+    await opened.warehouse.prepare([]);
+    return await command.run({
+      args: args.filter((a) => a !== '--demo'),
+      env: process.env,
+      warehouse: opened.warehouse,
+      secrets: secretStore(opened.warehouse, process.env),
+      log: terminal.log,
+      print: terminal.print,
+      signal: new AbortController().signal,
+    });
+  } finally {
+    terminal.stop();
+    await opened.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   loadEnv();
+  if (argv[0] && SOURCE_COMMANDS.some((c) => c.name === argv[0])) return runSourceCommand(argv[0], argv.slice(1));
   const options = parseCli(argv);
   if (options.help) {
-    console.log(HELP);
+    const extra = SOURCE_COMMANDS.map((c) => `  ${c.name.padEnd(18)}${c.summary}`).join('\n');
+    console.log(extra ? `${HELP}\n\nSource commands:\n${extra}` : HELP);
     return EXIT.ok;
   }
   const selections = selectSources(SOURCES, options.only, options.skip);

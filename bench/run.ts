@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --guests 500000,2000000]
+ * npm run bench [-- --guests 500000,2000000]      (npm run bench -- square: see bench/square.ts)
  * Landing throughput of one Tock guest export served by the sandbox, against a reference measured in the
  * same run: PostgreSQL's own COPY of the same records, pre-serialized as COPY text, into an identical table.
  * Also: a rerun with no new export (must land nothing, quickly).
@@ -15,10 +15,11 @@ import { execa } from 'execa';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { localDir, projectPath } from '../extract/kit/paths.js';
+import { recreateDatabase } from './database.js';
 import { readJsonRecords } from '../extract/kit/records/json-records.js';
 import { prepareRecord } from '../extract/kit/records/prepare.js';
 import { EmbeddedWarehouse } from '../extract/kit/warehouse/postgres/embedded.js';
-import { resolvePostgresTarget, usesExternalPostgres } from '../extract/kit/warehouse/postgres/connection.js';
+import { usesExternalPostgres } from '../extract/kit/warehouse/postgres/connection.js';
 import { rawTableDdl } from '../extract/kit/warehouse/postgres/schema.js';
 import { startTockSandbox, type TockSandbox } from '../extract/sources/tock/sandbox/index.js';
 import { formatCount, renderTable } from '../extract/orchestrator/table.js';
@@ -32,17 +33,6 @@ interface LandingFigures {
   seen: number;
   landed: number;
   maxRssMb: number;
-}
-
-async function recreateDatabase(): Promise<pg.ClientConfig> {
-  const target = resolvePostgresTarget({ ...process.env, ELT_DATABASE: DATABASE });
-  const admin = new pg.Client({ ...target.config, database: 'postgres' });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE} with (force)`);
-  await admin.query(`create database ${DATABASE}`);
-  await admin.query('checkpoint');
-  await admin.end();
-  return target.config;
 }
 
 /** COPY text escaping: backslash, newline, carriage return, tab. */
@@ -111,9 +101,9 @@ async function benchSize(guests: number): Promise<string[][]> {
     const referenceFile = path.join(CACHE, `reference-${guests}.copy`);
     await writeReferenceFile(source, referenceFile);
 
-    const refConfig = await recreateDatabase();
+    const refConfig = await recreateDatabase(DATABASE);
     const referenceMs = await referenceCopy(refConfig, referenceFile);
-    await recreateDatabase();
+    await recreateDatabase(DATABASE);
     const first = await landing(env);
     const rerun = await landing(env);
     console.log(`child RSS before landing: ${first.baselineRssMb.toFixed(0)} MB`);
@@ -141,6 +131,8 @@ async function benchSize(guests: number): Promise<string[][]> {
 }
 
 async function main(): Promise<void> {
+  // npm run bench -- square [...]: the Square historical import and daily sync (bench/square.ts).
+  if (process.argv[2] === 'square') return (await import('./square.js')).main(process.argv.slice(3));
   const { values } = parseArgs({ options: { guests: { type: 'string', default: '500000' } } });
   const sizes = values.guests!.split(',').map((s) => Number(s.trim()));
   await mkdir(CACHE, { recursive: true });

@@ -3,16 +3,23 @@
  * with its state in one transaction. A failing entity stops at its failing unit (so a rerun resumes there,
  * in order) and the other entities still run.
  */
-import { HttpClient } from './http/index.js';
+import { HttpClient, HttpError } from './http/index.js';
 import type { Logger } from './log.js';
 import { redact } from './redact.js';
-import type { EntityDefinition, Progress, SourceDefinition } from './source.js';
+import { secretStore, type SecretStore } from './secrets.js';
+import { httpOptionsFor, type EntityDefinition, type Progress, type SourceDefinition, type SourceInstance } from './source.js';
 import type { JobCounts, Warehouse } from './warehouse/warehouse.js';
 
 export interface EntityOutcome {
   entity: string;
   instance: string;
+  /** False when the entity failed; a degraded entity is ok (what it landed is committed). */
   ok: boolean;
+  /**
+   * The entity stopped early because an endpoint's circuit is open: the rest of its work is skipped for
+   * this run, its committed data and state stay, and the next run resumes there.
+   */
+  degraded?: boolean;
   error?: string;
   counts: JobCounts;
 }
@@ -52,16 +59,27 @@ export function describeError(error: unknown): string {
   return redact(message.split('\n')[0] ?? message);
 }
 
-export async function runSource<Config>(source: SourceDefinition<Config>, options: SourceRunOptions): Promise<SourceRunResult> {
-  const configuration = source.configure(options.env);
+/** The configured instances plus those the source finds in the warehouse (e.g. OAuth-authorised accounts). */
+export async function sourceInstances<Config>(
+  source: SourceDefinition<Config>,
+  env: NodeJS.ProcessEnv,
+  secrets: SecretStore,
+): Promise<SourceInstance<Config>[]> {
+  const configuration = source.configure(env);
   if (!configuration.configured) throw new Error(`${source.title} is not configured: set ${configuration.missing.join(', ')}.`);
-  const http = new HttpClient({ name: source.name, logger: options.log, ...source.http });
+  return source.discoverInstances ? source.discoverInstances(configuration.instances, { env, secrets }) : configuration.instances;
+}
+
+export async function runSource<Config>(source: SourceDefinition<Config>, options: SourceRunOptions): Promise<SourceRunResult> {
+  const secrets = secretStore(options.warehouse, options.env);
+  const instances = await sourceInstances(source, options.env, secrets);
+  const http = new HttpClient({ name: source.name, logger: options.log, ...httpOptionsFor(source, options.env) });
   const outcomes: EntityOutcome[] = [];
   const total = emptyCounts();
   const entities = source.entities.filter((e) => !options.entities || options.entities.has(e.name));
-  for (const instance of configuration.instances) {
+  for (const instance of instances) {
     for (const entity of entities) {
-      const outcome = await runEntity(source, entity, instance, http, options);
+      const outcome = await runEntity(source, entity, instance, http, secrets, options);
       outcomes.push(outcome);
       addCounts(total, outcome.counts);
       if (options.signal.aborted) break;
@@ -75,6 +93,7 @@ async function runEntity<Config>(
   entity: EntityDefinition<Config>,
   instance: { name: string; config: Config },
   http: HttpClient,
+  secrets: SecretStore,
   options: SourceRunOptions,
 ): Promise<EntityOutcome> {
   const log = options.log.child({ source: source.name, entity: entity.name, instance: instance.name });
@@ -83,7 +102,13 @@ async function runEntity<Config>(
   let origin: string | undefined;
   try {
     const state = options.full ? undefined : await options.warehouse.loadState(source.name, entity.name, instance.name);
-    const units = entity.extract({ instance, state, full: options.full, http, log, signal: options.signal });
+    // What the source says it is working on (window, share done), merged with the rows landed so far.
+    let reported: Progress = {};
+    const progress = (p: Progress) => {
+      reported = p;
+      options.onProgress?.(entity.name, { ...p, rows: counts.rowsSeen });
+    };
+    const units = entity.extract({ instance, state, full: options.full, http, log, signal: options.signal, secrets, progress });
     for await (const unit of units) {
       options.signal.throwIfAborted();
       origin = unit.origin;
@@ -91,7 +116,7 @@ async function runEntity<Config>(
       const before = counts.rowsSeen;
       const result = await options.warehouse.land(target, {
         ...unit,
-        onProgress: (soFar) => options.onProgress?.(entity.name, { label: unit.origin, rows: before + soFar.seen }),
+        onProgress: (soFar) => options.onProgress?.(entity.name, { label: unit.origin, ...reported, rows: before + soFar.seen }),
       });
       counts.rowsSeen += result.seen;
       counts.rowsLanded += result.landed;
@@ -106,6 +131,10 @@ async function runEntity<Config>(
     const reason = options.signal.aborted && options.signal.reason instanceof Error ? options.signal.reason.message : describeError(error);
     // Name the unit that failed: nothing of it was committed, and the rerun starts there.
     const message = origin ? `${origin}: ${reason}` : reason;
+    if (!options.signal.aborted && error instanceof HttpError && error.kind === 'circuit_open') {
+      log.warn('skipped for this run: endpoint circuit open (degraded)', { error: message });
+      return { entity: entity.name, instance: instance.name, ok: true, degraded: true, error: message, counts };
+    }
     log.error('failed', { error: message });
     return { entity: entity.name, instance: instance.name, ok: false, error: message, counts };
   }

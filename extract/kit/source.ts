@@ -6,6 +6,14 @@
 import type { HttpClient, HttpClientOptions } from './http/index.js';
 import type { Logger } from './log.js';
 import type { RawRecord } from './records/json-records.js';
+import type { SecretStore } from './secrets.js';
+import type { Warehouse } from './warehouse/warehouse.js';
+
+export type SourceHttpOptions = Omit<HttpClientOptions, 'name' | 'logger'>;
+
+export function httpOptionsFor(source: { http?: SourceHttpOptions | ((env: NodeJS.ProcessEnv) => SourceHttpOptions) }, env: NodeJS.ProcessEnv): SourceHttpOptions | undefined {
+  return typeof source.http === 'function' ? source.http(env) : source.http;
+}
 
 /** One configured account of a vendor: a Tock business, a Square merchant, a Toast restaurant. */
 export interface SourceInstance<Config> {
@@ -34,6 +42,10 @@ export interface EntityContext<Config, State> {
   http: HttpClient;
   log: Logger;
   signal: AbortSignal;
+  /** Encrypted secrets kept in the warehouse (e.g. OAuth tokens); needs ELT_SECRET_KEY on first use. */
+  secrets: SecretStore;
+  /** Reports what is being worked on (e.g. the current window) and the share done; shown on the progress line. */
+  progress(progress: Progress): void;
 }
 
 export interface Unit<State> {
@@ -63,6 +75,23 @@ export interface CheckContext<Config> {
   http: HttpClient;
   log: Logger;
   signal: AbortSignal;
+  secrets: SecretStore;
+}
+
+/** A source's own subcommand of `npm run elt`, e.g. `npm run elt -- square-auth --code ...`. */
+export interface SourceCommand {
+  name: string;
+  /** One line for --help. */
+  summary: string;
+  run(context: {
+    args: string[];
+    env: NodeJS.ProcessEnv;
+    warehouse: Warehouse;
+    secrets: SecretStore;
+    log: Logger;
+    print: (line: string) => void;
+    signal: AbortSignal;
+  }): Promise<number>;
 }
 
 export interface RunningSandbox {
@@ -83,5 +112,12 @@ export interface SourceDefinition<Config> {
   check(context: CheckContext<Config>): AsyncIterable<CheckStep>;
   /** Starts the loopback server that plays this vendor, for demo runs, tests and benchmarks. */
   startSandbox(): Promise<RunningSandbox>;
-  http?: Omit<HttpClientOptions, 'name' | 'logger'>;
+  /** HTTP client options, fixed or read from the source's environment (e.g. a rate limit setting). */
+  http?: SourceHttpOptions | ((env: NodeJS.ProcessEnv) => SourceHttpOptions);
+  /**
+   * Instances whose credentials live in the warehouse rather than the environment (e.g. merchants
+   * authorised by OAuth): called before a run or check with the configured ones; returns the full list.
+   */
+  discoverInstances?(configured: SourceInstance<Config>[], context: { env: NodeJS.ProcessEnv; secrets: SecretStore }): Promise<SourceInstance<Config>[]>;
+  commands?: readonly SourceCommand[];
 }

@@ -11,7 +11,7 @@ clearly labelled demo data in a separate database.
 Commands:
   (none)            extract and load, then dbt build
   status            recent runs, last success per source, quarantine counts, data available
-  check             connectivity and credentials test per source (same as --check); touches no data
+  check [source...] connectivity and credentials test per source (same as --check); touches no data
 
 Options:
   --only <list>     run only these sources or source.entity (comma-separated, repeatable): --only tock.guest
@@ -65,14 +65,18 @@ export function parseCli(argv: readonly string[]): CliOptions {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { values, positionals } = parsed;
+  const { values } = parsed;
+  let { positionals } = parsed;
+  // `--check square` (or `check square tock`): the sources to check, as with --only.
+  const checkSources = values.check ? positionals : positionals[0] === 'check' ? positionals.slice(1) : [];
+  if (checkSources.length) positionals = positionals.slice(0, positionals.length - checkSources.length);
   const [command, ...rest] = positionals;
   if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
   if (command !== undefined && command !== 'status' && command !== 'check') throw new UsageError(`unknown command "${command}"`);
   if (values['no-dbt'] && values['dbt-only']) throw new UsageError('--no-dbt and --dbt-only exclude each other');
   return {
     command: values.check || command === 'check' ? 'check' : command === 'status' ? 'status' : 'run',
-    only: splitList(values.only),
+    only: [...splitList(values.only), ...splitList(checkSources)],
     skip: splitList(values.skip),
     full: values.full ?? false,
     dbt: !values['no-dbt'],

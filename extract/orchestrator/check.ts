@@ -1,8 +1,9 @@
 /** `npm run elt -- --check`: connectivity and credentials per source, and a rolled-back warehouse write. */
 import { HttpClient } from '../kit/http/index.js';
 import type { Logger } from '../kit/log.js';
-import { describeError } from '../kit/runner.js';
-import type { CheckStep } from '../kit/source.js';
+import { describeError, sourceInstances } from '../kit/runner.js';
+import { secretStore } from '../kit/secrets.js';
+import { httpOptionsFor, type CheckStep } from '../kit/source.js';
 import type { Warehouse } from '../kit/warehouse/warehouse.js';
 import type { Selection } from './args.js';
 import type { SourceEnvironments } from './environment.js';
@@ -27,16 +28,25 @@ export async function runChecks(
     report({ scope: 'warehouse', name: 'write test (rolled back)', ok: false, detail: describeError(error) });
   }
   for (const { source } of selections) {
-    const configuration = source.configure(context.envs.envFor(source.name));
+    const env = context.envs.envFor(source.name);
+    const configuration = source.configure(env);
     if (!configuration.configured) {
       context.print(`skip  ${source.name.padEnd(18)} not configured (set ${configuration.missing.join(', ')})`);
       continue;
     }
-    const http = new HttpClient({ name: source.name, logger: context.log, ...source.http, retry: { limit: 1 } });
-    for (const instance of configuration.instances) {
+    const http = new HttpClient({ name: source.name, logger: context.log, ...httpOptionsFor(source, env), retry: { limit: 1 } });
+    const secrets = secretStore(context.warehouse, env);
+    let instances;
+    try {
+      instances = await sourceInstances(source, env, secrets);
+    } catch (error) {
+      report({ scope: source.name, name: 'accounts', ok: false, detail: describeError(error) });
+      continue;
+    }
+    for (const instance of instances) {
       const scope = instance.name === 'default' ? source.name : `${source.name}@${instance.name}`;
       try {
-        for await (const step of source.check({ instance, http, log: context.log, signal: context.signal })) report({ scope, ...step });
+        for await (const step of source.check({ instance, http, log: context.log, signal: context.signal, secrets })) report({ scope, ...step });
       } catch (error) {
         report({ scope, name: 'check', ok: false, detail: describeError(error) });
       }

@@ -1,7 +1,6 @@
 /** `npm run elt`: extract and load the selected sources with bounded concurrency, then dbt build. */
 import { numberSetting } from '../kit/config.js';
 import { runDbt, type DbtResult } from '../kit/dbt/run.js';
-import { targetEnvironment } from '../kit/warehouse/postgres/connection.js';
 import { describeError, emptyCounts, runSource } from '../kit/runner.js';
 import type { JobCounts, Warehouse } from '../kit/warehouse/warehouse.js';
 import { allRawTables } from '../sources/index.js';
@@ -16,7 +15,8 @@ export class LockHeld extends Error {
 
 export interface SourceOutcome {
   source: string;
-  status: 'completed' | 'failed' | 'not configured' | 'interrupted';
+  /** degraded: it landed data but skipped an endpoint whose circuit was open (the rest resumes next run). */
+  status: 'completed' | 'degraded' | 'failed' | 'not configured' | 'interrupted';
   counts: JobCounts;
   durationMs: number;
   note: string;
@@ -64,9 +64,11 @@ async function runJob(
     });
     await warehouse.recordHttpMetrics(runId, source.name, result.http.metrics());
     const failures = result.outcomes.filter((o) => !o.ok);
-    let error = failures.map((f) => `${f.entity}${f.instance === 'default' ? '' : `@${f.instance}`}: ${f.error}`).join('; ') || null;
+    const degraded = result.outcomes.filter((o) => o.degraded);
+    const describe = (f: (typeof result.outcomes)[number]) => `${f.entity}${f.instance === 'default' ? '' : `@${f.instance}`}: ${f.error}`;
+    let error = [...failures.map(describe), ...degraded.map((d) => `skipped ${describe(d)}`)].join('; ') || null;
     if (timeout.aborted) error = `exceeded its time limit of ${limitMinutes} min (ELT_JOB_TIMEOUT_MINUTES); ${error ?? ''}`.trim();
-    const status = failures.length ? 'failed' : 'completed';
+    const status = failures.length ? 'failed' : degraded.length ? 'degraded' : 'completed';
     await warehouse.finishJob(jobId, status, result.counts, error);
     const interrupted = context.interrupt.aborted;
     return { source: source.name, status: interrupted ? 'interrupted' : status, counts: result.counts, durationMs: Date.now() - started, note: error ?? '' };
@@ -127,7 +129,7 @@ export async function runPipeline(
       terminal.progress('dbt', { label: 'build' });
       const started = Date.now();
       terminal.log.info('dbt build started');
-      const result = await runDbt(['build'], { target: 'local', env: { ...(process.env as Record<string, string>), ...targetEnvironment(opened.target) }, log: (m) => terminal.log.info(m) });
+      const result = await runDbt(['build'], { ...opened.dbt, log: (m) => terminal.log.info(m) });
       terminal.progress('dbt', undefined);
       dbt = { ...result, durationMs: Date.now() - started };
       terminal.log.info('dbt build finished', { status: dbtStatusOf(result) });
@@ -136,9 +138,10 @@ export async function runPipeline(
   } finally {
     const failed = outcomes.some((o) => o.status === 'failed' || o.status === 'interrupted') || (dbt !== undefined && !dbt.ok);
     const error = context.interrupt.aborted ? 'interrupted' : null;
-    await warehouse.finishRun(runId, failed || error ? 'failed' : 'completed', dbt ? dbtStatusOf(dbt) : null, error);
+    const degraded = outcomes.some((o) => o.status === 'degraded');
+    await warehouse.finishRun(runId, failed || error ? 'failed' : degraded ? 'degraded' : 'completed', dbt ? dbtStatusOf(dbt) : null, error);
   }
-  const ok = outcomes.every((o) => o.status === 'completed' || o.status === 'not configured') && (dbt === undefined || dbt.ok);
+  const ok = outcomes.every((o) => o.status === 'completed' || o.status === 'degraded' || o.status === 'not configured') && (dbt === undefined || dbt.ok);
   return { outcomes, dbt, ok };
 }
 
@@ -160,6 +163,8 @@ export function renderSummary(result: PipelineResult, context: { demo: boolean; 
   if (result.dbt) lines.push(`dbt build: ${dbtStatusOf(result.dbt)} in ${formatDuration(result.dbt.durationMs)}`);
   const quarantined = result.outcomes.reduce((n, o) => n + o.counts.rowsQuarantined, 0);
   if (quarantined) lines.push(`${formatCount(quarantined)} records were quarantined with their reasons: see elt.quarantine ("npm run elt -- status").`);
-  lines.push(result.ok ? 'Result: success' : 'Result: FAILED (see the notes above)');
+  const degraded = result.outcomes.filter((o) => o.status === 'degraded').map((o) => o.source);
+  if (result.ok && degraded.length) lines.push(`Result: success, DEGRADED (${degraded.join(', ')}: an endpoint with an open circuit was skipped; its data is as of the previous run)`);
+  else lines.push(result.ok ? 'Result: success' : 'Result: FAILED (see the notes above)');
   return lines.join('\n');
 }

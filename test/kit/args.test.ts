@@ -10,15 +10,16 @@ const names = (argv: string[]) => {
 describe('npm run elt options', () => {
   it('defaults to running everything with dbt', () => {
     expect(parseCli([])).toMatchObject({ command: 'run', only: [], skip: [], full: false, dbt: true, extract: true, demo: false });
-    expect(names([])).toEqual(['tock:*']);
+    expect(names([])).toEqual(['tock:*', 'square:*']);
   });
 
   it('selects sources and entities with --only and --skip', () => {
     expect(names(['--only', 'tock.guest'])).toEqual(['tock:guest']);
     expect(names(['--only', 'tock.guest,tock.reservation'])).toEqual(['tock:guest+reservation']);
     expect(names(['--only', 'tock.guest', '--only', 'tock'])).toEqual(['tock:*']);
-    expect(names(['--skip', 'tock.guest'])).toEqual(['tock:reservation']);
-    expect(names(['--skip', 'tock'])).toEqual([]);
+    expect(names(['--skip', 'tock.guest'])).toEqual(['tock:reservation', 'square:*']);
+    expect(names(['--skip', 'tock', '--skip', 'square'])).toEqual([]);
+    expect(names(['--only', 'square.payments,square.orders'])).toEqual(['square:orders+payments']);
     expect(names(['--only', 'TOCK.Guest'])).toEqual(['tock:guest']);
   });
 
@@ -26,6 +27,8 @@ describe('npm run elt options', () => {
     expect(parseCli(['status']).command).toBe('status');
     expect(parseCli(['check']).command).toBe('check');
     expect(parseCli(['--check']).command).toBe('check');
+    expect(parseCli(['--check', 'square'])).toMatchObject({ command: 'check', only: ['square'] });
+    expect(parseCli(['check', 'square', 'tock'])).toMatchObject({ command: 'check', only: ['square', 'tock'] });
     expect(parseCli(['--no-dbt'])).toMatchObject({ dbt: false, extract: true });
     expect(parseCli(['--dbt-only'])).toMatchObject({ dbt: true, extract: false });
     expect(parseCli(['--full', '--demo'])).toMatchObject({ full: true, demo: true });
@@ -35,7 +38,7 @@ describe('npm run elt options', () => {
     expect(() => parseCli(['--no-dbt', '--dbt-only'])).toThrow(UsageError);
     expect(() => parseCli(['launch'])).toThrow('unknown command "launch"');
     expect(() => parseCli(['status', 'extra'])).toThrow('unexpected arguments');
-    expect(() => names(['--only', 'square'])).toThrow('unknown source "square"');
+    expect(() => names(['--only', 'toast'])).toThrow('unknown source "toast"');
     expect(() => names(['--skip', 'tock.menus'])).toThrow('unknown entity "tock.menus"');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AdaptiveThrottle,
   CircuitBreaker,
   DEFAULT_RETRY_POLICY,
   RateLimiter,
@@ -142,5 +143,31 @@ describe('CircuitBreaker', () => {
     // The count starts over after closing.
     expect(breaker.settle('e', breaker.enter('e')!, 'failure')).toBe(false);
     expect(breaker.state('e')).toBe('closed');
+  });
+});
+
+describe('AdaptiveThrottle', () => {
+  it('spaces attempts out while the failure ratio is high, and gives the speed back as it recovers', async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const clock: Clock = { now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) };
+    const throttle = new AdaptiveThrottle({ window: 10, minSamples: 4, threshold: 0.2, initialSpacingMs: 100, maxSpacingMs: 800 }, clock);
+    for (let i = 0; i < 3; i++) expect(throttle.record('e', true)).toBeUndefined(); // too few samples to judge
+    expect(throttle.record('e', true)).toEqual({ endpoint: 'e', spacingMs: 100, failureRatio: 1 });
+    for (let i = 0; i < 4; i++) throttle.record('e', true);
+    expect(throttle.spacingMs('e')).toBe(800); // doubled up to the cap
+    expect(throttle.spacingMs('other')).toBe(0); // per endpoint
+
+    for (let i = 0; i < 3; i++) await throttle.acquire('e');
+    expect(sleeps).toEqual([800, 800]);
+
+    // Successes push the ratio down; once it is under the threshold the spacing halves per success.
+    for (let i = 0; i < 7; i++) throttle.record('e', false);
+    expect(throttle.spacingMs('e')).toBe(800);
+    throttle.record('e', false);
+    expect(throttle.spacingMs('e')).toBe(400);
+    let change;
+    for (let i = 0; i < 5 && !change; i++) change = throttle.record('e', false); // 200, 100, 50, 25, then off
+    expect(change).toMatchObject({ spacingMs: 0 });
   });
 });

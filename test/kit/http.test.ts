@@ -394,3 +394,43 @@ describe('HttpClient', () => {
     expect(http.circuitState('x')).toBe('closed');
   });
 });
+
+describe('HttpClient: adaptive throttling, per-attempt circuit, error bodies in a 2xx', () => {
+  it('slows down an endpoint whose attempts keep failing, and says so', async () => {
+    const server = await serve((_req, res, hit) => (hit <= 6 ? sendJson(res, 503, {}) : sendJson(res, 200, { ok: true })));
+    const { http, sleeps, lines } = client({ random: () => 0, retry: { limit: 8, baseDelayMs: 1 }, adaptive: { minSamples: 2, initialSpacingMs: 50, maxSpacingMs: 400 } });
+    await expect(http.json({ url: server.base, endpoint: 'x' })).resolves.toMatchObject({ body: { ok: true } });
+    expect(lines.some((l) => l.includes('slowing down: high failure ratio'))).toBe(true);
+    // Backoff sleeps are 0 (random 0): every wait here is the adaptive spacing, doubling.
+    expect(sleeps.filter((ms) => ms > 0)).toEqual([50, 100, 200, 400]);
+  });
+
+  it('perAttempt: a dead endpoint opens its circuit within one request, which fails as circuit_open; 429s do not count', async () => {
+    const dead = await serve((_req, res) => sendJson(res, 500, {}));
+    const { http } = client({ retry: { limit: 8, baseDelayMs: 1 }, circuit: { failureThreshold: 5, resetAfterMs: 60_000, perAttempt: true } });
+    const error = await failure(http.json({ url: dead.base, endpoint: 'dead' }));
+    expect(error).toMatchObject({ kind: 'circuit_open', endpoint: 'dead' });
+    expect(error.message).toContain('(last: HTTP 500)');
+    expect(dead.hits()).toBe(5);
+    expect(await failure(http.json({ url: dead.base, endpoint: 'dead' }))).toMatchObject({ kind: 'circuit_open' });
+    expect(dead.hits()).toBe(5);
+
+    const busy = await serve((_req, res, hit) => (hit <= 7 ? sendJson(res, 429, {}) : sendJson(res, 200, { ok: 1 })));
+    await expect(http.json({ url: busy.base, endpoint: 'busy' })).resolves.toMatchObject({ body: { ok: 1 } });
+    expect(http.circuitState('busy')).toBe('closed');
+  });
+
+  it('bodyError: a 2xx that reports a failure is retried when retryable, thrown as is otherwise', async () => {
+    const server = await serve((_req, res, hit) => sendJson(res, 200, hit === 1 ? { errors: [{ code: 'INTERNAL' }] } : hit === 2 ? { items: [1] } : { errors: [{ code: 'BAD' }] }));
+    const { http } = client({ retry: { baseDelayMs: 1 } });
+    const bodyError = (body: unknown) => {
+      const code = (body as { errors?: { code: string }[] }).errors?.[0]?.code;
+      return code ? { detail: code, retryable: code === 'INTERNAL' } : undefined;
+    };
+    await expect(http.json({ url: server.base, endpoint: 'e', bodyError })).resolves.toMatchObject({ body: { items: [1] } });
+    const error = await failure(http.json({ url: server.base, endpoint: 'e', bodyError }));
+    expect(error).toMatchObject({ status: 200, retryable: false });
+    expect(error.message).toContain('HTTP 200 with an error body: BAD');
+    expect(http.metrics()[0]).toMatchObject({ requests: 3, failures: 2, retries: 1 });
+  });
+});

@@ -3,7 +3,8 @@ import { PassThrough } from 'node:stream';
 import got, { TimeoutError, type OptionsInit } from 'got';
 import type { Logger } from '../log.js';
 import { redactedUrl } from '../redact.js';
-import { CircuitBreaker, type CircuitOptions, type CircuitState, type RequestOutcome } from './circuit-breaker.js';
+import { AdaptiveThrottle, type AdaptiveOptions } from './adaptive.js';
+import { CircuitBreaker, type CircuitOptions, type CircuitPermit, type CircuitState, type RequestOutcome } from './circuit-breaker.js';
 import { systemClock, type Clock } from './clock.js';
 import { HttpError } from './errors.js';
 import { MetricsRegistry, type EndpointMetrics } from './metrics.js';
@@ -41,6 +42,11 @@ export interface RequestSpec {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal;
+  /**
+   * json() only: says whether a 2xx body reports a failure (some APIs answer 200 with an error list).
+   * Such an answer is a failed attempt like a 5xx: retried when `retryable`, counted in metrics and the circuit.
+   */
+  bodyError?: (body: unknown) => { detail: string; retryable: boolean } | undefined;
 }
 
 export interface HttpClientOptions {
@@ -54,7 +60,16 @@ export interface HttpClientOptions {
   keyRateLimit?: RateLimit;
   /** Per endpoint label (e.g. Toast ordersBulk 5/s), kept per rateKey when one is given. */
   endpointRateLimits?: Record<string, RateLimit>;
-  circuit?: CircuitOptions;
+  circuit?: CircuitOptions & {
+    /**
+     * Count every failed attempt towards the threshold instead of every request that failed after its
+     * retries (429s excepted: a throttled endpoint is alive). A dead endpoint then opens the circuit within
+     * one request, and that request fails with kind 'circuit_open'.
+     */
+    perAttempt?: boolean;
+  };
+  /** Slow an endpoint down while its recent failure ratio is high (see AdaptiveThrottle). Off by default. */
+  adaptive?: AdaptiveOptions;
   clock?: Clock;
   /** Jitter source, for tests. */
   random?: () => number;
@@ -125,6 +140,8 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly limiter: RateLimiter;
   private readonly breaker: CircuitBreaker;
+  private readonly perAttempt: boolean;
+  private readonly adaptive?: AdaptiveThrottle;
   private readonly stats = new MetricsRegistry();
 
   constructor(private readonly options: HttpClientOptions) {
@@ -135,6 +152,8 @@ export class HttpClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.limiter = new RateLimiter(this.clock);
     this.breaker = new CircuitBreaker(options.circuit ?? DEFAULT_CIRCUIT, this.clock);
+    this.perAttempt = options.circuit?.perAttempt ?? false;
+    this.adaptive = options.adaptive ? new AdaptiveThrottle(options.adaptive, this.clock) : undefined;
   }
 
   text(spec: RequestSpec): Promise<HttpResponse<string>> {
@@ -151,8 +170,9 @@ export class HttpClient {
       if (!answer.ok) return answer;
       const response = answer.value;
       if (!response.body.trim()) return { ok: true, value: { ...response, body: undefined as T } };
+      let body: T;
       try {
-        return { ok: true, value: { ...response, body: JSON.parse(response.body) as T } };
+        body = JSON.parse(response.body) as T;
       } catch {
         const html = /^\s*</.test(response.body);
         throw new HttpError({
@@ -164,6 +184,18 @@ export class HttpClient {
           retryable: html,
         });
       }
+      const problem = spec.bodyError?.(body);
+      if (problem) {
+        throw new HttpError({
+          ...this.base(p),
+          kind: 'status',
+          status: response.status,
+          detail: `HTTP ${response.status} with an error body: ${problem.detail}`,
+          body: response.body,
+          retryable: problem.retryable,
+        });
+      }
+      return { ok: true, value: { ...response, body } };
     });
   }
 
@@ -183,11 +215,12 @@ export class HttpClient {
   private async run<R>(spec: RequestSpec, send: (p: Prepared) => Promise<Answer<R>>): Promise<R> {
     const p = this.prepare(spec);
     if (spec.signal?.aborted) throw this.abortedError(p);
-    const permit = this.breaker.enter(p.endpoint);
+    let permit = this.breaker.enter(p.endpoint);
     if (!permit) throw this.circuitOpenError(p);
     let outcome: RequestOutcome = 'neutral';
     try {
       for (let attempt = 1; ; attempt++) {
+        if (this.adaptive) await this.wait(p, () => this.adaptive!.acquire(p.endpoint, spec.signal));
         await this.wait(p, () => this.limiter.acquire(p.gates, spec.signal));
         const started = this.clock.now();
         let answer: Answer<R> | HttpError;
@@ -201,18 +234,27 @@ export class HttpClient {
 
         if (!(answer instanceof HttpError) && answer.ok) {
           this.stats.attempt(p.endpoint, { result: 'ok', latencyMs, at: finished });
+          this.pace(p, false);
           outcome = 'success';
           return answer.value;
         }
         const error = answer instanceof HttpError ? answer : this.statusError(p, answer);
         const result = error.kind === 'aborted' ? 'aborted' : 'failed';
         this.stats.attempt(p.endpoint, { result, status: error.status, latencyMs, at: finished });
+        if (result === 'failed' && countsAgainstCircuit(error)) this.pace(p, true);
 
         const askedMs = answer instanceof HttpError ? undefined : serverWaitMs(answer.status, answer.headers, finished);
         const delayMs = Math.max(askedMs ?? 0, backoffDelayMs(attempt, p.policy, this.random));
         // Hold back every caller sharing this host/key, not just this one, so they don't hammer a throttled API.
         // An ask beyond the cap is not honoured: those callers fail clearly too instead of hanging.
         if (error.status === 429 && delayMs <= MAX_SERVER_WAIT_MS) this.limiter.pause(p.pauseKey, finished + delayMs);
+        if (this.perAttempt) {
+          // This attempt is one breaker call; the next attempt asks for a permit of its own.
+          const counts = result === 'failed' && countsAgainstCircuit(error) && error.status !== 429;
+          this.settle(p, permit!, counts ? 'failure' : 'neutral');
+          permit = undefined;
+          if (counts && this.breaker.state(p.endpoint) === 'open') throw this.circuitOpenError(p, error);
+        }
         if (!error.retryable || attempt > p.policy.limit) {
           outcome = countsAgainstCircuit(error) ? 'failure' : 'neutral';
           throw error;
@@ -231,13 +273,33 @@ export class HttpClient {
         });
         this.stats.retry(p.endpoint);
         await this.wait(p, () => this.clock.sleep(delayMs, spec.signal));
-        // Other requests may have opened the circuit meanwhile; stop spending retries on a dead endpoint.
-        if (!permit.trial && this.breaker.state(p.endpoint) === 'open') throw this.circuitOpenError(p);
+        if (this.perAttempt) {
+          permit = this.breaker.enter(p.endpoint);
+          if (!permit) throw this.circuitOpenError(p, error);
+        } else if (!permit!.trial && this.breaker.state(p.endpoint) === 'open') {
+          // Other requests may have opened the circuit meanwhile; stop spending retries on a dead endpoint.
+          throw this.circuitOpenError(p, error);
+        }
       }
     } finally {
-      if (this.breaker.settle(p.endpoint, permit, outcome)) {
-        this.log.warn('circuit opened: failing fast', { endpoint: p.endpoint, url: p.redactedUrl });
-      }
+      if (permit) this.settle(p, permit, outcome);
+    }
+  }
+
+  private settle(p: Prepared, permit: CircuitPermit, outcome: RequestOutcome): void {
+    if (this.breaker.settle(p.endpoint, permit, outcome)) {
+      this.log.warn('circuit opened: failing fast', { endpoint: p.endpoint, url: p.redactedUrl });
+    }
+  }
+
+  /** Feeds the adaptive throttle and says when it starts or stops slowing an endpoint. */
+  private pace(p: Prepared, failed: boolean): void {
+    const change = this.adaptive?.record(p.endpoint, failed);
+    if (!change) return;
+    if (change.spacingMs > 0) {
+      this.log.warn('slowing down: high failure ratio', { endpoint: p.endpoint, failureRatio: Number(change.failureRatio.toFixed(2)), spacingMs: change.spacingMs });
+    } else {
+      this.log.info('endpoint recovered: full speed again', { endpoint: p.endpoint });
     }
   }
 
@@ -375,11 +437,12 @@ export class HttpClient {
     });
   }
 
-  private circuitOpenError(p: Prepared): HttpError {
+  private circuitOpenError(p: Prepared, last?: HttpError): HttpError {
+    const reason = last ? ` (last: ${last.status ? `HTTP ${last.status}` : (last.code ?? last.kind)})` : '';
     return new HttpError({
       ...this.base(p),
       kind: 'circuit_open',
-      detail: 'circuit open after repeated failures; not calling the endpoint',
+      detail: `circuit open after repeated failures${reason}; not calling the endpoint`,
       retryable: true,
     });
   }

@@ -5,3 +5,4 @@ export * from './rate-limiter.js';
 export * from './circuit-breaker.js';
 export * from './metrics.js';
 export * from './clock.js';
+export * from './adaptive.js';

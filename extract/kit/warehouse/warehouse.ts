@@ -1,6 +1,7 @@
 /** What every warehouse (PostgreSQL today, BigQuery next) offers the runner. Sources never see it. */
 import type { RawRecord } from '../records/json-records.js';
 import type { EndpointMetrics } from '../http/index.js';
+import type { SecretBackend } from '../secrets.js';
 
 export interface LandingTarget {
   source: string;
@@ -27,7 +28,9 @@ export interface LandingUnit {
   onProgress?: (soFar: LandResult) => void;
 }
 
-export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed';
+export type JobStatus = 'queued' | 'processing' | 'completed' | 'degraded' | 'failed';
+/** How a run or a job ended. 'degraded': it landed data but skipped an endpoint whose circuit was open. */
+export type FinishStatus = 'completed' | 'degraded' | 'failed';
 
 export interface JobCounts {
   rowsSeen: number;
@@ -54,7 +57,7 @@ export interface StatusReport {
   endpoints: { source: string; endpoint: string; requests: number; failures: number; throttled: number; meanLatencyMs: number; lastSuccessAt: Date | null; circuit: string }[];
 }
 
-export interface Warehouse {
+export interface Warehouse extends SecretBackend {
   readonly description: string;
   /** Takes the one-run-at-a-time lock; false when another run holds it. */
   tryLock(): Promise<boolean>;
@@ -63,15 +66,17 @@ export interface Warehouse {
   /** Marks work left 'queued'/'processing' by a process that died as failed. Needs the lock. */
   failAbandonedWork(): Promise<number>;
   startRun(args: readonly string[], demo: boolean): Promise<number>;
-  finishRun(runId: number, status: 'completed' | 'failed', dbtStatus: string | null, error: string | null): Promise<void>;
+  finishRun(runId: number, status: FinishStatus, dbtStatus: string | null, error: string | null): Promise<void>;
   queueJob(runId: number, source: string): Promise<number>;
   startJob(jobId: number, deadline: Date): Promise<void>;
-  finishJob(jobId: number, status: 'completed' | 'failed', counts: JobCounts, error: string | null): Promise<void>;
+  finishJob(jobId: number, status: FinishStatus, counts: JobCounts, error: string | null): Promise<void>;
   recordHttpMetrics(runId: number, source: string, metrics: readonly EndpointMetrics[]): Promise<void>;
   loadState<T>(source: string, entity: string, instance: string): Promise<T | undefined>;
   land(target: LandingTarget, unit: LandingUnit): Promise<LandResult>;
   /** Tests that a write would succeed, in a transaction that is rolled back. */
   checkWrite(): Promise<void>;
   status(): Promise<StatusReport>;
+  // SecretBackend: readSecrets(prefix) gives the sealed values whose name starts with prefix (elt.secrets);
+  // writeSecret(name, sealed) inserts or replaces one. Values arrive already encrypted (kit/secrets.ts).
   close(): Promise<void>;
 }

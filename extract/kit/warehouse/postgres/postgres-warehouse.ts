@@ -1,7 +1,7 @@
 /** The Warehouse on PostgreSQL: a pool for landing, one held connection for the run lock. */
 import pg from 'pg';
 import type { EndpointMetrics } from '../../http/index.js';
-import type { JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
+import type { FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
 import { dropLeftoverStages, landUnit, loadState } from './loader.js';
 import { META_SCHEMA, RAW_SCHEMA, ensureMetaSchema, ensureRawTables } from './schema.js';
 import type { PostgresTarget } from './connection.js';
@@ -72,7 +72,7 @@ export class PostgresWarehouse implements Warehouse {
     return rows[0]!.run_id;
   }
 
-  async finishRun(runId: number, status: 'completed' | 'failed', dbtStatus: string | null, error: string | null): Promise<void> {
+  async finishRun(runId: number, status: FinishStatus, dbtStatus: string | null, error: string | null): Promise<void> {
     await this.pool.query(`update ${META_SCHEMA}.runs set status = $2, finished_at = now(), dbt_status = $3, error = $4 where run_id = $1`, [
       runId,
       status,
@@ -93,7 +93,7 @@ export class PostgresWarehouse implements Warehouse {
     await this.pool.query(`update ${META_SCHEMA}.jobs set status = 'processing', started_at = now(), deadline_at = $2 where job_id = $1`, [jobId, deadline]);
   }
 
-  async finishJob(jobId: number, status: 'completed' | 'failed', counts: JobCounts, error: string | null): Promise<void> {
+  async finishJob(jobId: number, status: FinishStatus, counts: JobCounts, error: string | null): Promise<void> {
     await this.pool.query(
       `update ${META_SCHEMA}.jobs set status = $2, finished_at = now(), rows_seen = $3, rows_landed = $4, rows_quarantined = $5, units = $6, error = $7
        where job_id = $1`,
@@ -134,6 +134,22 @@ export class PostgresWarehouse implements Warehouse {
       lander.release(broken);
       copier.release(broken);
     }
+  }
+
+  async readSecrets(prefix: string): Promise<{ name: string; value: string }[]> {
+    const { rows } = await this.pool.query<{ name: string; value: string }>(
+      `select name, value from ${META_SCHEMA}.secrets where left(name, length($1)) = $1 order by name`,
+      [prefix],
+    );
+    return rows;
+  }
+
+  async writeSecret(name: string, value: string): Promise<void> {
+    await this.pool.query(
+      `insert into ${META_SCHEMA}.secrets (name, value) values ($1, $2)
+       on conflict (name) do update set value = excluded.value, updated_at = now()`,
+      [name, value],
+    );
   }
 
   async checkWrite(): Promise<void> {

@@ -12,7 +12,7 @@ create table if not exists ${META_SCHEMA}.runs (
   run_id bigint generated always as identity primary key,
   started_at timestamptz not null default now(),
   finished_at timestamptz,
-  status text not null check (status in ('processing', 'completed', 'failed')),
+  status text not null check (status in ('processing', 'completed', 'degraded', 'failed')),
   demo boolean not null,
   args jsonb not null default '[]',
   pid integer not null,
@@ -24,7 +24,7 @@ create table if not exists ${META_SCHEMA}.jobs (
   job_id bigint generated always as identity primary key,
   run_id bigint not null references ${META_SCHEMA}.runs,
   source text not null,
-  status text not null check (status in ('queued', 'processing', 'completed', 'failed')),
+  status text not null check (status in ('queued', 'processing', 'completed', 'degraded', 'failed')),
   queued_at timestamptz not null default now(),
   started_at timestamptz,
   finished_at timestamptz,
@@ -77,6 +77,28 @@ create table if not exists ${META_SCHEMA}.http_metrics (
   last_success_at timestamptz,
   recorded_at timestamptz not null default now()
 );
+
+-- Encrypted secrets (OAuth tokens): sealed by the toolkit with ELT_SECRET_KEY, never plain text here.
+create table if not exists ${META_SCHEMA}.secrets (
+  name text primary key,
+  value text not null,
+  updated_at timestamptz not null default now()
+);
+
+-- Ledgers created before the 'degraded' status existed: widen their status checks once.
+do $$
+begin
+  if exists (select 1 from pg_constraint where conname = 'runs_status_check' and conrelid = '${META_SCHEMA}.runs'::regclass
+             and pg_get_constraintdef(oid) not like '%degraded%') then
+    alter table ${META_SCHEMA}.runs drop constraint runs_status_check;
+    alter table ${META_SCHEMA}.runs add constraint runs_status_check check (status in ('processing', 'completed', 'degraded', 'failed'));
+  end if;
+  if exists (select 1 from pg_constraint where conname = 'jobs_status_check' and conrelid = '${META_SCHEMA}.jobs'::regclass
+             and pg_get_constraintdef(oid) not like '%degraded%') then
+    alter table ${META_SCHEMA}.jobs drop constraint jobs_status_check;
+    alter table ${META_SCHEMA}.jobs add constraint jobs_status_check check (status in ('queued', 'processing', 'completed', 'degraded', 'failed'));
+  end if;
+end $$;
 `;
 
 export async function ensureMetaSchema(client: pg.ClientBase): Promise<void> {
