@@ -1,6 +1,26 @@
+{{ config(
+    materialized='incremental',
+    unique_key=(['_source_instance', 'order_id'] if target.type != 'bigquery' else ['_source_instance', 'order_id', 'line_item_position', 'modifier_position']),
+    incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
+    on_schema_change='append_new_columns',
+    cluster_by=['_source_instance', 'order_id'],
+    pre_hook="{{ delete_children_of_changed_orders(ref('stg_square__orders')) }}",
+) }}
+
+{#-
+  Incremental, by order: a build unnests only the orders whose version changed since the table's latest
+  `_seq` (the order version's load order, carried on every row). The pre-hook first deletes every row of
+  those orders, so a new order version's rows replace the old version's whole set (fewer modifiers, or none);
+  the merge / delete+insert then only inserts. A full refresh computes the same rows from every order.
+-#}
+{%- set watermark = incremental_watermark() %}
+
 with line_items as (
 
     select * from {{ ref('stg_square__order_line_items') }}
+    {%- if watermark is not none %}
+    where _seq > {{ watermark }}
+    {%- endif %}
 
 ),
 
@@ -24,7 +44,8 @@ modifiers as (
         ) as currency_code,
         {{ json_integer('modifier.value', 'base_price_money.amount') }} as base_price_minor,
         {{ json_integer('modifier.value', 'total_price_money.amount') }} as total_price_minor,
-        line_items.quantity as line_quantity
+        line_items.quantity as line_quantity,
+        line_items._seq
 
     from line_items
     {{ unnest_json_array('line_items.modifiers_json', 'modifier') }}
@@ -71,6 +92,7 @@ select
     line_quantity,
     quantity_sold,
     currency_code,
-    {{ square_money_columns(['base_price', 'total_price', 'sales']) }}
+    {{ square_money_columns(['base_price', 'total_price', 'sales']) }},
+    _seq
 
 from modifiers_with_sales

@@ -8,9 +8,29 @@
     ('total_money', 'total'),
 ] %}
 
+{{ config(
+    materialized='incremental',
+    unique_key=(['_source_instance', 'order_id'] if target.type != 'bigquery' else ['_source_instance', 'order_id', 'line_item_position']),
+    incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
+    on_schema_change='append_new_columns',
+    cluster_by=['_source_instance', 'order_id'],
+    pre_hook="{{ delete_children_of_changed_orders(ref('stg_square__orders')) }}",
+) }}
+
+{#-
+  Incremental, by order: a build unnests only the orders whose version changed since the table's latest
+  `_seq` (the order version's load order, carried on every row). The pre-hook first deletes every row of
+  those orders, so a new order version's rows replace the old version's whole set (fewer lines, or none);
+  the merge / delete+insert then only inserts. A full refresh computes the same rows from every order.
+-#}
+{%- set watermark = incremental_watermark() %}
+
 with orders as (
 
     select * from {{ ref('stg_square__orders') }}
+    {%- if watermark is not none %}
+    where _seq > {{ watermark }}
+    {%- endif %}
 
 ),
 
@@ -36,7 +56,8 @@ line_items as (
         {{ json_integer('line_item.value', [field, 'amount']) }} as {{ name }}_minor,
         {%- endfor %}
         nullif(trim({{ json_text('line_item.value', 'note') }}), '') as note,
-        {{ json_value('line_item.value', 'modifiers') }} as modifiers_json
+        {{ json_value('line_item.value', 'modifiers') }} as modifiers_json,
+        orders._seq
 
     from orders
     {{ unnest_json_array('orders.line_items_json', 'line_item') }}
@@ -58,6 +79,7 @@ select
     currency_code,
     {{ square_money_columns(money_fields | map(attribute=1) | list) }},
     note,
-    modifiers_json
+    modifiers_json,
+    _seq
 
 from line_items
