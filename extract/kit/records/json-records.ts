@@ -7,6 +7,8 @@
  * Records come out as the exact bytes the vendor sent, so nothing (not even a uint64 id) is re-encoded.
  */
 
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
+
 export class JsonStructureError extends Error {
   override name = 'JsonStructureError';
   constructor(
@@ -27,17 +29,6 @@ export interface RawRecord {
   index: number;
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-
-function isWhitespace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 /** True when the run of backslashes just before `end` (not reaching before `from`) has odd length. */
 function oddBackslashesBefore(buf: Buffer, from: number, end: number): boolean {
@@ -93,7 +84,7 @@ export class JsonRecordSplitter {
         }
         const c = buf[i]!;
         if (this.scalar) {
-          if (c === COMMA || c === CLOSE_BRACKET || isWhitespace(c)) {
+          if (c === COMMA || c === CLOSE_BRACKET || isJsonWhitespace(c)) {
             this.complete(buf, i, out);
             continue;
           }
@@ -108,7 +99,7 @@ export class JsonRecordSplitter {
       }
 
       const c = buf[i]!;
-      if (isWhitespace(c)) {
+      if (isJsonWhitespace(c)) {
         i++;
         continue;
       }

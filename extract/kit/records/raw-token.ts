@@ -4,17 +4,10 @@
  * Returns the exact source text, so a uint64 id keeps every digit.
  */
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COLON = 0x3a;
-const COMMA = 0x2c;
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
 
 function skipWhitespace(buf: Buffer, i: number): number {
-  while (i < buf.length) {
-    const c = buf[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i++;
-  }
+  while (i < buf.length && isJsonWhitespace(buf[i])) i++;
   return i;
 }
 
@@ -35,20 +28,20 @@ function skipString(buf: Buffer, i: number): number {
 function skipValue(buf: Buffer, i: number): number {
   const c = buf[i];
   if (c === QUOTE) return skipString(buf, i);
-  if (c === 0x7b || c === 0x5b) {
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) {
     let depth = 0;
     for (let j = i; j < buf.length; j++) {
       const d = buf[j];
       if (d === QUOTE) j = skipString(buf, j) - 1;
-      else if (d === 0x7b || d === 0x5b) depth++;
-      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return j + 1;
+      else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+      else if ((d === CLOSE_BRACE || d === CLOSE_BRACKET) && --depth === 0) return j + 1;
     }
     return buf.length;
   }
   let j = i;
   while (j < buf.length) {
     const d = buf[j];
-    if (d === COMMA || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || isJsonWhitespace(d)) break;
     j++;
   }
   return j;
@@ -69,7 +62,7 @@ function keyMatches(buf: Buffer, start: number, end: number, name: Buffer): bool
 export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undefined {
   let i = skipWhitespace(buf, 0);
   for (const part of path) {
-    if (buf[i] !== 0x7b) return undefined;
+    if (buf[i] !== OPEN_BRACE) return undefined;
     const name = Buffer.from(part);
     const quoted = Buffer.from(JSON.stringify(part));
     i = skipWhitespace(buf, i + 1);

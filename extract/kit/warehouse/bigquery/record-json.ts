@@ -15,16 +15,12 @@
  * The common case (no line breaks, no long digit runs) returns the input untouched, without a copy.
  */
 
+import { BACKSLASH, CR, LF, QUOTE, SPACE } from '../../records/json-bytes.js';
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 /** Up to 15 significant decimal digits survive a round trip through a double. */
 const DOUBLE_EXACT_DIGITS = 15;
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const LF = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
 
 /** A number that could need quoting has 16 digits and dots in a row, or an exponent of three digits. */
 const NUMBER_CANDIDATE = /[0-9.]{16}|[0-9][eE][+-]?[0-9]{3}/;
