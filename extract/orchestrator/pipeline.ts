@@ -82,6 +82,19 @@ async function runJob(
   }
 }
 
+/**
+ * What dbt builds: the models fed by the sources this run extracted (a user who configured only some
+ * sources, or ran --only, builds what those feed and no more), or everything on a plain --dbt-only.
+ */
+export function dbtSelection(selections: readonly Selection[], options: CliOptions, outcomes: readonly SourceOutcome[]): string[] {
+  const names = options.extract
+    ? outcomes.filter((o) => o.status !== 'not configured').map((o) => o.source)
+    : options.only.length || options.skip.length
+      ? selections.map((s) => s.source.name)
+      : [];
+  return names.length ? ['--select', ...[...new Set(names)].sort().map((name) => `source:${name}+`)] : [];
+}
+
 function dbtStatusOf(result: DbtResult): string {
   const counts = Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ');
   return `${result.ok ? 'ok' : 'failed'}${counts ? ` (${counts})` : ''}`;
@@ -129,7 +142,7 @@ export async function runPipeline(
       terminal.progress('dbt', { label: 'build' });
       const started = Date.now();
       terminal.log.info('dbt build started');
-      const result = await runDbt(['build'], { ...opened.dbt, log: (m) => terminal.log.info(m) });
+      const result = await runDbt(['build', ...dbtSelection(selections, options, outcomes)], { ...opened.dbt, log: (m) => terminal.log.info(m) });
       terminal.progress('dbt', undefined);
       dbt = { ...result, durationMs: Date.now() - started };
       terminal.log.info('dbt build finished', { status: dbtStatusOf(result) });
