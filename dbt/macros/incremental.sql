@@ -53,19 +53,17 @@
   rows replace them all (an edited order may have fewer lines, or none). The model then inserts the changed
   orders' rows. `orders` is the relation holding one row per order with its `_seq`. Without a watermark (an
   empty table, or one built before it had `_seq`) every row goes and the model inserts them all again.
-  `watermark_column` and `instance_column` name the model's load-order and merchant columns (a mart's
-  `raw_seq` and `source_instance`).
 -#}
-{% macro delete_children_of_changed_orders(orders, watermark_column='_seq', instance_column='_source_instance') -%}
+{% macro delete_children_of_changed_orders(orders) -%}
   {%- if execute and is_incremental() -%}
-  {%- set watermark = incremental_watermark(watermark_column) -%}
+  {%- set watermark = incremental_watermark() -%}
   delete from {{ this }} as current_rows
   {%- if watermark is not none %}
   where exists (
       select 1
       from {{ orders }} as changed_orders
       where changed_orders._seq > {{ watermark }}
-          and changed_orders._source_instance = current_rows.{{ instance_column }}
+          and changed_orders._source_instance = current_rows._source_instance
           and changed_orders.order_id = current_rows.order_id
   )
   {%- else %}

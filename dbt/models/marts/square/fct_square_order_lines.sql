@@ -1,68 +1,6 @@
-{{ config(
-    materialized='incremental',
-    unique_key=(['source_instance', 'order_id'] if target.type != 'bigquery' else ['source_instance', 'order_id', 'line_item_position']),
-    incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
-    partition_by={'field': 'sold_date', 'data_type': 'date', 'granularity': 'month'},
-    on_schema_change='append_new_columns',
-    cluster_by=['source_instance', 'order_id'],
-    pre_hook="{{ delete_children_of_changed_orders(ref('stg_square__orders'), watermark_column='raw_seq', instance_column='source_instance') }}",
-) }}
+with line_items as (
 
-{#-
-  Incremental, by order: a build rebuilds the lines of the orders whose version changed since the table's
-  latest `raw_seq` (the pre-hook first deletes all their rows: a new version may have fewer lines) and of the
-  orders whose attribution, location time zone or catalog item changed (found by comparing the table's rows
-  with int_square_orders_attributed and the variations; their lines are the same, so delete+insert / merge
-  replaces them). A full refresh computes the same rows from every order.
--#}
-{%- set watermark = incremental_watermark('raw_seq') %}
-
-with
-{%- if watermark is not none %}
-
-changed_orders as (
-
-    select _source_instance, order_id
-    from {{ ref('stg_square__orders') }}
-    where _seq > {{ watermark }}
-
-    union distinct
-
-    select current_rows.source_instance as _source_instance, current_rows.order_id
-    from {{ this }} as current_rows
-    left join {{ ref('int_square_orders_attributed') }} as current_orders
-        on current_rows.source_instance = current_orders._source_instance
-        and current_rows.order_id = current_orders.order_id
-    left join {{ ref('stg_square__catalog_item_variations') }} as current_variations
-        on current_rows.source_instance = current_variations._source_instance
-        and current_rows.catalog_object_id = current_variations.catalog_variation_id
-    where current_orders.order_id is null
-        or current_rows.location_id is distinct from current_orders.location_id
-        or current_rows.customer_id is distinct from current_orders.attributed_customer_id
-        or current_rows.customer_attribution is distinct from current_orders.customer_attribution
-        or current_rows.team_member_id is distinct from current_orders.attributed_team_member_id
-        or current_rows.order_state is distinct from current_orders.order_state
-        or current_rows.ordered_at is distinct from current_orders.created_at
-        or current_rows.closed_at is distinct from current_orders.closed_at
-        or current_rows.sold_at is distinct from current_orders.sold_at
-        or current_rows.time_zone is distinct from current_orders.time_zone
-        or current_rows.sold_date is distinct from current_orders.sold_date
-        or current_rows.catalog_item_id is distinct from current_variations.catalog_item_id
-
-),
-{%- endif %}
-
-line_items as (
-
-    select * from {{ ref('stg_square__order_line_items') }} as all_line_items
-    {%- if watermark is not none %}
-    where exists (
-        select 1
-        from changed_orders
-        where changed_orders._source_instance = all_line_items._source_instance
-            and changed_orders.order_id = all_line_items.order_id
-    )
-    {%- endif %}
+    select * from {{ ref('stg_square__order_line_items') }}
 
 ),
 
@@ -74,15 +12,7 @@ orders as (
 
 modifiers as (
 
-    select * from {{ ref('stg_square__order_line_item_modifiers') }} as all_modifiers
-    {%- if watermark is not none %}
-    where exists (
-        select 1
-        from changed_orders
-        where changed_orders._source_instance = all_modifiers._source_instance
-            and changed_orders.order_id = all_modifiers.order_id
-    )
-    {%- endif %}
+    select * from {{ ref('stg_square__order_line_item_modifiers') }}
 
 ),
 
@@ -176,10 +106,7 @@ final as (
         closed_at,
         sold_at,
         time_zone,
-        sold_date,
-
-        -- lineage
-        _seq as raw_seq
+        sold_date
 
     from order_lines
 

@@ -1,38 +1,6 @@
-{{ config(
-    materialized='incremental',
-    unique_key=['source_instance', 'payment_id'],
-    incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
-    partition_by={'field': 'created_at', 'data_type': 'timestamp', 'granularity': 'month'},
-    on_schema_change='append_new_columns',
-    cluster_by=['source_instance', 'payment_id'],
-) }}
-
-{#-
-  Incremental: a build rebuilds only the payments whose staging row changed since the table's latest
-  `raw_seq` (the payment version's load order) and those whose location's name or time zone changed; the
-  merge / delete+insert replaces their rows. A full refresh computes the same rows from every payment.
--#}
-{%- set watermark = incremental_watermark('raw_seq') %}
-
 with payments as (
 
-    select * from {{ ref('stg_square__payments') }} as changed_payments
-    {%- if watermark is not none %}
-    where changed_payments._seq > {{ watermark }}
-        or exists (
-            select 1
-            from {{ this }} as current_rows
-            left join {{ ref('stg_square__locations') }} as current_locations
-                on current_rows.source_instance = current_locations._source_instance
-                and current_rows.location_id = current_locations.location_id
-            where current_rows.source_instance = changed_payments._source_instance
-                and current_rows.payment_id = changed_payments.payment_id
-                and (
-                    current_rows.location_name is distinct from current_locations.location_name
-                    or current_rows.time_zone <> coalesce(current_locations.time_zone, 'UTC')
-                )
-        )
-    {%- endif %}
+    select * from {{ ref('stg_square__payments') }}
 
 ),
 
@@ -93,10 +61,7 @@ final as (
         created_at,
         updated_at,
         time_zone,
-        {{ timestamp_to_local_date('created_at', 'time_zone') }} as created_date,
-
-        -- lineage
-        _seq as raw_seq
+        {{ timestamp_to_local_date('created_at', 'time_zone') }} as created_date
 
     from payments_with_location
 
