@@ -52,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const selections = selectSources(SOURCES, options.only, options.skip);
+  if (options.command === 'backfill' && !selections.some((s) => s.source.entities.some((e) => e.backfill && (!s.entities || s.entities.has(e.name))))) {
+    throw new UsageError(`nothing to backfill: ${options.only.join(', ')} has no entity that reads past date ranges`);
+  }
   const demo = options.demo || !anySourceConfigured(SOURCES, process.env);
   const terminal = createTerminal();
   const interrupt = new AbortController();

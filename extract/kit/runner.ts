@@ -3,6 +3,7 @@
  * with its state in one transaction. A failing entity stops at its failing unit (so a rerun resumes there,
  * in order) and the other entities still run.
  */
+import { forEachLimited } from './concurrency.js';
 import { HttpClient, HttpError } from './http/index.js';
 import type { Logger } from './log.js';
 import { redact } from './redact.js';
@@ -21,6 +22,8 @@ export interface EntityOutcome {
    */
   degraded?: boolean;
   error?: string;
+  /** Parts the vendor refused and the entity left out (one line each); they are asked again next time. */
+  skipped: string[];
   counts: JobCounts;
 }
 
@@ -30,6 +33,10 @@ export interface SourceRunOptions {
   env: NodeJS.ProcessEnv;
   /** Entity names to run; all when undefined. */
   entities?: ReadonlySet<string>;
+  /** Instance names to run (e.g. some Toast restaurants); all when undefined. Unknown names are an error. */
+  instances?: ReadonlySet<string>;
+  /** A backfill of this range (ms, half-open) by the entities that support it, with its own saved progress. */
+  backfill?: { from: number; to: number };
   full: boolean;
   log: Logger;
   signal: AbortSignal;
@@ -72,20 +79,58 @@ export async function sourceInstances<Config>(
 
 export async function runSource<Config>(source: SourceDefinition<Config>, options: SourceRunOptions): Promise<SourceRunResult> {
   const secrets = secretStore(options.warehouse, options.env);
-  const instances = await sourceInstances(source, options.env, secrets);
+  const instances = pickInstances(source, await sourceInstances(source, options.env, secrets), options.instances);
   const http = new HttpClient({ name: source.name, logger: options.log, ...httpOptionsFor(source, options.env) });
   const outcomes: EntityOutcome[] = [];
   const total = emptyCounts();
-  const entities = source.entities.filter((e) => !options.entities || options.entities.has(e.name));
-  for (const instance of instances) {
-    for (const entity of entities) {
-      const outcome = await runEntity(source, entity, instance, http, secrets, options);
+  const entities = source.entities.filter((e) => (!options.entities || options.entities.has(e.name)) && (!options.backfill || e.backfill));
+  const limits = source.concurrency?.(options.env) ?? { instances: 1, entities: 1 };
+  const progress = progressBoard(instances.length, options.onProgress);
+  await forEachLimited(instances, limits.instances, (instance) =>
+    forEachLimited(entities, limits.entities, async (entity) => {
+      if (options.signal.aborted) return;
+      const outcome = await runEntity(source, entity, instance, http, secrets, options, progress(entity.name, instance.name));
       outcomes.push(outcome);
       addCounts(total, outcome.counts);
-      if (options.signal.aborted) break;
-    }
-  }
+    }),
+  );
+  // Finished in any order when run side by side; reported in the source's order.
+  const rank = (o: EntityOutcome) => instances.findIndex((i) => i.name === o.instance) * entities.length + entities.findIndex((e) => e.name === o.entity);
+  outcomes.sort((a, b) => rank(a) - rank(b));
   return { outcomes, counts: total, http };
+}
+
+function pickInstances<Config>(source: SourceDefinition<Config>, all: SourceInstance<Config>[], wanted: ReadonlySet<string> | undefined): SourceInstance<Config>[] {
+  if (!wanted) return all;
+  const unknown = [...wanted].filter((name) => !all.some((i) => i.name === name));
+  if (unknown.length) throw new Error(`${source.title} has no ${unknown.join(', ')} configured (configured: ${all.map((i) => i.name).join(', ')}).`);
+  return all.filter((i) => wanted.has(i.name));
+}
+
+/** One progress line per entity even when several instances run it side by side: shares and rows add up. */
+function progressBoard(instanceCount: number, report: SourceRunOptions['onProgress']) {
+  const byEntity = new Map<string, Map<string, Progress>>();
+  return (entity: string, instance: string) => (p: Progress) => {
+    if (!report) return;
+    if (instanceCount === 1) return report(entity, p);
+    const running = byEntity.get(entity) ?? new Map<string, Progress>();
+    byEntity.set(entity, running);
+    running.set(instance, p);
+    const all = [...running.values()];
+    report(entity, {
+      label: `${all.filter((q) => q.fraction !== 1).length} of ${instanceCount} running${p.label ? `, ${instance} ${p.label}` : ''}`,
+      rows: all.reduce((n, q) => n + (q.rows ?? 0), 0),
+      fraction: all.reduce((n, q) => n + (q.fraction ?? 0), 0) / instanceCount,
+    });
+  };
+}
+
+/**
+ * Where backfills keep which windows are done, apart from the entity's cursor. Windows are aligned to the
+ * calendar (not to --from), so a backfill resumed on a later day, or a wider one, skips what is done.
+ */
+export function backfillStateName(entity: string): string {
+  return `${entity} backfill`;
 }
 
 async function runEntity<Config>(
@@ -95,20 +140,23 @@ async function runEntity<Config>(
   http: HttpClient,
   secrets: SecretStore,
   options: SourceRunOptions,
+  onProgress: (progress: Progress) => void,
 ): Promise<EntityOutcome> {
   const log = options.log.child({ source: source.name, entity: entity.name, instance: instance.name });
   const counts = emptyCounts();
-  const target = { source: source.name, entity: entity.name, instance: instance.name, table: entity.table, keyPath: entity.keyPath, runId: options.runId };
+  const skipped: string[] = [];
+  const stateName = options.backfill ? backfillStateName(entity.name) : entity.name;
+  const target = { source: source.name, entity: stateName, instance: instance.name, table: entity.table, keyPath: entity.keyPath, runId: options.runId };
   let origin: string | undefined;
   try {
-    const state = options.full ? undefined : await options.warehouse.loadState(source.name, entity.name, instance.name);
+    const state = options.full ? undefined : await options.warehouse.loadState(source.name, stateName, instance.name);
     // What the source says it is working on (window, share done), merged with the rows landed so far.
     let reported: Progress = {};
     const progress = (p: Progress) => {
       reported = p;
-      options.onProgress?.(entity.name, { ...p, rows: counts.rowsSeen });
+      onProgress({ ...p, rows: counts.rowsSeen });
     };
-    const units = entity.extract({ instance, state, full: options.full, http, log, signal: options.signal, secrets, progress });
+    const units = entity.extract({ instance, state, full: options.full, http, log, signal: options.signal, secrets, progress, backfill: options.backfill });
     for await (const unit of units) {
       options.signal.throwIfAborted();
       origin = unit.origin;
@@ -116,7 +164,7 @@ async function runEntity<Config>(
       const before = counts.rowsSeen;
       const result = await options.warehouse.land(target, {
         ...unit,
-        onProgress: (soFar) => options.onProgress?.(entity.name, { label: unit.origin, ...reported, rows: before + soFar.seen }),
+        onProgress: (soFar) => onProgress({ label: unit.origin, ...reported, rows: before + soFar.seen }),
       });
       counts.rowsSeen += result.seen;
       counts.rowsLanded += result.landed;
@@ -124,18 +172,24 @@ async function runEntity<Config>(
       counts.units++;
       log.info('landed', { origin: unit.origin, seen: result.seen, new_versions: result.landed, quarantined: result.quarantined });
       if (result.quarantined) log.warn('records quarantined', { origin: unit.origin, count: result.quarantined, see: 'elt.quarantine' });
+      for (const part of unit.skipped ?? []) log.warn('skipped: the vendor refused it; asked again next time', { part });
+      skipped.push(...(unit.skipped ?? []));
       origin = undefined;
     }
-    return { entity: entity.name, instance: instance.name, ok: true, counts };
+    if (skipped.length) {
+      const error = `${skipped.length} part${skipped.length === 1 ? '' : 's'} refused and skipped (asked again next time), first: ${skipped[0]}`;
+      return { entity: entity.name, instance: instance.name, ok: true, degraded: true, error, skipped, counts };
+    }
+    return { entity: entity.name, instance: instance.name, ok: true, skipped, counts };
   } catch (error) {
     const reason = options.signal.aborted && options.signal.reason instanceof Error ? options.signal.reason.message : describeError(error);
     // Name the unit that failed: nothing of it was committed, and the rerun starts there.
     const message = origin ? `${origin}: ${reason}` : reason;
     if (!options.signal.aborted && error instanceof HttpError && error.kind === 'circuit_open') {
       log.warn('skipped for this run: endpoint circuit open (degraded)', { error: message });
-      return { entity: entity.name, instance: instance.name, ok: true, degraded: true, error: message, counts };
+      return { entity: entity.name, instance: instance.name, ok: true, degraded: true, error: message, skipped, counts };
     }
     log.error('failed', { error: message });
-    return { entity: entity.name, instance: instance.name, ok: false, error: message, counts };
+    return { entity: entity.name, instance: instance.name, ok: false, error: message, skipped, counts };
   }
 }

@@ -46,6 +46,11 @@ export interface EntityContext<Config, State> {
   secrets: SecretStore;
   /** Reports what is being worked on (e.g. the current window) and the share done; shown on the progress line. */
   progress(progress: Progress): void;
+  /**
+   * Set by `npm run elt -- backfill`: read this range (ms, half-open) instead of following the saved cursor.
+   * `state` is then the backfill's own (which windows of this range are done), kept apart from the cursor.
+   */
+  backfill?: { from: number; to: number };
 }
 
 export interface Unit<State> {
@@ -53,6 +58,11 @@ export interface Unit<State> {
   records: AsyncIterable<RawRecord>;
   /** The entity's state once this unit is landed. */
   state: State;
+  /**
+   * Parts left out of this unit because the vendor refused them (e.g. a day answering 400), each described
+   * in one line; the state keeps them to be asked again, and the run reports the entity as degraded.
+   */
+  skipped?: string[];
 }
 
 export interface EntityDefinition<Config, State = unknown> {
@@ -61,6 +71,10 @@ export interface EntityDefinition<Config, State = unknown> {
   table: string;
   /** JSON path of the natural key inside a record. */
   keyPath: readonly string[];
+  /** A group of entities selected together, e.g. `--only toast.cash` for cash entries and deposits. */
+  part?: string;
+  /** The entity reads `context.backfill` ranges (`npm run elt -- backfill <source>`). */
+  backfill?: boolean;
   extract(context: EntityContext<Config, State>): AsyncIterable<Unit<State>>;
 }
 
@@ -120,4 +134,9 @@ export interface SourceDefinition<Config> {
    */
   discoverInstances?(configured: SourceInstance<Config>[], context: { env: NodeJS.ProcessEnv; secrets: SecretStore }): Promise<SourceInstance<Config>[]>;
   commands?: readonly SourceCommand[];
+  /**
+   * How much of the source runs at once: instances side by side (vendors that limit per account, like
+   * Toast per restaurant) and entities of one instance side by side. Default one at a time, in order.
+   */
+  concurrency?(env: NodeJS.ProcessEnv): { instances: number; entities: number };
 }

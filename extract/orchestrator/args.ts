@@ -12,6 +12,11 @@ Commands:
   (none)            extract and load, then dbt build
   status            recent runs, last success per source, quarantine counts, data available
   check [source...] connectivity and credentials test per source (same as --check); touches no data
+  backfill <source> --from <date> [--to <date>] [--restaurants <list>]
+                    read a past date range (dates inclusive, --to defaults to today) in calendar
+                    windows per instance, side by side; finished windows are recorded, so running
+                    the same command again resumes; windows the vendor refused are listed at the end
+                    and asked again by the next backfill (--full reads done windows again too)
 
 Options:
   --only <list>     run only these sources or source.entity (comma-separated, repeatable): --only tock.guest
@@ -21,13 +26,26 @@ Options:
   --dbt-only        run dbt build only
   --check           connectivity and credentials test per source
   --demo            use the sandbox sources even when credentials are configured
+  --restaurants <list>, --instances <list>
+                    only these instances (Toast restaurant guids, Square merchants, ...)
   -h, --help        this text
 
 Exit codes: 0 success; 1 a source or dbt failed; 2 bad usage or configuration;
 3 another run holds the warehouse lock; 4 the warehouse is unreachable.`;
 
+export interface BackfillRange {
+  /** ms, inclusive */
+  from: number;
+  /** ms, exclusive: the day after --to */
+  to: number;
+}
+
 export interface CliOptions {
-  command: 'run' | 'status' | 'check';
+  command: 'run' | 'status' | 'check' | 'backfill';
+  /** backfill only */
+  range?: BackfillRange;
+  /** Instance names from --restaurants / --instances; undefined = all. */
+  instances?: string[];
   only: string[];
   skip: string[];
   full: boolean;
@@ -59,6 +77,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
         'dbt-only': { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        restaurants: { type: 'string', multiple: true },
+        instances: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -71,12 +93,25 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const checkSources = values.check ? positionals : positionals[0] === 'check' ? positionals.slice(1) : [];
   if (checkSources.length) positionals = positionals.slice(0, positionals.length - checkSources.length);
   const [command, ...rest] = positionals;
+  const backfill = command === 'backfill';
+  const backfillSource = backfill ? rest.shift() : undefined;
   if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
-  if (command !== undefined && command !== 'status' && command !== 'check') throw new UsageError(`unknown command "${command}"`);
+  if (command !== undefined && command !== 'status' && command !== 'check' && !backfill) throw new UsageError(`unknown command "${command}"`);
   if (values['no-dbt'] && values['dbt-only']) throw new UsageError('--no-dbt and --dbt-only exclude each other');
+  if (backfill && !backfillSource) throw new UsageError('backfill needs a source: npm run elt -- backfill <source> --from <yyyy-mm-dd>');
+  if (!backfill && (values.from || values.to)) throw new UsageError('--from and --to belong to the backfill command');
+  if (backfill && values['dbt-only']) throw new UsageError('backfill extracts: --dbt-only does not apply');
+  const instances = [...splitList(values.restaurants), ...splitList(values.instances)];
+  // Entities of the backfilled source, as with --only: `backfill toast --only toast.orders`.
+  const only = [...splitList(values.only), ...splitList(checkSources)];
+  if (backfillSource && only.some((item) => item.split('.')[0] !== backfillSource.toLowerCase())) {
+    throw new UsageError(`backfill ${backfillSource}: --only can only name parts of ${backfillSource}`);
+  }
   return {
-    command: values.check || command === 'check' ? 'check' : command === 'status' ? 'status' : 'run',
-    only: [...splitList(values.only), ...splitList(checkSources)],
+    command: values.check || command === 'check' ? 'check' : command === 'status' ? 'status' : backfill ? 'backfill' : 'run',
+    range: backfill ? backfillRange(values.from, values.to) : undefined,
+    instances: instances.length ? instances : undefined,
+    only: backfillSource && only.length === 0 ? [backfillSource.toLowerCase()] : only,
     skip: splitList(values.skip),
     full: values.full ?? false,
     dbt: !values['no-dbt'],
@@ -84,6 +119,24 @@ export function parseCli(argv: readonly string[]): CliOptions {
     demo: values.demo ?? false,
     help: values.help ?? false,
   };
+}
+
+const DAY_MS = 86_400_000;
+
+function parseDay(flag: string, text: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`${flag} ${text}: expected a date like 2025-01-31`);
+  return ms;
+}
+
+/** --from and --to are calendar days (UTC), both included; --to defaults to today. */
+export function backfillRange(from: string | undefined, to: string | undefined, now = Date.now()): BackfillRange {
+  if (!from) throw new UsageError('backfill needs --from <yyyy-mm-dd>');
+  const start = parseDay('--from', from);
+  const end = to ? parseDay('--to', to) + DAY_MS : Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
+  if (end <= start) throw new UsageError(`--to ${to} is before --from ${from}`);
+  if (start > now) throw new UsageError(`--from ${from} is in the future`);
+  return { from: start, to: Math.min(end, now) };
 }
 
 export interface Selection {
@@ -95,17 +148,21 @@ export interface Selection {
 /** Resolves --only/--skip against the known sources; unknown names are a usage error, not a silent no-op. */
 export function selectSources(sources: readonly SourceDefinition<unknown>[], only: string[], skip: string[]): Selection[] {
   const known = new Map(sources.map((s) => [s.name, s]));
+  // An item is a source, a source.entity or a source.part (a group of entities, e.g. toast.cash).
   const check = (item: string) => {
     const [name, entity] = item.split('.');
     const source = known.get(name!);
     if (!source) throw new UsageError(`unknown source "${name}" (known: ${[...known.keys()].join(', ')})`);
-    if (entity && !source.entities.some((e) => e.name === entity)) {
-      throw new UsageError(`unknown entity "${item}" (known: ${source.entities.map((e) => `${source.name}.${e.name}`).join(', ')})`);
+    if (!entity) return [{ name: name!, entity: undefined }];
+    const matching = source.entities.filter((e) => e.name === entity || e.part === entity);
+    if (matching.length === 0) {
+      const choices = [...new Set(source.entities.flatMap((e) => [e.part, e.name]).filter(Boolean))];
+      throw new UsageError(`unknown entity "${item}" (known: ${choices.map((c) => `${source.name}.${c}`).join(', ')})`);
     }
-    return { name: name!, entity };
+    return matching.map((e) => ({ name: name!, entity: e.name as string | undefined }));
   };
-  const onlyItems = only.map(check);
-  const skipItems = skip.map(check);
+  const onlyItems = only.flatMap(check);
+  const skipItems = skip.flatMap(check);
   const selections: Selection[] = [];
   for (const source of sources) {
     const wanted = onlyItems.filter((i) => i.name === source.name);

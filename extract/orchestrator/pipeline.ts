@@ -1,4 +1,5 @@
 /** `npm run elt`: extract and load the selected sources with bounded concurrency, then dbt build. */
+import { forEachLimited } from '../kit/concurrency.js';
 import { numberSetting } from '../kit/config.js';
 import { runDbt, type DbtResult } from '../kit/dbt/run.js';
 import { describeError, emptyCounts, runSource } from '../kit/runner.js';
@@ -20,21 +21,14 @@ export interface SourceOutcome {
   counts: JobCounts;
   durationMs: number;
   note: string;
+  /** Parts the vendor refused (e.g. a cash day answering 400), one line each with instance and entity. */
+  skipped: string[];
 }
 
 export interface PipelineResult {
   outcomes: SourceOutcome[];
   dbt?: DbtResult & { durationMs: number };
   ok: boolean;
-}
-
-/** Runs `task` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-  });
-  await Promise.all(workers);
 }
 
 async function runJob(
@@ -57,6 +51,8 @@ async function runJob(
       runId,
       env: envs.envFor(source.name),
       entities: selection.entities,
+      instances: options.instances ? new Set(options.instances) : undefined,
+      backfill: options.range,
       full: options.full,
       log,
       signal,
@@ -71,12 +67,13 @@ async function runJob(
     const status = failures.length ? 'failed' : degraded.length ? 'degraded' : 'completed';
     await warehouse.finishJob(jobId, status, result.counts, error);
     const interrupted = context.interrupt.aborted;
-    return { source: source.name, status: interrupted ? 'interrupted' : status, counts: result.counts, durationMs: Date.now() - started, note: error ?? '' };
+    const skipped = result.outcomes.flatMap((o) => o.skipped.map((part) => `${o.entity}${o.instance === 'default' ? '' : `@${o.instance}`} ${part}`));
+    return { source: source.name, status: interrupted ? 'interrupted' : status, counts: result.counts, durationMs: Date.now() - started, note: error ?? '', skipped };
   } catch (error) {
     const message = describeError(error);
     log.error('source failed', { error: message });
     await warehouse.finishJob(jobId, 'failed', emptyCounts(), message);
-    return { source: source.name, status: 'failed', counts: emptyCounts(), durationMs: Date.now() - started, note: message };
+    return { source: source.name, status: 'failed', counts: emptyCounts(), durationMs: Date.now() - started, note: message, skipped: [] };
   } finally {
     for (const entity of source.entities) terminal.progress(`${source.name}.${entity.name}`, undefined);
   }
@@ -128,7 +125,7 @@ export async function runPipeline(
       for (const selection of selections) {
         const configuration = selection.source.configure(envs.envFor(selection.source.name));
         if (!configuration.configured) {
-          outcomes.push({ source: selection.source.name, status: 'not configured', counts: emptyCounts(), durationMs: 0, note: `set ${configuration.missing.join(', ')}` });
+          outcomes.push({ source: selection.source.name, status: 'not configured', counts: emptyCounts(), durationMs: 0, note: `set ${configuration.missing.join(', ')}`, skipped: [] });
           continue;
         }
         runnable.push({ selection, jobId: await warehouse.queueJob(runId, selection.source.name) });
@@ -154,9 +151,13 @@ export async function runPipeline(
     const degraded = outcomes.some((o) => o.status === 'degraded');
     await warehouse.finishRun(runId, failed || error ? 'failed' : degraded ? 'degraded' : 'completed', dbt ? dbtStatusOf(dbt) : null, error);
   }
-  const ok = outcomes.every((o) => o.status === 'completed' || o.status === 'degraded' || o.status === 'not configured') && (dbt === undefined || dbt.ok);
+  // A backfill is done only when every window is: refused ones make it fail (the same command retries them).
+  const complete = (o: SourceOutcome) => options.command !== 'backfill' || o.skipped.length === 0;
+  const ok = outcomes.every((o) => (o.status === 'completed' || o.status === 'degraded' || o.status === 'not configured') && complete(o)) && (dbt === undefined || dbt.ok);
   return { outcomes, dbt, ok };
 }
+
+const SKIPPED_SHOWN = 20;
 
 export function renderSummary(result: PipelineResult, context: { demo: boolean; warehouse: string }): string {
   const rows = [...result.outcomes]
@@ -174,10 +175,16 @@ export function renderSummary(result: PipelineResult, context: { demo: boolean; 
   lines.push(context.demo ? `Run summary: DEMO DATA from the built-in sandboxes, in ${context.warehouse}` : `Run summary (${context.warehouse})`);
   if (rows.length) lines.push(renderTable(['source', 'status', 'rows seen', 'new versions', 'quarantined', 'duration', 'note'], rows));
   if (result.dbt) lines.push(`dbt build: ${dbtStatusOf(result.dbt)} in ${formatDuration(result.dbt.durationMs)}`);
+  const skipped = result.outcomes.flatMap((o) => o.skipped.map((part) => `  ${o.source}.${part}`));
+  if (skipped.length) {
+    lines.push(`Refused by the vendor and skipped (${formatCount(skipped.length)}; asked again by the next run):`);
+    lines.push(...skipped.slice(0, SKIPPED_SHOWN));
+    if (skipped.length > SKIPPED_SHOWN) lines.push(`  ... and ${formatCount(skipped.length - SKIPPED_SHOWN)} more (see the log)`);
+  }
   const quarantined = result.outcomes.reduce((n, o) => n + o.counts.rowsQuarantined, 0);
   if (quarantined) lines.push(`${formatCount(quarantined)} records were quarantined with their reasons: see elt.quarantine ("npm run elt -- status").`);
   const degraded = result.outcomes.filter((o) => o.status === 'degraded').map((o) => o.source);
-  if (result.ok && degraded.length) lines.push(`Result: success, DEGRADED (${degraded.join(', ')}: an endpoint with an open circuit was skipped; its data is as of the previous run)`);
+  if (result.ok && degraded.length) lines.push(`Result: success, DEGRADED (${degraded.join(', ')}: an endpoint was skipped or refused some parts; see the notes)`);
   else lines.push(result.ok ? 'Result: success' : 'Result: FAILED (see the notes above)');
   return lines.join('\n');
 }

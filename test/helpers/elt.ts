@@ -8,7 +8,7 @@ const SCRUB = ['DATABASE_URL', 'PGHOST', 'PGDATABASE', 'ELT_DATABASE', 'TOCK_API
 export function eltEnv(extra: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !SCRUB.includes(k) && !/^(X_TOCK_|SQUARE_|ELT_SQUARE_|ELT_SECRET_KEY$)/.test(k)) env[k] = v;
+    if (v !== undefined && !SCRUB.includes(k) && !/^(X_TOCK_|SQUARE_|ELT_SQUARE_|TOAST_|ELT_TOAST_|ELT_SECRET_KEY$)/.test(k)) env[k] = v;
   }
   // A developer's own .env must not leak credentials into test runs.
   env.ELT_ENV_FILE = '/dev/null';

@@ -4,7 +4,7 @@ import { dbtSelection, type SourceOutcome } from '../../extract/orchestrator/pip
 import { emptyCounts } from '../../extract/kit/runner.js';
 import { SOURCES } from '../../extract/sources/index.js';
 
-const outcome = (source: string, status: SourceOutcome['status']): SourceOutcome => ({ source, status, counts: emptyCounts(), durationMs: 0, note: '' });
+const outcome = (source: string, status: SourceOutcome['status']): SourceOutcome => ({ source, status, counts: emptyCounts(), durationMs: 0, note: '', skipped: [] });
 
 function selection(argv: string[], outcomes: SourceOutcome[]) {
   const options = parseCli(argv);
