@@ -3,6 +3,7 @@
  * with its state in one transaction. A failing entity stops at its failing unit (so a rerun resumes there,
  * in order) and the other entities still run.
  */
+import { setMaxListeners } from 'node:events';
 import { forEachLimited } from './concurrency.js';
 import { HttpClient, HttpError } from './http/index.js';
 import type { Logger } from './log.js';
@@ -85,6 +86,8 @@ export async function runSource<Config>(source: SourceDefinition<Config>, option
   const total = emptyCounts();
   const entities = source.entities.filter((e) => (!options.entities || options.entities.has(e.name)) && (!options.backfill || e.backfill));
   const limits = source.concurrency?.(options.env) ?? { instances: 1, entities: 1 };
+  // Every request in flight listens to the run's signal; side by side that is more than Node's default 10.
+  setMaxListeners(0, options.signal);
   const progress = progressBoard(instances.length, options.onProgress);
   await forEachLimited(instances, limits.instances, (instance) =>
     forEachLimited(entities, limits.entities, async (entity) => {

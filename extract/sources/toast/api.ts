@@ -46,6 +46,8 @@ export class ToastLogin {
   logins = 0;
   /** Toast's clock minus ours, from the Date header of its answers (windows end at Toast's now). */
   clockOffsetMs?: number;
+  /** The one request reading Toast's clock when no answer has told it yet. */
+  clockReading?: Promise<unknown>;
 
   constructor(
     private readonly config: Pick<ToastConfig, 'apiUrl' | 'clientId' | 'clientSecret'>,
@@ -176,7 +178,10 @@ export class ToastRestaurant {
 
   /** Toast's current time (asks for the restaurant record once when no answer has told it yet). */
   async now(signal: AbortSignal): Promise<number> {
-    if (this.login.clockOffsetMs === undefined) await this.restaurant(signal);
+    if (this.login.clockOffsetMs === undefined) {
+      this.login.clockReading ??= this.restaurant(signal).finally(() => (this.login.clockReading = undefined));
+      await this.login.clockReading;
+    }
     return Date.now() + (this.login.clockOffsetMs ?? 0);
   }
 
