@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --guests 500000,2000000]      (npm run bench -- square: see bench/square.ts)
+ * npm run bench [-- --guests 500000,2000000]      (npm run bench -- square|toast: see bench/square.ts, bench/toast.ts)
  * Landing throughput of one Tock guest export served by the sandbox, against a reference measured in the
  * same run: PostgreSQL's own COPY of the same records, pre-serialized as COPY text, into an identical table.
  * Also: a rerun with no new export (must land nothing, quickly).
@@ -133,6 +133,8 @@ async function benchSize(guests: number): Promise<string[][]> {
 async function main(): Promise<void> {
   // npm run bench -- square [...]: the Square historical import and daily sync (bench/square.ts).
   if (process.argv[2] === 'square') return (await import('./square.js')).main(process.argv.slice(3));
+  // npm run bench -- toast [...]: a 13-restaurant Toast backfill under Toast's limits (bench/toast.ts).
+  if (process.argv[2] === 'toast') return (await import('./toast.js')).main(process.argv.slice(3));
   const { values } = parseArgs({ options: { guests: { type: 'string', default: '500000' } } });
   const sizes = values.guests!.split(',').map((s) => Number(s.trim()));
   await mkdir(CACHE, { recursive: true });

@@ -33,7 +33,7 @@ describe('Toast backfill', () => {
       // The daily cursor is not touched by a backfill.
       expect(await bed.warehouse().loadState('toast', 'orders', guid)).toBeUndefined();
     }
-    const [{ first, last }] = await bed.db().query<{ first: string; last: string }>(`select min(record->>'modifiedDate') as first, max(record->>'modifiedDate') as last from raw.raw_toast_orders`);
+    const { first, last } = (await bed.db().query<{ first: string; last: string }>(`select min(record->>'modifiedDate') as first, max(record->>'modifiedDate') as last from raw.raw_toast_orders`))[0]!;
     expect(first >= '2025-06-02T00:00:00').toBe(true);
     expect(last < '2025-06-23T00:00:00').toBe(true);
     expect(await bed.count('raw_toast_employees')).toBe(0);

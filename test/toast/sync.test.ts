@@ -23,7 +23,7 @@ describe('Toast daily runs', () => {
     }
     expect(sandbox.stats().logins).toBe(1);
     // Ten days of orders: business dates from the history start on, none from before it.
-    const [{ earliest }] = await bed.db().query<{ earliest: string }>(`select min(record->>'modifiedDate') as earliest from raw.raw_toast_orders`);
+    const { earliest } = (await bed.db().query<{ earliest: string }>(`select min(record->>'modifiedDate') as earliest from raw.raw_toast_orders`))[0]!;
     expect(Date.parse(earliest.replace('+0000', 'Z'))).toBeGreaterThanOrEqual(sandbox.now() - 10 * 86_400_000);
   });
 
@@ -46,7 +46,7 @@ describe('Toast daily runs', () => {
     const ordersRequestsAfter = Object.entries(after).filter(([e]) => e.includes('ordersBulk')).reduce((n, [, s]) => n + s.requests, 0);
     // One day of changes is a page or two, not the five days of the first run again.
     expect(ordersRequestsAfter - ordersRequestsBefore).toBeLessThanOrEqual(3);
-    const [{ dupes }] = await bed.db().query<{ dupes: string }>(`select count(*) - count(distinct (_source_instance, _key, _hash)) as dupes from raw.raw_toast_orders`);
+    const { dupes } = (await bed.db().query<{ dupes: string }>(`select count(*) - count(distinct (_source_instance, _key, _hash)) as dupes from raw.raw_toast_orders`))[0]!;
     expect(Number(dupes)).toBe(0);
   });
 
