@@ -8,6 +8,8 @@ export interface ChildRun {
   exitCode: number;
   /** stdout (the summary) */
   output: string;
+  /** The last lines of stderr (the log), to explain a failure. */
+  logTail: string;
   /** Peak resident memory of the child (VmHWM), in MB; undefined where /proc is not available. */
   peakRssMb?: number;
 }
@@ -37,5 +39,6 @@ export async function runEltChild(args: string[], env: Record<string, string | u
   }, 200);
   const result = await child;
   clearInterval(sampler);
-  return { ms: performance.now() - started, exitCode: result.exitCode ?? 1, output: String(result.stdout ?? ''), peakRssMb: peak };
+  const logTail = String(result.stderr ?? '').split('\n').slice(-30).join('\n');
+  return { ms: performance.now() - started, exitCode: result.exitCode ?? 1, output: String(result.stdout ?? ''), logTail, peakRssMb: peak };
 }

@@ -75,7 +75,7 @@ function backfill(sandbox: ToastSandbox, database: string, range: { from: string
 }
 
 function failIfBad(name: string, run: ChildRun): void {
-  if (run.exitCode !== 0) throw new Error(`${name} failed (exit ${run.exitCode}):\n${run.output.split('\n').slice(-25).join('\n')}`);
+  if (run.exitCode !== 0) throw new Error(`${name} failed (exit ${run.exitCode}):\n${run.logTail}\n${run.output.split('\n').slice(-25).join('\n')}`);
 }
 
 export async function main(argv: string[]): Promise<void> {

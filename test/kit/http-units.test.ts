@@ -74,6 +74,30 @@ describe('RateLimiter', () => {
     expect(grants).toEqual(['a1@0', 'b1@100', 'a2@1000', 'b2@1100']);
   });
 
+  it('gives a request slowed by its own endpoint limit its share of a shared bucket', async () => {
+    const timers = fakeTimers();
+    const limiter = new RateLimiter(timers.clock);
+    const restaurant = { key: 'key:r1', limit: { requestsPerSecond: 20 } };
+    const orders = { key: 'endpoint:orders:r1', limit: { requestsPerSecond: 5 } };
+    const granted = { orders: 0, cash: 0 };
+    let stop = false;
+    // Chains of requests, each asking again as soon as it is let through (as paging clients do).
+    const chain = async (kind: 'orders' | 'cash') => {
+      while (!stop) {
+        await limiter.acquire(kind === 'orders' ? [restaurant, orders] : [restaurant]);
+        if (timers.clock.now() < 10_000) granted[kind]++;
+      }
+    };
+    const chains = [...Array.from({ length: 8 }, () => chain('cash')), ...Array.from({ length: 3 }, () => chain('orders'))];
+    await timers.runUntil(10_000);
+    stop = true;
+    await timers.runUntil(11_000);
+    await Promise.all(chains);
+    // 10 s at 5/s for orders, the rest of 20/s for cash: the limits decide, not the race for tokens.
+    expect(granted.orders).toBeGreaterThanOrEqual(49);
+    expect(granted.orders + granted.cash).toBe(200);
+  });
+
   it('holds a paused key until the pause ends', async () => {
     const timers = fakeTimers(1000);
     const limiter = new RateLimiter(timers.clock);

@@ -40,24 +40,72 @@ class TokenBucket {
   }
 }
 
-/** Token buckets by key (host, rate key, endpoint); a request waits until every bucket it names has a token. */
+interface Waiter {
+  buckets: TokenBucket[];
+  go(): void;
+}
+
+/**
+ * Token buckets by key (host, rate key, endpoint); a request waits until every bucket it names has a token.
+ * Waiting requests are served among those whose buckets all have a token, the ones naming more buckets
+ * first, then in arrival order: a request held by its own endpoint's limit holds up nobody while it waits,
+ * and once it may go it is not outrun by requests that need only the shared buckets (Toast's orders at
+ * 5/s next to cash at up to 20/s, say). Its own limit bounds it, so the others still get the rest.
+ */
 export class RateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
+  private readonly waiting: Waiter[] = [];
+  /** When the next pass over the waiting requests is due. */
+  private wakeAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly clock: Clock) {}
 
   async acquire(gates: RateGate[], signal?: AbortSignal): Promise<void> {
     const buckets = gates.map((gate) => this.bucket(gate));
-    // Take from every bucket only once all have a token, and re-check after sleeping instead of booking a
-    // future slot: a booked slot would hold up other keys that share the host bucket.
-    for (;;) {
-      const now = this.clock.now();
-      const start = Math.max(now, ...buckets.map((b) => b.earliest(now)));
-      if (start <= now) {
-        for (const b of buckets) b.take(now);
-        return;
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(signal!.reason);
+      };
+      const waiter: Waiter = {
+        buckets,
+        go: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const after = this.waiting.findIndex((w) => w.buckets.length < buckets.length);
+      this.waiting.splice(after < 0 ? this.waiting.length : after, 0, waiter);
+      this.serve();
+    });
+  }
+
+  /** Lets go every waiting request that can go now, in order, and sets a timer for the next one. */
+  private serve(): void {
+    const now = this.clock.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.waiting.length; ) {
+      const waiter = this.waiting[i]!;
+      let at = now;
+      for (const bucket of waiter.buckets) at = Math.max(at, bucket.earliest(now));
+      if (at <= now) {
+        for (const bucket of waiter.buckets) bucket.take(now);
+        this.waiting.splice(i, 1);
+        waiter.go();
+      } else {
+        next = Math.min(next, at);
+        i++;
       }
-      await this.clock.sleep(start - now, signal);
+    }
+    if (next < this.wakeAt) {
+      this.wakeAt = next;
+      void this.clock.sleep(next - now).then(() => {
+        if (this.wakeAt === next) this.wakeAt = Number.POSITIVE_INFINITY;
+        this.serve();
+      });
     }
   }
 
