@@ -152,3 +152,18 @@
   json_value({{ json }})
 {%- endmacro %}
 
+
+
+{#- A JSON value (object, array or scalar) serialised as text, e.g. to hash or compare a nested block. Each
+    warehouse serialises in its own canonical way, so compare such text only within one warehouse. -#}
+{% macro json_to_string(json) -%}
+  {{ return(adapter.dispatch('json_to_string', 'hospitality_elt')(json)) }}
+{%- endmacro %}
+
+{% macro postgres__json_to_string(json) -%}
+  cast({{ json }} as text)
+{%- endmacro %}
+
+{% macro bigquery__json_to_string(json) -%}
+  to_json_string({{ json }})
+{%- endmacro %}

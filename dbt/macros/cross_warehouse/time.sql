@@ -75,3 +75,58 @@
 {% macro bigquery__timestamp_add_minutes(ts, minutes) -%}
   timestamp_add({{ ts }}, interval cast({{ minutes }} as int64) minute)
 {%- endmacro %}
+
+
+{#-
+  An ISO 8601 timestamp string with an offset, in the extended form RFC 3339 uses ('2025-01-05T18:03:11.123Z',
+  '...+00:00') or in the basic form Toast sends ('2025-01-05T18:03:11.123+0000', '...-0500', '...+01')
+  -> timestamp. Null when the text is missing or not such a timestamp, rather than a failed query.
+-#}
+{% macro iso8601_to_timestamp(text) -%}
+  {{ return(adapter.dispatch('iso8601_to_timestamp', 'hospitality_elt')(text)) }}
+{%- endmacro %}
+
+{% macro iso8601_pattern() -%}
+  {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
+{%- endmacro %}
+
+{% macro postgres__iso8601_to_timestamp(text) -%}
+  (case when {{ regexp_like(text, iso8601_pattern()) }} then cast({{ text }} as timestamptz) end)
+{%- endmacro %}
+
+{#- BigQuery reads offsets as +HH[:MM]: a basic-form +HHMM gets its colon. -#}
+{% macro bigquery__iso8601_to_timestamp(text) -%}
+  (case when {{ regexp_like(text, iso8601_pattern()) }}
+    then safe_cast(regexp_replace({{ text }}, r'([+-][0-9]{2})([0-9]{2})$', r'\1:\2') as timestamp)
+  end)
+{%- endmacro %}
+
+
+{#- A calendar date written yyyymmdd (text such as '20250105', or an integer expression cast to text) -> date;
+    null when the text is not 8 digits. -#}
+{% macro yyyymmdd_to_date(text) -%}
+  {{ return(adapter.dispatch('yyyymmdd_to_date', 'hospitality_elt')(text)) }}
+{%- endmacro %}
+
+{% macro postgres__yyyymmdd_to_date(text) -%}
+  (case when {{ regexp_like(text, '^[0-9]{8}$') }} then to_date({{ text }}, 'YYYYMMDD') end)
+{%- endmacro %}
+
+{% macro bigquery__yyyymmdd_to_date(text) -%}
+  (case when {{ regexp_like(text, '^[0-9]{8}$') }} then safe.parse_date('%Y%m%d', {{ text }}) end)
+{%- endmacro %}
+
+
+{#- Seconds from `start_ts` to `end_ts` (timestamps) as an exact decimal, milliseconds kept; negative when
+    end_ts is earlier, null when either is null. -#}
+{% macro timestamp_diff_seconds(end_ts, start_ts) -%}
+  {{ return(adapter.dispatch('timestamp_diff_seconds', 'hospitality_elt')(end_ts, start_ts)) }}
+{%- endmacro %}
+
+{% macro postgres__timestamp_diff_seconds(end_ts, start_ts) -%}
+  cast(extract(epoch from ({{ end_ts }}) - ({{ start_ts }})) as numeric)
+{%- endmacro %}
+
+{% macro bigquery__timestamp_diff_seconds(end_ts, start_ts) -%}
+  (cast(timestamp_diff({{ end_ts }}, {{ start_ts }}, millisecond) as numeric) / 1000)
+{%- endmacro %}

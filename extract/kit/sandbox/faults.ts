@@ -1,9 +1,9 @@
 /**
  * Fault switches shared by every sandbox, set from code or from the environment:
  *   ELT_SANDBOX_FAULTS="error5xxRate=0.1,status429Burst=3,slowMs=200,truncateBodies,malformedRecordRate=0.01"
- * `withFaults()` applies the HTTP-level ones in front of a sandbox handler; `malformedRecordRate` is read by
- * the sandbox's data generators. Every decision is seeded: the same seed and the same request order give
- * the same faults.
+ * `withFaults()` applies the HTTP-level ones in front of a sandbox handler; `malformedRecordRate` and
+ * `badDayRate` are read by the sandboxes themselves. Every decision is seeded: the same seed and the same
+ * request order give the same faults.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRandom } from './random.js';
@@ -22,13 +22,15 @@ export interface Faults {
   truncateRate?: number;
   /** Share of generated records that are not objects or lack their key (used by data generators). */
   malformedRecordRate?: number;
+  /** Share of business days whose day-keyed endpoints (e.g. Toast's cash management) answer 400 (used by sandboxes). */
+  badDayRate?: number;
   /** Seed for the fault decisions (default: the sandbox's seed). */
   seed?: number;
 }
 
 export const FAULTS_ENV = 'ELT_SANDBOX_FAULTS';
 
-const NUMERIC_KEYS = ['error5xxRate', 'status429Burst', 'slowMs', 'truncateRate', 'malformedRecordRate', 'seed'] as const;
+const NUMERIC_KEYS = ['error5xxRate', 'status429Burst', 'slowMs', 'truncateRate', 'malformedRecordRate', 'badDayRate', 'seed'] as const;
 const BOOLEAN_KEYS = ['truncateBodies'] as const;
 
 /** Parses `key=value,key=value` (`;` and whitespace also separate; a bare boolean key means true). Unknown keys throw. */

@@ -100,7 +100,7 @@ export function restaurantPlans(seed: number, count: number): RestaurantPlan[] {
       closeoutHour,
       managementGroupGuid,
       setupAt: Date.UTC(2024, 9, 1, 14) + r * DAY_MS,
-      renameWeek: r === 0 ? firstChangeAfter(seed, r, START_MS) : undefined,
+      renameWeek: r === 0 ? changesAt(seed, r, START_MS) + 1 : undefined,
       days: new BusinessDays(place.timeZone, closeoutHour),
       modifiers,
     };
@@ -108,7 +108,7 @@ export function restaurantPlans(seed: number, count: number): RestaurantPlan[] {
 }
 
 /** When weekly change k (1, 2, ...) of a restaurant happens. */
-export function changeTime(seed: number, r: number, k: number): number {
+function changeTime(seed: number, r: number, k: number): number {
   return WEEK0 + k * WEEK_MS + (hashSeed(seed, r, 'config-week', k) % (4 * HOUR_MS));
 }
 
@@ -117,10 +117,6 @@ export function changesAt(seed: number, r: number, t: number): number {
   let k = Math.max(0, Math.floor((t - WEEK0) / WEEK_MS));
   while (k > 0 && changeTime(seed, r, k) > t) k--;
   return k;
-}
-
-function firstChangeAfter(seed: number, r: number, t: number): number {
-  return changesAt(seed, r, t) + 1;
 }
 
 // ---------------------------------------------------------------- state

@@ -52,7 +52,8 @@ class Lru<K, V> {
   }
 }
 
-const byTimeThenGuid = <T extends { guid: string }>(time: (x: T) => number) => (x: T, y: T) => time(x) - time(y) || (x.guid < y.guid ? -1 : x.guid > y.guid ? 1 : 0);
+/** Guids in code-unit order, the tie-breaker after times. */
+const byGuid = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
 export class ToastWorld {
   readonly now: number;
@@ -144,7 +145,7 @@ export class ToastWorld {
   private shiftsIn(plan: RestaurantPlan, days: number[], keep: (s: ShiftPlan) => boolean, order: (s: ShiftPlan) => number): Json[] {
     const labor = this.laborOf(plan);
     const shifts = days.flatMap((d) => labor.shifts(d)).filter((s) => s.modifiedAt <= this.now && keep(s));
-    return shifts.sort(byTimeThenGuid(order)).map((s) => labor.timeEntryRecord(s, this.now)!);
+    return shifts.sort((x, y) => order(x) - order(y) || byGuid(x.guid, y.guid)).map((s) => labor.timeEntryRecord(s, this.now)!);
   }
 
   /** Time entries of a business date (deleted ones left out). */
@@ -194,7 +195,7 @@ export class ToastWorld {
         if (keep(modifiedAt)) out.push({ day, header, modifiedAt });
       }
     }
-    return out.sort((x, y) => x.modifiedAt - y.modifiedAt || (x.header.guid < y.header.guid ? -1 : x.header.guid > y.header.guid ? 1 : 0));
+    return out.sort((x, y) => x.modifiedAt - y.modifiedAt || byGuid(x.header.guid, y.header.guid));
   }
 
   /** Orders whose modifiedDate (as of now) is in [a, b), ascending by (modifiedDate, guid). */

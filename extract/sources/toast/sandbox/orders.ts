@@ -31,7 +31,7 @@ const PERIODS: [number, number, number][][] = [
 /** Later modifications happen at most this many days after the business date (plus the hours of that day). */
 export const LATE_MAX_DAYS = 7;
 
-export type LateKind = 'tip' | 'refund' | 'void';
+type LateKind = 'tip' | 'refund' | 'void';
 
 export interface OrderHeader {
   guid: string;

@@ -15,7 +15,7 @@ export const START_MS = Date.UTC(2026, 2, 1, 9);
 export const FIRST_DAY = Date.UTC(2024, 11, 1) / DAY_MS;
 
 /** 20250105 -> day number; undefined when it is not a real calendar date. */
-export function dayFromYmd(ymd: number): number | undefined {
+function dayFromYmd(ymd: number): number | undefined {
   const y = Math.floor(ymd / 10000);
   const m = Math.floor(ymd / 100) % 100;
   const d = ymd % 100;
@@ -99,7 +99,7 @@ export function parseBusinessDate(text: string): number | undefined {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Local time minus UTC at an instant, in ms (e.g. -5 h for New York in winter). */
-export function utcOffsetMs(timeZone: string, at: number): number {
+function utcOffsetMs(timeZone: string, at: number): number {
   let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });

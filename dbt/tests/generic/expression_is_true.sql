@@ -1,0 +1,8 @@
+{#- Fails for every row where the boolean SQL expression is false (rows where it is null pass). -#}
+{% test expression_is_true(model, expression) %}
+
+select *
+from {{ model }}
+where not ({{ expression }})
+
+{% endtest %}
