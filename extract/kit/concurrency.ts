@@ -6,3 +6,24 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, task
   });
   await Promise.all(workers);
 }
+
+/** At most `limit` tasks at once; the others wait their turn in order. */
+export class Semaphore {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, so `active` only drops when nobody waits.
+      const next = this.queue.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}

@@ -160,6 +160,11 @@ export class HttpClient {
     return this.run(spec, (p) => this.sendBuffered(p));
   }
 
+  /** The body as the bytes sent: no string in between, for bodies that are split into records as bytes. */
+  bytes(spec: RequestSpec): Promise<HttpResponse<Buffer>> {
+    return this.run(spec, (p) => this.sendBytes(p));
+  }
+
   /**
    * An empty body (e.g. 204) comes back as undefined. A 2xx whose body is an HTML page (a CDN or proxy
    * interstitial) is retried like a 503; any other body that is not JSON fails at once.
@@ -339,13 +344,18 @@ export class HttpClient {
   }
 
   private async sendBuffered(p: Prepared): Promise<Answer<HttpResponse<string>>> {
+    const answer = await this.sendBytes(p);
+    return answer.ok ? { ok: true, value: { ...answer.value, body: answer.value.body.toString('utf8') } } : answer;
+  }
+
+  private async sendBytes(p: Prepared): Promise<Answer<HttpResponse<Buffer>>> {
     const response = await got(p.url, {
       ...this.gotOptions(p),
-      responseType: 'text',
+      responseType: 'buffer',
       timeout: { request: p.timeoutMs },
     });
     const { statusCode: status, headers, body } = response;
-    return isSuccess(status) ? { ok: true, value: { status, headers, body } } : { ok: false, status, headers, body };
+    return isSuccess(status) ? { ok: true, value: { status, headers, body } } : { ok: false, status, headers, body: body.toString('utf8') };
   }
 
   private sendStreaming(p: Prepared): Promise<Answer<HttpResponse<HttpBodyStream>>> {

@@ -117,16 +117,16 @@ export class ToastLogin {
 }
 
 export interface Answer {
-  body: string;
+  body: Buffer;
   headers: HttpHeaders;
 }
 
 /** Records of a JSON body (each element of an array, or the object itself), as the exact bytes sent. */
-export function splitRecords(body: string, what: string): Buffer[] {
+export function splitRecords(body: Buffer, what: string): Buffer[] {
   const splitter = new JsonRecordSplitter();
   const out: RawRecord[] = [];
   try {
-    splitter.push(Buffer.from(body, 'utf8'), out);
+    splitter.push(body, out);
     splitter.end();
   } catch (error) {
     if (error instanceof JsonStructureError) throw new Error(`${what}: the answer is not a JSON document (${error.message})`);
@@ -157,7 +157,7 @@ export class ToastRestaurant {
     for (let attempt = 0; ; attempt++) {
       const token = await this.login.accessToken(signal);
       try {
-        const answer = await this.http.text({
+        const answer = await this.http.bytes({
           url: `${this.config.apiUrl}${path}`,
           endpoint,
           searchParams: query,
@@ -224,7 +224,7 @@ export class ToastRestaurant {
   /** The published menus: one record per menu (the answer wraps them with references). */
   async menus(signal: AbortSignal): Promise<Buffer[]> {
     const answer = await this.get('/menus/v2/menus', {}, MENUS_ENDPOINT, signal);
-    const menus = (JSON.parse(answer.body) as { menus?: unknown[] }).menus;
+    const menus = (JSON.parse(answer.body.toString('utf8')) as { menus?: unknown[] }).menus;
     if (!Array.isArray(menus)) throw new Error('menus: the answer has no menus list');
     return menus.map((menu) => Buffer.from(JSON.stringify(menu), 'utf8'));
   }

@@ -174,7 +174,7 @@ const orders = timed({
   part: 'orders',
   by: 'modified',
   read: (r, span, signal) => r.orders(span.start, span.end, signal),
-  ahead: 3,
+  ahead: 2,
   perUnit: 1,
 });
 

@@ -8,83 +8,11 @@
 -#}
 {%- set tracked_columns = [] %}
 {%- do tracked_columns.extend(toast_employee_attributes()) %}
-{%- set tracked_expressions = [] %}
-{%- do tracked_expressions.extend(tracked_columns) %}
-{%- do tracked_expressions.append(json_to_string('job_references_json')) %}
-{%- do tracked_expressions.append(json_to_string('wage_overrides_json')) %}
+{%- set tracked_expressions = [json_to_string('job_references_json'), json_to_string('wage_overrides_json')] %}
 
-with employee_versions as (
-
-    select * from {{ ref('base_toast__employee_versions') }}
-
-),
-
-versions_with_validity as (
-
-    select
-        *,
-        -- a version takes effect at its modifiedDate, or when it landed if Toast sent none
-        coalesce(modified_at, _loaded_at) as version_valid_from,
-        {{ surrogate_key(tracked_expressions) }} as tracked_columns_hash
-
-    from employee_versions
-
-),
-
-changed_versions as (
-
-    -- Versions sharing a valid_from: the last landed wins. Then consecutive versions with identical tracked
-    -- columns collapse into the first of them.
-    {{ collapse_unchanged_versions(
-        'versions_with_validity',
-        partition_by=['_source_instance', 'employee_guid'],
-        instant_order_by=['_seq desc'],
-    ) }}
-
-),
-
-versions_with_valid_to as (
-
-    select
-        *,
-        lead(version_valid_from) over (
-            partition by _source_instance, employee_guid
-            order by version_valid_from
-        ) as valid_to
-
-    from changed_versions
-
-),
-
-final as (
-
-    select
-        -- keys
-        {{ surrogate_key(['_source_instance', 'employee_guid', 'version_valid_from']) }} as employee_version_key,
-        {{ surrogate_key(['_source_instance', 'employee_guid']) }} as employee_key,
-        _source_instance as source_instance,
-        employee_guid,
-
-        -- attributes, as of this version
-        {%- for column in tracked_columns %}
-        {{ column }},
-        {%- endfor %}
-        job_references_json,
-        wage_overrides_json,
-        created_at,
-        modified_at,
-
-        -- validity: [valid_from, valid_to)
-        version_valid_from as valid_from,
-        valid_to,
-        valid_to is null as is_current,
-
-        -- lineage
-        _seq as raw_seq,
-        _loaded_at as loaded_at
-
-    from versions_with_valid_to
-
-)
-
-select * from final
+{{ toast_scd2_dimension(
+    'employee',
+    tracked_columns,
+    tracked_expressions=tracked_expressions,
+    extra_columns=['job_references_json', 'wage_overrides_json', 'created_at'],
+) }}

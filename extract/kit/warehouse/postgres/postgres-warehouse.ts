@@ -1,5 +1,6 @@
 /** The Warehouse on PostgreSQL: a pool for landing, one held connection for the run lock. */
 import pg from 'pg';
+import { Semaphore } from '../../concurrency.js';
 import type { EndpointMetrics } from '../../http/index.js';
 import type { FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
 import { dropLeftoverStages, landUnit, loadState } from './loader.js';
@@ -8,6 +9,9 @@ import type { PostgresTarget } from './connection.js';
 
 /** Any number will do as long as every run of this toolkit uses the same one. */
 const RUN_LOCK_KEY = 727000;
+const POOL_SIZE = 8;
+/** Two connections each, leaving two for everything else. */
+const LANDINGS_AT_ONCE = (POOL_SIZE - 2) / 2;
 
 // bigint columns (counts) come back as strings by default; our counts fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -15,12 +19,13 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export class PostgresWarehouse implements Warehouse {
   readonly description: string;
   private readonly pool: pg.Pool;
+  private readonly landings = new Semaphore(LANDINGS_AT_ONCE);
   private lockClient?: pg.Client;
   private closed = false;
 
   constructor(private readonly target: PostgresTarget) {
     this.description = target.description;
-    this.pool = new pg.Pool({ ...target.config, max: 8, application_name: 'hospitality-elt' });
+    this.pool = new pg.Pool({ ...target.config, max: POOL_SIZE, application_name: 'hospitality-elt' });
     // An idle client losing its server must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
   }
@@ -120,20 +125,27 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
+  /**
+   * A landing holds two connections: landings are admitted a few at a time so that many landing side by
+   * side (Toast's restaurants) never each hold one connection while waiting for a second, and the pool keeps
+   * room for the ledger and state reads.
+   */
   async land(target: LandingTarget, unit: LandingUnit): Promise<LandResult> {
-    const lander = await this.pool.connect();
-    const copier = await this.pool.connect();
-    let broken = false;
-    try {
-      return await landUnit(lander, copier, target, unit);
-    } catch (error) {
-      // A COPY aborted mid-stream can leave a connection in an unknown state: never reuse them.
-      broken = true;
-      throw error;
-    } finally {
-      lander.release(broken);
-      copier.release(broken);
-    }
+    return this.landings.run(async () => {
+      const lander = await this.pool.connect();
+      const copier = await this.pool.connect();
+      let broken = false;
+      try {
+        return await landUnit(lander, copier, target, unit);
+      } catch (error) {
+        // A COPY aborted mid-stream can leave a connection in an unknown state: never reuse them.
+        broken = true;
+        throw error;
+      } finally {
+        lander.release(broken);
+        copier.release(broken);
+      }
+    });
   }
 
   async readSecrets(prefix: string): Promise<{ name: string; value: string }[]> {
