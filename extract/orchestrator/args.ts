@@ -133,9 +133,9 @@ function parseDay(flag: string, text: string): number {
 export function backfillRange(from: string | undefined, to: string | undefined, now = Date.now()): BackfillRange {
   if (!from) throw new UsageError('backfill needs --from <yyyy-mm-dd>');
   const start = parseDay('--from', from);
+  if (start > now) throw new UsageError(`--from ${from} is in the future`);
   const end = to ? parseDay('--to', to) + DAY_MS : Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
   if (end <= start) throw new UsageError(`--to ${to} is before --from ${from}`);
-  if (start > now) throw new UsageError(`--from ${from} is in the future`);
   return { from: start, to: Math.min(end, now) };
 }
 
