@@ -10,6 +10,8 @@ export interface ChildRun {
   output: string;
   /** The last lines of stderr (the log), to explain a failure. */
   logTail: string;
+  /** The signal that ended it, when one did (a killed run). */
+  signal?: string;
   /** Peak resident memory of the child (VmHWM), in MB; undefined where /proc is not available. */
   peakRssMb?: number;
 }
@@ -40,5 +42,5 @@ export async function runEltChild(args: string[], env: Record<string, string | u
   const result = await child;
   clearInterval(sampler);
   const logTail = String(result.stderr ?? '').split('\n').slice(-30).join('\n');
-  return { ms: performance.now() - started, exitCode: result.exitCode ?? 1, output: String(result.stdout ?? ''), logTail, peakRssMb: peak };
+  return { ms: performance.now() - started, exitCode: result.exitCode ?? 1, signal: result.signal, output: String(result.stdout ?? ''), logTail, peakRssMb: peak };
 }

@@ -1,19 +1,25 @@
 /**
  * npm run bench -- square [--customers 20000] [--payments 200000] [--orders 100000] [--bookings 20000] [--rps 10]
+ * npm run bench -- square --reuse [--rebuild]
  *
  * The Square historical import of 12 months from the sandbox, under the sandbox's rate limit (default 10
  * requests/s per access token, answered with 429 RATE_LIMITED above it), as `npm run elt -- --only square
  * --no-dbt` in a child process: wall time, requests, 429s, and the achieved request rate as a share of the
  * allowed one (the limit, not our code, should be the bottleneck). Then one dbt build (not a target, shown
- * for reference), one day of changes at the vendor, and the daily sync end to end with dbt.
+ * for reference), one day of changes at the vendor, and the daily sync end to end with dbt, with the
+ * slowest dbt nodes of that build.
+ *
+ * The database and the sandbox's clock are kept (<ELT_LOCAL_DIR>/bench/square/), so `--reuse` measures
+ * only the daily sync again: one more day of changes at the vendor, then `npm run elt -- --only square` on
+ * the database the last run left. `--rebuild` first runs a plain dbt build (not measured), for when the
+ * models changed since that database was built (a model made incremental builds in full once).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import pg from 'pg';
-import { projectPath } from '../extract/kit/paths.js';
+import { localDir, projectPath } from '../extract/kit/paths.js';
 import { EmbeddedWarehouse } from '../extract/kit/warehouse/postgres/embedded.js';
 import { usesExternalPostgres } from '../extract/kit/warehouse/postgres/connection.js';
 import { renderTable, formatCount } from '../extract/orchestrator/table.js';
@@ -21,6 +27,9 @@ import { startSquareSandbox, type SquareSandbox } from '../extract/sources/squar
 import { recreateDatabase } from './database.js';
 
 const DATABASE = 'elt_bench_square';
+/** The sandbox's persisted clock and the options the kept database was imported with (for --reuse). */
+const KEPT = localDir('bench', 'square');
+const KEPT_OPTIONS = path.join(KEPT, 'options.json');
 
 interface Phase {
   ms: number;
@@ -73,6 +82,35 @@ async function counts(config: pg.ClientConfig): Promise<Record<string, number>> 
 
 const dbtSeconds = (output: string) => /dbt build: \S+ .* in ([\d.]+) s/.exec(output)?.[1];
 
+/**
+ * The slowest nodes of the last dbt invocation, from dbt's log (dbt/logs/dbt.log; the pipeline writes no
+ * run_results.json): one line per node, "12 of 180 OK created sql table model ... [SELECT 302 in 1.34s]".
+ */
+async function slowestDbtNodes(limit = 20): Promise<string> {
+  const logs = await Promise.all(['dbt.log.1', 'dbt.log'].map((name) => readFile(projectPath('dbt', 'logs', name), 'utf8').catch(() => '')));
+  const text = logs.join('\n').replace(/\x1b\[[0-9;]*m/g, '');
+  const last = text.lastIndexOf('Running with dbt=');
+  if (last < 0) return '(no dbt log)';
+  const nodes = [...text.slice(last).matchAll(/\d+ of \d+ (OK created \S+ \S+ model|PASS|WARN \d+|FAIL \d+|ERROR creating \S+ \S+ model|ERROR) (\S+) .*?\[(.*?) in ([\d.]+)s\]$/gm)].map(
+    ([, outcome, name, what, seconds]) => ({ name: name!, status: outcome!.startsWith('OK') ? what! : outcome!.split(' ')[0]!, seconds: Number(seconds) }),
+  );
+  const total = nodes.reduce((sum, n) => sum + n.seconds, 0);
+  const rows = [...nodes]
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, limit)
+    .map((n) => [n.name, n.status, `${n.seconds.toFixed(2)} s`]);
+  return `${renderTable(['dbt node (slowest first)', 'status', 'time'], rows)}\n${nodes.length} nodes, ${total.toFixed(1)} s summed over threads`;
+}
+
+interface KeptOptions {
+  customers: string;
+  payments: string;
+  orders: string;
+  bookings: string;
+  locations: string;
+  rps: string;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -83,26 +121,44 @@ export async function main(argv: string[]): Promise<void> {
       bookings: { type: 'string', default: '20000' },
       locations: { type: 'string', default: '4' },
       rps: { type: 'string', default: '10' },
+      reuse: { type: 'boolean', default: false },
+      rebuild: { type: 'boolean', default: false },
     },
   });
-  const rps = Number(values.rps);
+  if (values.rebuild && !values.reuse) throw new Error('--rebuild goes with --reuse');
+  let options: KeptOptions = { customers: values.customers, payments: values.payments, orders: values.orders, bookings: values.bookings, locations: values.locations, rps: values.rps };
+  if (values.reuse) {
+    const kept = await readFile(KEPT_OPTIONS, 'utf8').catch(() => '');
+    if (!kept) throw new Error(`--reuse: no kept Square benchmark database (${KEPT_OPTIONS} is missing); run "npm run bench -- square" first`);
+    options = JSON.parse(kept) as KeptOptions;
+  }
+  const rps = Number(options.rps);
   const embedded = usesExternalPostgres() ? undefined : new EmbeddedWarehouse();
   const { started } = embedded ? await embedded.ensureRunning((m) => console.log(m)) : { started: false };
-  const stateDir = await mkdtemp(path.join(tmpdir(), 'elt-bench-square-'));
+  const stateDir = path.join(KEPT, 'sandbox');
+  if (!values.reuse) {
+    await rm(KEPT, { recursive: true, force: true });
+    await mkdir(stateDir, { recursive: true });
+  }
   const sandbox = await startSquareSandbox({
     stateDir,
-    days: 0,
+    // --reuse: the clock the last run left (persisted in stateDir).
+    days: values.reuse ? undefined : 0,
     faults: {},
     seed: 2026,
-    locations: Number(values.locations),
+    locations: Number(options.locations),
     currencies: ['USD', 'USD', 'USD', 'JPY'],
-    customers: Number(values.customers),
-    payments: Number(values.payments),
-    orders: Number(values.orders),
-    bookings: Number(values.bookings),
+    customers: Number(options.customers),
+    payments: Number(options.payments),
+    orders: Number(options.orders),
+    bookings: Number(options.bookings),
     requestsPerSecond: rps,
   });
   try {
+    if (values.reuse) {
+      await reuse(sandbox, values.rebuild);
+      return;
+    }
     const config = await recreateDatabase(DATABASE);
     console.log(
       `Square sandbox: ${formatCount(Number(values.customers))} customers, ${formatCount(Number(values.payments))} payments, ${formatCount(Number(values.orders))} orders, ` +
@@ -112,13 +168,16 @@ export async function main(argv: string[]): Promise<void> {
     const history = await elt(sandbox, ['--only', 'square', '--no-dbt']);
     failIfBad('historical import', history);
     const landed = await counts(config);
-    console.log('first dbt build (reference only)...');
-    const firstDbt = await elt(sandbox, ['--dbt-only']);
+    console.log('first dbt build of the Square models (reference only)...');
+    const firstDbt = await elt(sandbox, ['--dbt-only', '--only', 'square']);
     failIfBad('dbt build', firstDbt);
+    await writeFile(KEPT_OPTIONS, JSON.stringify(options, null, 2) + '\n');
     await sandbox.advance();
     console.log('daily sync after one day of changes (npm run elt -- --only square, dbt included)...');
     const daily = await elt(sandbox, ['--only', 'square']);
     failIfBad('daily sync', daily);
+
+    const nodes = await slowestDbtNodes();
 
     const share = (p: Phase, ms: number) => `${((p.requests / (ms / 1000) / rps) * 100).toFixed(1)}%`;
     console.log('');
@@ -134,9 +193,24 @@ export async function main(argv: string[]): Promise<void> {
     );
     console.log(`\nlanded: ${Object.entries(landed).map(([k, v]) => `${formatCount(v)} ${k}`).join(', ')}`);
     console.log(`daily sync: dbt build ${dbtSeconds(daily.output) ?? '?'} s of the ${(daily.ms / 1000).toFixed(1)} s; first dbt build ${dbtSeconds(firstDbt.output) ?? '?'} s`);
+    console.log(`\ndaily sync's dbt build:\n${nodes}`);
+    console.log(`\nkept: database ${DATABASE} and the sandbox clock; "npm run bench -- square --reuse" measures another daily sync on them`);
   } finally {
     await sandbox.close();
-    await rm(stateDir, { recursive: true, force: true });
     if (started) await embedded!.stop();
   }
+}
+
+/** --reuse: one more day of changes and the daily sync, on the database the last run kept. */
+async function reuse(sandbox: SquareSandbox, rebuild: boolean): Promise<void> {
+  if (rebuild) {
+    console.log('dbt build on the kept database (--rebuild, not measured)...');
+    failIfBad('dbt build', await elt(sandbox, ['--dbt-only', '--only', 'square']));
+  }
+  await sandbox.advance();
+  console.log(`daily sync after one more day of changes (sandbox day ${sandbox.days()}; npm run elt -- --only square, dbt included)...`);
+  const daily = await elt(sandbox, ['--only', 'square']);
+  failIfBad('daily sync', daily);
+  console.log(`\ndaily sync, one day of changes, with dbt: ${(daily.ms / 1000).toFixed(1)} s (dbt build ${dbtSeconds(daily.output) ?? '?'} s), ${formatCount(daily.requests)} requests, ${formatCount(daily.throttled)} 429s (target < 30 s)`);
+  console.log(`\ndaily sync's dbt build:\n${await slowestDbtNodes()}`);
 }

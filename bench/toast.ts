@@ -1,5 +1,5 @@
 /**
- * npm run bench -- toast [--restaurants 13] [--weeks 60] [--orders-per-day 60] [--no-resume]
+ * npm run bench -- toast [--restaurants 13] [--weeks 60] [--orders-per-day 25] [--no-resume]
  *
  * A Toast backfill from the sandbox under Toast's per-restaurant limits (20 requests/s overall, ordersBulk
  * 5/s; the sandbox answers 429 above them): `npm run elt -- backfill toast --from ... --to ... --no-dbt` in a
@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<void> {
     options: {
       restaurants: { type: 'string', default: '13' },
       weeks: { type: 'string', default: '60' },
-      'orders-per-day': { type: 'string', default: '60' },
+      'orders-per-day': { type: 'string', default: '25' },
       'no-resume': { type: 'boolean', default: false },
     },
   });
@@ -140,7 +140,7 @@ export async function main(argv: string[]): Promise<void> {
       const after = await rowVersions(resumedConfig);
       const differences = TABLES.filter((t) => JSON.stringify(after.get(t)) !== JSON.stringify(reference.get(t)));
       const total = [...reference.values()].reduce((n, v) => n + v.length, 0);
-      console.log(`killed run: exit ${killed.exitCode}, ${formatCount(partial)} of ${formatCount(total)} rows landed before the kill`);
+      console.log(`killed run: ${killed.signal ?? `exit ${killed.exitCode}`}, ${formatCount(partial)} of ${formatCount(total)} rows landed before the kill`);
       console.log(`resumed run: ${(resumed.ms / 1000).toFixed(1)} s, ${formatCount(resumedRequests.total)} requests (of ${formatCount(requests.total)} for the whole backfill)`);
       console.log(differences.length ? `RESUME MISMATCH in ${differences.join(', ')}` : 'stopped-and-resumed backfill = uninterrupted backfill: same (restaurant, key, hash) rows in every table');
       if (differences.length) process.exitCode = 1;
