@@ -19,8 +19,9 @@ Commands:
                     and asked again by the next backfill (--full reads done windows again too)
 
 Options:
-  --only <list>     run only these sources or source.entity (comma-separated, repeatable): --only tock.guest
-  --skip <list>     skip these sources or source.entity
+  --only <list>     run only these sources, source.entity or source.part (comma-separated,
+                    repeatable): --only tock.guest, --only toast.cash
+  --skip <list>     skip these sources, entities or parts
   --full            ignore saved state (cursors, landed files) for the selected sources
   --no-dbt          extract and load only
   --dbt-only        run dbt build only
