@@ -9,7 +9,7 @@ import { WarehouseError } from './extract/kit/warehouse/postgres/embedded.js';
 import { HELP, parseCli, selectSources, UsageError } from './extract/orchestrator/args.js';
 import { runChecks } from './extract/orchestrator/check.js';
 import { anySourceConfigured, openWarehouse, sourceEnvironments, WarehouseUnreachable } from './extract/orchestrator/environment.js';
-import { LockHeld, renderSummary, runPipeline } from './extract/orchestrator/pipeline.js';
+import { LockHeld, renderSummary, runPipeline, takeRunLock } from './extract/orchestrator/pipeline.js';
 import { renderStatus } from './extract/orchestrator/status.js';
 import { createTerminal } from './extract/orchestrator/terminal.js';
 import { secretStore } from './extract/kit/secrets.js';
@@ -79,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
       terminal.print(renderStatus(await opened.warehouse.status(), opened.warehouse.description));
       return EXIT.ok;
     }
+    if (options.command !== 'check') await takeRunLock(opened.warehouse);
     const envs = await sourceEnvironments(options.command === 'check' || options.extract ? selections : [], demo, terminal.log);
     try {
       if (options.command === 'check') {

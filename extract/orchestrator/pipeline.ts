@@ -14,6 +14,13 @@ export class LockHeld extends Error {
   override name = 'LockHeld';
 }
 
+/** One run at a time per warehouse: taken before anything starts (sandboxes included), held until exit. */
+export async function takeRunLock(warehouse: Warehouse): Promise<void> {
+  if (!(await warehouse.tryLock())) {
+    throw new LockHeld(`Another "npm run elt" is already running against ${warehouse.description}; wait for it to finish (see "npm run elt -- status").`);
+  }
+}
+
 export interface SourceOutcome {
   source: string;
   /** degraded: it landed data but skipped an endpoint whose circuit was open (the rest resumes next run). */
@@ -92,6 +99,14 @@ export function dbtSelection(selections: readonly Selection[], options: CliOptio
   return names.length ? ['--select', ...[...new Set(names)].sort().map((name) => `source:${name}+`)] : [];
 }
 
+/**
+ * How the pipeline runs dbt build. Unit tests check the models' logic on mocked rows, not the data, so they
+ * run with the tests (`npm test` builds the fixtures with them), not on every sync, as dbt advises; and no
+ * manifest.json / run_results.json is written (serialising them costs seconds a run; `npm run dbt` still
+ * writes them).
+ */
+export const DBT_BUILD_FLAGS = ['--exclude-resource-type', 'unit_test'];
+
 function dbtStatusOf(result: DbtResult): string {
   const counts = Object.entries(result.counts).map(([k, v]) => `${v} ${k}`).join(', ');
   return `${result.ok ? 'ok' : 'failed'}${counts ? ` (${counts})` : ''}`;
@@ -110,9 +125,6 @@ export async function runPipeline(
 ): Promise<PipelineResult> {
   const { opened, envs, terminal, demo } = context;
   const warehouse = opened.warehouse;
-  if (!(await warehouse.tryLock())) {
-    throw new LockHeld(`Another "npm run elt" is already running against ${warehouse.description}; wait for it to finish (see "npm run elt -- status").`);
-  }
   await warehouse.prepare(allRawTables());
   const abandoned = await warehouse.failAbandonedWork();
   if (abandoned) terminal.log.warn('marked jobs of a run that stopped without finishing as failed', { jobs: abandoned });
@@ -139,7 +151,7 @@ export async function runPipeline(
       terminal.progress('dbt', { label: 'build' });
       const started = Date.now();
       terminal.log.info('dbt build started');
-      const result = await runDbt(['build', ...dbtSelection(selections, options, outcomes)], { ...opened.dbt, log: (m) => terminal.log.info(m) });
+      const result = await runDbt(['build', ...dbtSelection(selections, options, outcomes), ...DBT_BUILD_FLAGS], { ...opened.dbt, artifacts: false, log: (m) => terminal.log.info(m) });
       terminal.progress('dbt', undefined);
       dbt = { ...result, durationMs: Date.now() - started };
       terminal.log.info('dbt build finished', { status: dbtStatusOf(result) });

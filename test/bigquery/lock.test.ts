@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BigQueryWarehouse } from '../../extract/kit/warehouse/bigquery/bigquery-warehouse.js';
 import { LockLostError, type LockOptions } from '../../extract/kit/warehouse/bigquery/lock.js';
-import { LockHeld, runPipeline } from '../../extract/orchestrator/pipeline.js';
+import { LockHeld, takeRunLock } from '../../extract/orchestrator/pipeline.js';
 import { answerLanding, fastOptions, guestTarget, testTarget, unitOf } from './helpers.js';
 import { FakeBigQuery } from './fake-bigquery.js';
 
@@ -41,8 +41,7 @@ describe('BigQuery run lock', () => {
     expect(script.params).toMatchObject({ lock_name: 'run', lease_seconds: '600', stale_holder: '' });
     expect(script.params.holder).toMatch(new RegExp(`/${process.pid}/`));
 
-    const context = { opened: { warehouse: second } } as unknown as Parameters<typeof runPipeline>[2];
-    const error = await runPipeline([], {} as Parameters<typeof runPipeline>[1], context).catch((e: unknown) => e);
+    const error = await takeRunLock(second).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockHeld);
     expect((error as Error).message).toBe(
       'Another "npm run elt" is already running against BigQuery test-project.raw (US); wait for it to finish (see "npm run elt -- status").',

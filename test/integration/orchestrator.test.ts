@@ -107,12 +107,17 @@ describe('npm run elt: demo mode end to end', () => {
 
   it('refuses a second concurrent run with a clear message', async () => {
     const warehouse = await demo.warehouse();
-    expect(await warehouse.tryLock()).toBe(true);
-    const result = await runElt(['--no-dbt'], env);
-    expect(result.exitCode).toBe(3);
-    expect(result.stderr).toContain('Another "npm run elt" is already running');
-    expectOneSentence(result.stderr);
-    await warehouse.close();
+    try {
+      expect(await warehouse.tryLock()).toBe(true);
+      const result = await runElt(['--no-dbt'], env);
+      expect(result.exitCode).toBe(3);
+      // Refused before any sandbox starts: the message is all there is.
+      expect(result.stderr).toContain('Another "npm run elt" is already running');
+      expect(result.stderr).not.toContain('sandbox started');
+      expectOneSentence(result.stderr);
+    } finally {
+      await warehouse.close();
+    }
   });
 
   it('status reports runs, last success, quarantine and data available', async () => {
