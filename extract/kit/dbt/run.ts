@@ -13,6 +13,11 @@ export interface DbtRunOptions {
   vars?: Record<string, unknown>;
   /** Stream dbt's own output to ours (a person watching) or capture it (summaries, tests). */
   inherit?: boolean;
+  /**
+   * false: dbt writes no manifest.json / run_results.json (`--no-write-json`: serialising them costs a few
+   * seconds a run) and the counts come from dbt's closing "Done. PASS=... WARN=..." line. Default true.
+   */
+  artifacts?: boolean;
   log?: (message: string) => void;
 }
 
@@ -26,7 +31,8 @@ export interface DbtResult {
 
 export async function runDbt(args: string[], options: DbtRunOptions): Promise<DbtResult> {
   const dbt = await ensureDbt(options.log);
-  const fullArgs = [...args, '--project-dir', DBT_PROJECT_DIR, '--profiles-dir', projectPath('.'), '--target', options.target];
+  const artifacts = options.artifacts ?? true;
+  const fullArgs = [...args, ...(artifacts ? [] : ['--no-write-json']), '--project-dir', DBT_PROJECT_DIR, '--profiles-dir', projectPath('.'), '--target', options.target];
   if (options.vars) fullArgs.push('--vars', JSON.stringify(options.vars));
   const child = execa(dbt, fullArgs, {
     cwd: DBT_PROJECT_DIR,
@@ -37,7 +43,21 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
     stderr: options.inherit ? ['pipe', 'inherit'] : 'pipe',
   });
   const result = await child;
-  return { ok: result.exitCode === 0, exitCode: result.exitCode ?? 1, output: result.all ?? '', counts: await readCounts() };
+  const output = result.all ?? '';
+  return { ok: result.exitCode === 0, exitCode: result.exitCode ?? 1, output, counts: artifacts ? await readCounts() : countsFromSummary(output) };
+}
+
+/** dbt's closing line, "Done. PASS=264 WARN=12 ERROR=0 SKIP=0 NO-OP=0 TOTAL=276", as counts (zeros left out). */
+export function countsFromSummary(output: string): Record<string, number> {
+  const line = /Done\. (PASS=\d+.*)$/m.exec(output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
+  if (!line) return {};
+  const names: Record<string, string> = { PASS: 'pass', WARN: 'warn', ERROR: 'error', SKIP: 'skipped', 'NO-OP': 'no-op' };
+  const counts: Record<string, number> = {};
+  for (const [, key, value] of line.matchAll(/([A-Z-]+)=(\d+)/g)) {
+    const name = names[key!];
+    if (name && Number(value) > 0) counts[name] = Number(value);
+  }
+  return counts;
 }
 
 async function readCounts(): Promise<Record<string, number>> {
