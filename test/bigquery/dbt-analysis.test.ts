@@ -43,8 +43,15 @@ let sources: ManifestNode[] = [];
 const tables: CatalogTable[] = [];
 const failures: string[] = [];
 let compileOutput = '';
+let incrementalModels: ManifestNode[] = [];
+const incrementalFailures: string[] = [];
+let incrementalCompileOutput = '';
 
-async function compileForBigQuery(): Promise<boolean> {
+/**
+ * `dbt compile` for BigQuery into a target path of its own. `incremental`: compile_incremental, so the
+ * incremental models show their incremental run (watermarks 0) instead of their full build.
+ */
+async function compileForBigQuery(targetPath: string, incremental = false): Promise<{ ok: boolean; output: string }> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyfile = path.join(scratch, 'offline-service-account.json');
   await writeFile(
@@ -62,10 +69,9 @@ async function compileForBigQuery(): Promise<boolean> {
   // A target path of its own (never dbt/target, which a concurrent dbt run may be using), seeded with the
   // partial-parse state of the last run; the state is put back with a rename, so concurrent runs never
   // read a half-written one.
-  TARGET_PATH = path.join(scratch, 'target');
-  await mkdir(TARGET_PATH, { recursive: true });
-  await copyFile(PARSE_CACHE, path.join(TARGET_PATH, 'partial_parse.msgpack')).catch(() => undefined);
-  const result = await runDbt(['compile', '--no-populate-cache', '--threads', '4', '--target-path', TARGET_PATH, '--log-path', path.join(scratch, 'logs')], {
+  await mkdir(targetPath, { recursive: true });
+  await copyFile(PARSE_CACHE, path.join(targetPath, 'partial_parse.msgpack')).catch(() => undefined);
+  const result = await runDbt(['compile', '--no-populate-cache', '--threads', '4', '--target-path', targetPath, '--log-path', path.join(targetPath, 'logs')], {
     target: 'bigquery',
     env: {
       ...(process.env as Record<string, string>),
@@ -75,17 +81,20 @@ async function compileForBigQuery(): Promise<boolean> {
       BIGQUERY_DBT_DATASET: 'analytics',
       BIGQUERY_LOCATION: 'US',
     },
-    vars: { raw_schema: 'raw' },
+    vars: incremental ? { raw_schema: 'raw', compile_incremental: true } : { raw_schema: 'raw' },
   });
-  compileOutput = result.output;
-  if (result.ok) {
+  if (result.ok && !incremental) {
     await mkdir(path.dirname(PARSE_CACHE), { recursive: true });
     const next = `${PARSE_CACHE}.${process.pid}`;
-    await copyFile(path.join(TARGET_PATH, 'partial_parse.msgpack'), next)
+    await copyFile(path.join(targetPath, 'partial_parse.msgpack'), next)
       .then(() => rename(next, PARSE_CACHE))
       .catch(() => undefined);
   }
-  return result.ok;
+  return { ok: result.ok, output: result.output };
+}
+
+async function readManifest(targetPath: string): Promise<{ nodes: Record<string, ManifestNode>; sources: Record<string, ManifestNode> }> {
+  return JSON.parse(await readFile(path.join(targetPath, 'manifest.json'), 'utf8')) as { nodes: Record<string, ManifestNode>; sources: Record<string, ManifestNode> };
 }
 
 /** Models in an order where each comes after the models it reads. */
@@ -108,13 +117,14 @@ function dependencyOrder(nodes: ManifestNode[]): ManifestNode[] {
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'elt-dbt-bq-'));
-  const [compiled, started] = await Promise.all([compileForBigQuery(), ZetaSql.start()]);
+  TARGET_PATH = path.join(scratch, 'target');
+  const incrementalTarget = path.join(scratch, 'target-incremental');
+  const [compiled, compiledIncremental, started] = await Promise.all([compileForBigQuery(TARGET_PATH), compileForBigQuery(incrementalTarget, true), ZetaSql.start()]);
   zetasql = started;
-  if (!compiled) return;
-  const manifest = JSON.parse(await readFile(path.join(TARGET_PATH, 'manifest.json'), 'utf8')) as {
-    nodes: Record<string, ManifestNode>;
-    sources: Record<string, ManifestNode>;
-  };
+  compileOutput = compiled.output;
+  incrementalCompileOutput = compiledIncremental.output;
+  if (!compiled.ok) return;
+  const manifest = await readManifest(TARGET_PATH);
   const nodes = Object.values(manifest.nodes).filter((n) => n.config.enabled !== false);
   models = dependencyOrder(nodes.filter((n) => n.resource_type === 'model'));
   tests = nodes.filter((n) => n.resource_type === 'test');
@@ -129,6 +139,14 @@ beforeAll(async () => {
       continue;
     }
     tables.push({ path: [model.database, model.schema, model.alias ?? model.name], columns: result.columns });
+  }
+  // Incremental models again, as an incremental run compiles them (reading their own table, `this`).
+  if (!compiledIncremental.ok) return;
+  const incrementalNodes = Object.values((await readManifest(incrementalTarget)).nodes);
+  incrementalModels = incrementalNodes.filter((n) => n.resource_type === 'model' && n.config.enabled !== false && n.config.materialized === 'incremental');
+  for (const model of incrementalModels) {
+    const result = await zetasql.analyze(model.compiled_code ?? '', zetasql.catalog(tables));
+    if (!result.ok) incrementalFailures.push(`${model.name}: ${result.error}`);
   }
 }, 300_000);
 
@@ -147,6 +165,15 @@ describe('dbt models compiled for BigQuery, analysed by ZetaSQL', () => {
 
   it('every model is valid BigQuery SQL against the raw tables and the models upstream', () => {
     expect(failures).toEqual([]);
+  });
+
+  it('every incremental model, as an incremental run compiles it, is valid BigQuery SQL', () => {
+    expect(incrementalCompileOutput).toMatch(/Concurrency: \d+ threads \(target='bigquery'\)/);
+    expect(incrementalModels.map((m) => m.name)).toEqual(expect.arrayContaining(['stg_square__orders', 'int_square_orders_attributed', 'fct_square_order_lines']));
+    // The incremental form differs from the full build (it reads the model's own table).
+    const lines = incrementalModels.find((m) => m.name === 'fct_square_order_lines')!;
+    expect(lines.compiled_code).toMatch(/orders_to_rebuild/);
+    expect(incrementalFailures).toEqual([]);
   });
 
   it('every data test is valid BigQuery SQL', async () => {

@@ -1,3 +1,6 @@
+{#- PostgreSQL: the key the facts' relationships tests look up (BigQuery ignores `indexes`). -#}
+{{ config(indexes=[{'columns': ['customer_key']}]) }}
+
 with customers as (
 
     select * from {{ ref('stg_square__customers') }}

@@ -1,12 +1,59 @@
-with modifiers as (
+-- depends_on: {{ ref('stg_square__orders') }}, {{ ref('stg_square__payments') }}, {{ ref('stg_square__locations') }}, {{ ref('stg_square__catalog_item_variations') }}
+{{ config(
+    materialized='incremental',
+    unique_key=(['source_instance', 'order_id'] if target.type != 'bigquery' else ['source_instance', 'order_id', 'line_item_position', 'modifier_position']),
+    incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
+    partition_by={'field': 'sold_date', 'data_type': 'date', 'granularity': 'month'},
+    on_schema_change='append_new_columns',
+    cluster_by=['source_instance', 'order_id'],
+    pre_hook="{{ delete_children_of_changed_orders(ref('stg_square__orders'), watermark_column='raw_seq', instance_column='source_instance') }}",
+    post_hook="{{ ensure_indexes([['order_id', 'source_instance'], ['raw_seq'], ['payments_raw_seq'], ['built_at']]) }}",
+    meta={'tests_on_rows_built_at': 'built_at'},
+) }}
 
-    select * from {{ ref('stg_square__order_line_item_modifiers') }}
+{#-
+  Incremental, by order, as fct_square_order_lines (square_orders_to_rebuild): the pre-hook deletes every
+  modifier sale of the edited orders, the merge / delete+insert replaces those of the other orders to
+  rebuild. A full refresh computes the same rows from every order.
+-#}
+{%- set order_watermark = incremental_watermark('raw_seq') %}
+{%- set payment_watermark = incremental_watermark('payments_raw_seq') if order_watermark is not none else none %}
+
+with
+{%- if order_watermark is not none %}
+
+orders_to_rebuild as (
+
+    {{ square_orders_to_rebuild(order_watermark, payment_watermark, 'line_catalog_object_id', 'line_catalog_item_id') }}
+
+),
+{%- endif %}
+
+modifiers as (
+
+    select * from {{ ref('stg_square__order_line_item_modifiers') }} as all_modifiers
+    {%- if order_watermark is not none %}
+    where exists (
+        select 1
+        from orders_to_rebuild
+        where orders_to_rebuild._source_instance = all_modifiers._source_instance
+            and orders_to_rebuild.order_id = all_modifiers.order_id
+    )
+    {%- endif %}
 
 ),
 
 order_lines as (
 
-    select * from {{ ref('fct_square_order_lines') }}
+    select * from {{ ref('fct_square_order_lines') }} as all_order_lines
+    {%- if order_watermark is not none %}
+    where exists (
+        select 1
+        from orders_to_rebuild
+        where orders_to_rebuild._source_instance = all_order_lines.source_instance
+            and orders_to_rebuild.order_id = all_order_lines.order_id
+    )
+    {%- endif %}
 
 ),
 
@@ -28,7 +75,8 @@ modifier_sales as (
         order_lines.is_completed_order,
         order_lines.sold_at,
         order_lines.time_zone,
-        order_lines.sold_date
+        order_lines.sold_date,
+        order_lines.payments_raw_seq
 
     from modifiers
     inner join order_lines
@@ -78,7 +126,12 @@ final as (
         -- when
         sold_at,
         time_zone,
-        sold_date
+        sold_date,
+
+        -- lineage: load order of the order version and of the order's latest payment (what incremental builds compare)
+        _seq as raw_seq,
+        payments_raw_seq,
+        {{ build_started_at() }} as built_at
 
     from modifier_sales
 

@@ -1,18 +1,74 @@
-with line_items as (
+-- depends_on: {{ ref('stg_square__orders') }}, {{ ref('stg_square__payments') }}, {{ ref('stg_square__locations') }}, {{ ref('stg_square__catalog_item_variations') }}
+{{ config(
+    materialized='incremental',
+    unique_key=(['source_instance', 'order_id'] if target.type != 'bigquery' else ['source_instance', 'order_id', 'line_item_position']),
+    incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
+    partition_by={'field': 'sold_date', 'data_type': 'date', 'granularity': 'month'},
+    on_schema_change='append_new_columns',
+    cluster_by=['source_instance', 'order_id'],
+    pre_hook="{{ delete_children_of_changed_orders(ref('stg_square__orders'), watermark_column='raw_seq', instance_column='source_instance') }}",
+    post_hook="{{ ensure_indexes([['order_id', 'source_instance'], ['raw_seq'], ['payments_raw_seq'], ['built_at'], ['order_line_key']]) }}",
+    meta={'tests_on_rows_built_at': 'built_at'},
+) }}
 
-    select * from {{ ref('stg_square__order_line_items') }}
+{#-
+  Incremental, by order: a build rebuilds the lines of the orders whose rows can have changed since the table
+  was last built (square_orders_to_rebuild: a new or edited order or payment, a changed location time zone or
+  catalog item). The pre-hook first deletes every line of the edited orders (a new version may have fewer
+  lines); the merge / delete+insert replaces the rest. A full refresh computes the same rows from every order.
+-#}
+{%- set order_watermark = incremental_watermark('raw_seq') %}
+{%- set payment_watermark = incremental_watermark('payments_raw_seq') if order_watermark is not none else none %}
+
+with
+{%- if order_watermark is not none %}
+
+orders_to_rebuild as (
+
+    {{ square_orders_to_rebuild(order_watermark, payment_watermark, 'catalog_object_id', 'catalog_item_id') }}
+
+),
+{%- endif %}
+
+line_items as (
+
+    select * from {{ ref('stg_square__order_line_items') }} as all_line_items
+    {%- if order_watermark is not none %}
+    where exists (
+        select 1
+        from orders_to_rebuild
+        where orders_to_rebuild._source_instance = all_line_items._source_instance
+            and orders_to_rebuild.order_id = all_line_items.order_id
+    )
+    {%- endif %}
 
 ),
 
 orders as (
 
-    select * from {{ ref('int_square_orders_attributed') }}
+    select * from {{ ref('int_square_orders_attributed') }} as all_orders
+    {%- if order_watermark is not none %}
+    where exists (
+        select 1
+        from orders_to_rebuild
+        where orders_to_rebuild._source_instance = all_orders._source_instance
+            and orders_to_rebuild.order_id = all_orders.order_id
+    )
+    {%- endif %}
 
 ),
 
 modifiers as (
 
-    select * from {{ ref('stg_square__order_line_item_modifiers') }}
+    select * from {{ ref('stg_square__order_line_item_modifiers') }} as all_modifiers
+    {%- if order_watermark is not none %}
+    where exists (
+        select 1
+        from orders_to_rebuild
+        where orders_to_rebuild._source_instance = all_modifiers._source_instance
+            and orders_to_rebuild.order_id = all_modifiers.order_id
+    )
+    {%- endif %}
 
 ),
 
@@ -52,7 +108,8 @@ order_lines as (
         orders.time_zone,
         variations.catalog_item_id,
         coalesce(modifiers_per_line.modifier_count, 0) as modifier_count,
-        coalesce(modifiers_per_line.modifiers_total_minor, 0) as modifiers_total_minor
+        coalesce(modifiers_per_line.modifiers_total_minor, 0) as modifiers_total_minor,
+        orders.payments_seq
 
     from line_items
     inner join orders
@@ -106,7 +163,12 @@ final as (
         closed_at,
         sold_at,
         time_zone,
-        sold_date
+        sold_date,
+
+        -- lineage: load order of the order version and of the order's latest payment (what incremental builds compare)
+        _seq as raw_seq,
+        payments_seq as payments_raw_seq,
+        {{ build_started_at() }} as built_at
 
     from order_lines
 

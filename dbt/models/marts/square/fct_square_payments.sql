@@ -1,12 +1,38 @@
-with payments as (
+{{ config(
+    materialized='incremental',
+    unique_key=['source_instance', 'payment_id'],
+    incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
+    partition_by={'field': 'created_date', 'data_type': 'date', 'granularity': 'month'},
+    on_schema_change='append_new_columns',
+    cluster_by=['source_instance', 'payment_id'],
+    post_hook="{{ ensure_indexes([['payment_id', 'source_instance'], ['raw_seq'], ['built_at']]) }}",
+    meta={'tests_on_rows_built_at': 'built_at'},
+) }}
 
-    select * from {{ ref('stg_square__payments') }}
+{#-
+  Incremental: a build rebuilds only the payments whose staging row changed since the table's highest
+  `raw_seq` (the payment version's load order) and those at a location whose name or time zone is no longer
+  the one the table holds (square_stale_locations); the merge / delete+insert replaces their rows. A full
+  refresh computes the same rows from every payment.
+-#}
+{%- set watermark = incremental_watermark('raw_seq') %}
+{%- set stale_locations = square_stale_locations('source_instance', with_name=true) if watermark is not none else [] %}
+
+with locations as (
+
+    select * from {{ ref('stg_square__locations') }}
 
 ),
 
-locations as (
+payments as (
 
-    select * from {{ ref('stg_square__locations') }}
+    select * from {{ ref('stg_square__payments') }}
+    {%- if watermark is not none %}
+    where _seq > {{ watermark }}
+        {%- if stale_locations %}
+        or {{ keys_in(['_source_instance', 'location_id'], stale_locations) }}
+        {%- endif %}
+    {%- endif %}
 
 ),
 
@@ -61,7 +87,11 @@ final as (
         created_at,
         updated_at,
         time_zone,
-        {{ timestamp_to_local_date('created_at', 'time_zone') }} as created_date
+        {{ timestamp_to_local_date('created_at', 'time_zone') }} as created_date,
+
+        -- lineage
+        _seq as raw_seq,
+        {{ build_started_at() }} as built_at
 
     from payments_with_location
 

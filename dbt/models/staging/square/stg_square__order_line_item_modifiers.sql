@@ -4,6 +4,8 @@
     incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
     on_schema_change='append_new_columns',
     cluster_by=['_source_instance', 'order_id'],
+    post_hook="{{ ensure_indexes([['order_id', '_source_instance'], ['_seq'], ['_built_at']]) }}",
+    meta={'tests_on_rows_built_at': '_built_at'},
     pre_hook="{{ delete_children_of_changed_orders(ref('stg_square__orders')) }}",
 ) }}
 
@@ -93,6 +95,7 @@ select
     quantity_sold,
     currency_code,
     {{ square_money_columns(['base_price', 'total_price', 'sales']) }},
-    _seq
+    _seq,
+    {{ build_started_at() }} as _built_at
 
 from modifiers_with_sales

@@ -14,6 +14,8 @@
     incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
     on_schema_change='append_new_columns',
     cluster_by=['_source_instance', 'order_id'],
+    post_hook="{{ ensure_indexes([['order_id', '_source_instance'], ['_seq'], ['_built_at']]) }}",
+    meta={'tests_on_rows_built_at': '_built_at'},
     pre_hook="{{ delete_children_of_changed_orders(ref('stg_square__orders')) }}",
 ) }}
 
@@ -80,6 +82,7 @@ select
     {{ square_money_columns(money_fields | map(attribute=1) | list) }},
     note,
     modifiers_json,
-    _seq
+    _seq,
+    {{ build_started_at() }} as _built_at
 
 from line_items

@@ -5,6 +5,8 @@
     partition_by={'field': 'created_at', 'data_type': 'timestamp', 'granularity': 'month'},
     on_schema_change='append_new_columns',
     cluster_by=['_source_instance', 'payment_id'],
+    post_hook="{{ ensure_indexes([['payment_id', '_source_instance'], ['_seq'], ['order_id', '_source_instance'], ['_built_at']]) }}",
+    meta={'tests_on_rows_built_at': '_built_at'},
 ) }}
 
 {#-
@@ -98,10 +100,10 @@ latest_candidates as (
 
 )
 
-select * from latest_candidates
+select *, {{ build_started_at() }} as _built_at from latest_candidates
 
 {%- else %}
 
-select * from new_rows
+select *, {{ build_started_at() }} as _built_at from new_rows
 
 {%- endif %}

@@ -111,7 +111,7 @@ export function rawTableName(table: string): string {
   return `${RAW_SCHEMA}.${table}`;
 }
 
-/** One raw table per source entity, plus a view of each key's latest version for ad-hoc queries. */
+/** One raw table per source entity (indexed on its version key and load order), plus a view of each key's latest version for ad-hoc queries. */
 export function rawTableDdl(table: string): string {
   const name = rawTableName(table);
   return `
@@ -126,6 +126,10 @@ create table if not exists ${name} (
   _run_id bigint
 );
 create unique index if not exists ${table}_version_idx on ${name} (_source_instance, _key, _hash);
+-- Load order: incremental dbt models and their tests read only the versions landed since their last build
+-- (_seq > watermark). Rows land in _seq order, so a BRIN index (a few pages, next to nothing to maintain)
+-- finds them without a scan of the whole table.
+create index if not exists ${table}_seq_idx on ${name} using brin (_seq);
 create or replace view ${name}__latest as
   select distinct on (_source_instance, _key) *
   from ${name}

@@ -1,3 +1,6 @@
+{#- Its tests read the raw versions landed since stg_square__bookings was last built (see tests_on_new_rows.sql). -#}
+{{ config(meta={'tests_on_rows_after': {'model': 'stg_square__bookings', 'column': '_seq'}}) }}
+
 with source as (
 
     select * from {{ fixture_backed_source('square', 'raw_square_bookings') }}

@@ -7,6 +7,9 @@
     ('total_service_charge_money', 'total_service_charge'),
 ] %}
 
+{#- Its tests read the raw versions landed since stg_square__orders was last built (see tests_on_new_rows.sql). -#}
+{{ config(meta={'tests_on_rows_after': {'model': 'stg_square__orders', 'column': '_seq'}}) }}
+
 with source as (
 
     select * from {{ fixture_backed_source('square', 'raw_square_orders') }}

@@ -8,6 +8,9 @@
     ('app_fee_money', 'app_fee'),
 ] %}
 
+{#- Its tests read the raw versions landed since stg_square__payments was last built (see tests_on_new_rows.sql). -#}
+{{ config(meta={'tests_on_rows_after': {'model': 'stg_square__payments', 'column': '_seq'}}) }}
+
 with source as (
 
     select * from {{ fixture_backed_source('square', 'raw_square_payments') }}
