@@ -1,8 +1,5 @@
 /** Running the Square source in-process against its sandbox, with fast retries, one database per test file. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import { silentLogger, type Logger } from '../../extract/kit/log.js';
 import { runSource, type SourceRunResult } from '../../extract/kit/runner.js';
 import { secretStore, type SecretStore } from '../../extract/kit/secrets.js';
@@ -11,7 +8,7 @@ import type { PostgresWarehouse } from '../../extract/kit/warehouse/postgres/pos
 import { squareHttpOptions, type SquareConfig } from '../../extract/sources/square/config.js';
 import { startSquareSandbox, type SquareSandbox, type SquareSandboxOptions } from '../../extract/sources/square/sandbox/index.js';
 import { square } from '../../extract/sources/square/source.js';
-import { freshDatabase, type TestDatabase } from './database.js';
+import { sourceTestLifecycle, type TestDatabase } from './database.js';
 
 /** The Square source with retries and slow-downs in milliseconds instead of seconds; otherwise as shipped. */
 export const fastSquare: SourceDefinition<SquareConfig> = {
@@ -47,37 +44,18 @@ export interface SquareTestbed {
 
 /** Per-file setup: a fresh database, Square's tables and state emptied before each test, sandboxes closed after. */
 export function squareTestbed(databaseName: string): SquareTestbed {
-  let db: TestDatabase | undefined;
-  let warehouse: PostgresWarehouse | undefined;
-  let stateDir = '';
-  const sandboxes: SquareSandbox[] = [];
-  beforeAll(async () => {
-    db = await freshDatabase(databaseName);
-    warehouse = await db.warehouse();
-    stateDir = await mkdtemp(path.join(tmpdir(), 'square-test-'));
-  });
-  afterAll(async () => {
-    await db?.close();
-    await rm(stateDir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    const tables = SQUARE_ENTITIES.map((e) => `raw.raw_square_${e}`).join(', ');
-    await db!.query(`truncate ${tables}, elt.state, elt.quarantine, elt.secrets restart identity`);
-  });
-  afterEach(async () => {
-    for (const s of sandboxes.splice(0)) await s.close();
-  });
+  const life = sourceTestLifecycle<SquareSandbox>(databaseName, SQUARE_ENTITIES.map((e) => `raw_square_${e}`));
+  const db = () => life.db();
+  const warehouse = () => life.warehouse();
   return {
-    db: () => db!,
-    warehouse: () => warehouse!,
+    db,
+    warehouse,
     async sandbox(options = {}) {
-      const s = await startSquareSandbox({ stateDir, days: 0, faults: {}, requestsPerSecond: 0, ...options });
-      sandboxes.push(s);
-      return s;
+      return life.track(await startSquareSandbox({ stateDir: life.stateDir(), days: 0, faults: {}, requestsPerSecond: 0, ...options }));
     },
     run: (env, options = {}) =>
       runSource(options.source ?? fastSquare, {
-        warehouse: warehouse!,
+        warehouse: warehouse(),
         runId: options.runId ?? 1,
         env: { ELT_ENV_FILE: '/dev/null', ...env },
         entities: options.entities ? new Set(options.entities) : undefined,
@@ -86,9 +64,9 @@ export function squareTestbed(databaseName: string): SquareTestbed {
         signal: options.signal ?? new AbortController().signal,
         onProgress: options.onProgress,
       }),
-    secrets: (env = { ELT_SECRET_KEY: TEST_SECRET_KEY }) => secretStore(warehouse!, env),
+    secrets: (env = { ELT_SECRET_KEY: TEST_SECRET_KEY }) => secretStore(warehouse(), env),
     async count(entity, where = 'true') {
-      const [row] = await db!.query<{ n: number }>(`select count(*)::int as n from raw.raw_square_${entity} where ${where}`);
+      const [row] = await db().query<{ n: number }>(`select count(*)::int as n from raw.raw_square_${entity} where ${where}`);
       return row!.n;
     },
   };

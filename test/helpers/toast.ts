@@ -1,8 +1,4 @@
 /** Running the Toast source in-process against its sandbox, with fast retries, one database per test file. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { silentLogger, type Logger } from '../../extract/kit/log.js';
 import { runSource, type SourceRunResult } from '../../extract/kit/runner.js';
 import type { SourceDefinition } from '../../extract/kit/source.js';
@@ -10,7 +6,7 @@ import type { PostgresWarehouse } from '../../extract/kit/warehouse/postgres/pos
 import { toastHttpOptions, type ToastConfig } from '../../extract/sources/toast/config.js';
 import { startToastSandbox, type ToastSandbox, type ToastSandboxOptions } from '../../extract/sources/toast/sandbox/index.js';
 import { toast } from '../../extract/sources/toast/source.js';
-import { freshDatabase, type TestDatabase } from './database.js';
+import { sourceTestLifecycle, type TestDatabase } from './database.js';
 
 /** The Toast source with retries in milliseconds instead of seconds; otherwise as shipped. */
 export const fastToast: SourceDefinition<ToastConfig> = {
@@ -42,36 +38,18 @@ export interface ToastTestbed {
 }
 
 export function toastTestbed(databaseName: string): ToastTestbed {
-  let db: TestDatabase | undefined;
-  let warehouse: PostgresWarehouse | undefined;
-  let stateDir = '';
-  const sandboxes: ToastSandbox[] = [];
-  beforeAll(async () => {
-    db = await freshDatabase(databaseName);
-    warehouse = await db.warehouse();
-    stateDir = await mkdtemp(path.join(tmpdir(), 'toast-test-'));
-  });
-  afterAll(async () => {
-    await db?.close();
-    await rm(stateDir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await db!.query(`truncate ${TOAST_TABLES.map((t) => `raw.${t}`).join(', ')}, elt.state, elt.quarantine, elt.secrets restart identity`);
-  });
-  afterEach(async () => {
-    for (const s of sandboxes.splice(0)) await s.close();
-  });
+  const life = sourceTestLifecycle<ToastSandbox>(databaseName, TOAST_TABLES);
+  const db = () => life.db();
   return {
-    db: () => db!,
-    warehouse: () => warehouse!,
+    db,
+    warehouse: () => life.warehouse(),
     async sandbox(options = {}) {
-      const s = await startToastSandbox({ stateDir, days: 0, faults: {}, rateLimits: { overall: 0, ordersBulk: 0, menus: 0, per15Minutes: 0 }, ...options });
-      sandboxes.push(s);
-      return s;
+      const rateLimits = { overall: 0, ordersBulk: 0, menus: 0, per15Minutes: 0 };
+      return life.track(await startToastSandbox({ stateDir: life.stateDir(), days: 0, faults: {}, rateLimits, ...options }));
     },
     run: (env, options = {}) =>
       runSource(fastToast, {
-        warehouse: warehouse!,
+        warehouse: life.warehouse(),
         runId: options.runId ?? 1,
         env,
         entities: options.entities ? new Set(options.entities) : undefined,
@@ -82,11 +60,11 @@ export function toastTestbed(databaseName: string): ToastTestbed {
         signal: options.signal ?? new AbortController().signal,
       }),
     async count(table, where) {
-      const rows = await db!.query<{ n: string }>(`select count(*) as n from raw.${table}${where ? ` where ${where}` : ''}`);
+      const rows = await db().query<{ n: string }>(`select count(*) as n from raw.${table}${where ? ` where ${where}` : ''}`);
       return Number(rows[0]!.n);
     },
     async versions(table) {
-      const rows = await db!.query<{ v: string }>(`select _source_instance || ' ' || _key || ' ' || _hash as v from raw.${table} order by 1`);
+      const rows = await db().query<{ v: string }>(`select _source_instance || ' ' || _key || ' ' || _hash as v from raw.${table} order by 1`);
       return rows.map((r) => r.v);
     },
   };
