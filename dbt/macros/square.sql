@@ -136,3 +136,20 @@
       'is_available_for_booking', 'is_present_at_all_locations', 'is_deleted',
   ]) }}
 {%- endmacro %}
+
+
+{#-
+  On an incremental build (a `watermark`), keeps only the rows of the orders in the model's
+  `orders_to_rebuild` CTE (see square_orders_to_rebuild); on a full build, every row. `alias` names the
+  relation being filtered, `instance_column` its merchant column.
+-#}
+{% macro where_order_is_rebuilt(alias, watermark, instance_column='_source_instance') -%}
+  {%- if watermark is not none -%}
+    where exists (
+        select 1
+        from orders_to_rebuild
+        where orders_to_rebuild._source_instance = {{ alias }}.{{ instance_column }}
+            and orders_to_rebuild.order_id = {{ alias }}.order_id
+    )
+  {%- endif -%}
+{%- endmacro %}

@@ -65,14 +65,7 @@ orders_to_rebuild as (
 orders as (
 
     select * from {{ ref('stg_square__orders') }} as all_orders
-    {%- if order_watermark is not none %}
-    where exists (
-        select 1
-        from orders_to_rebuild
-        where orders_to_rebuild._source_instance = all_orders._source_instance
-            and orders_to_rebuild.order_id = all_orders.order_id
-    )
-    {%- endif %}
+    {{ where_order_is_rebuilt('all_orders', order_watermark) }}
 
 ),
 

@@ -32,28 +32,14 @@ orders_to_rebuild as (
 modifiers as (
 
     select * from {{ ref('stg_square__order_line_item_modifiers') }} as all_modifiers
-    {%- if order_watermark is not none %}
-    where exists (
-        select 1
-        from orders_to_rebuild
-        where orders_to_rebuild._source_instance = all_modifiers._source_instance
-            and orders_to_rebuild.order_id = all_modifiers.order_id
-    )
-    {%- endif %}
+    {{ where_order_is_rebuilt('all_modifiers', order_watermark) }}
 
 ),
 
 order_lines as (
 
     select * from {{ ref('fct_square_order_lines') }} as all_order_lines
-    {%- if order_watermark is not none %}
-    where exists (
-        select 1
-        from orders_to_rebuild
-        where orders_to_rebuild._source_instance = all_order_lines.source_instance
-            and orders_to_rebuild.order_id = all_order_lines.order_id
-    )
-    {%- endif %}
+    {{ where_order_is_rebuilt('all_order_lines', order_watermark, instance_column='source_instance') }}
 
 ),
 

@@ -33,42 +33,21 @@ orders_to_rebuild as (
 line_items as (
 
     select * from {{ ref('stg_square__order_line_items') }} as all_line_items
-    {%- if order_watermark is not none %}
-    where exists (
-        select 1
-        from orders_to_rebuild
-        where orders_to_rebuild._source_instance = all_line_items._source_instance
-            and orders_to_rebuild.order_id = all_line_items.order_id
-    )
-    {%- endif %}
+    {{ where_order_is_rebuilt('all_line_items', order_watermark) }}
 
 ),
 
 orders as (
 
     select * from {{ ref('int_square_orders_attributed') }} as all_orders
-    {%- if order_watermark is not none %}
-    where exists (
-        select 1
-        from orders_to_rebuild
-        where orders_to_rebuild._source_instance = all_orders._source_instance
-            and orders_to_rebuild.order_id = all_orders.order_id
-    )
-    {%- endif %}
+    {{ where_order_is_rebuilt('all_orders', order_watermark) }}
 
 ),
 
 modifiers as (
 
     select * from {{ ref('stg_square__order_line_item_modifiers') }} as all_modifiers
-    {%- if order_watermark is not none %}
-    where exists (
-        select 1
-        from orders_to_rebuild
-        where orders_to_rebuild._source_instance = all_modifiers._source_instance
-            and orders_to_rebuild.order_id = all_modifiers.order_id
-    )
-    {%- endif %}
+    {{ where_order_is_rebuilt('all_modifiers', order_watermark) }}
 
 ),
 
