@@ -9,7 +9,15 @@ import { HttpClient, HttpError } from './http/index.js';
 import type { Logger } from './log.js';
 import { redact } from './redact.js';
 import { secretStore, type SecretStore } from './secrets.js';
-import { httpOptionsFor, type EntityDefinition, type Progress, type SourceDefinition, type SourceInstance } from './source.js';
+import {
+  httpOptionsFor,
+  type EntityDefinition,
+  type Progress,
+  type RunLimits,
+  type SourceDefinition,
+  type SourceInstance,
+} from './source.js';
+import { readState, storedState } from './state.js';
 import type { JobCounts, Warehouse } from './warehouse/warehouse.js';
 
 export interface EntityOutcome {
@@ -39,6 +47,8 @@ export interface SourceRunOptions {
   /** A backfill of this range (ms, half-open) by the entities that support it, with its own saved progress. */
   backfill?: { from: number; to: number };
   full: boolean;
+  /** --max-pages, --since. */
+  limits?: RunLimits;
   log: Logger;
   signal: AbortSignal;
   onProgress?: (entity: string, progress: Progress) => void;
@@ -89,14 +99,16 @@ export async function runSource<Config>(source: SourceDefinition<Config>, option
   // Every request in flight listens to the run's signal; side by side that is more than Node's default 10.
   setMaxListeners(0, options.signal);
   const progress = progressBoard(instances.length, options.onProgress);
-  await forEachLimited(instances, limits.instances, (instance) =>
-    forEachLimited(entities, limits.entities, async (entity) => {
+  await forEachLimited(instances, limits.instances, (instance) => {
+    const shared = sharedPerRun();
+    return forEachLimited(entities, limits.entities, async (entity) => {
       if (options.signal.aborted) return;
-      const outcome = await runEntity(source, entity, instance, http, secrets, options, progress(entity.name, instance.name));
+      const run = { http, secrets, shared, progress: progress(entity.name, instance.name) };
+      const outcome = await runEntity(source, entity, instance, run, options);
       outcomes.push(outcome);
       addCounts(total, outcome.counts);
-    }),
-  );
+    });
+  });
   // Finished in any order when run side by side; reported in the source's order.
   const rank = (o: EntityOutcome) => instances.findIndex((i) => i.name === o.instance) * entities.length + entities.findIndex((e) => e.name === o.entity);
   outcomes.sort((a, b) => rank(a) - rank(b));
@@ -136,14 +148,28 @@ export function backfillStateName(entity: string): string {
   return `${entity} backfill`;
 }
 
+/** One instance's memo for a run: what its entities share (EntityContext.shared). */
+function sharedPerRun(): <T>(key: string, make: () => T) => T {
+  const made = new Map<string, unknown>();
+  return <T>(key: string, make: () => T): T => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as T;
+  };
+}
+
+interface EntityRun {
+  http: HttpClient;
+  secrets: SecretStore;
+  shared: <T>(key: string, make: () => T) => T;
+  progress: (progress: Progress) => void;
+}
+
 async function runEntity<Config>(
   source: SourceDefinition<Config>,
   entity: EntityDefinition<Config>,
-  instance: { name: string; config: Config },
-  http: HttpClient,
-  secrets: SecretStore,
+  instance: SourceInstance<Config>,
+  { http, secrets, shared, progress: onProgress }: EntityRun,
   options: SourceRunOptions,
-  onProgress: (progress: Progress) => void,
 ): Promise<EntityOutcome> {
   const log = options.log.child({ source: source.name, entity: entity.name, instance: instance.name });
   const counts = emptyCounts();
@@ -152,21 +178,41 @@ async function runEntity<Config>(
   const target = { source: source.name, entity: stateName, instance: instance.name, table: entity.table, keyPath: entity.keyPath, runId: options.runId };
   let origin: string | undefined;
   try {
-    const state = options.full ? undefined : await options.warehouse.loadState(source.name, stateName, instance.name);
+    const schema = options.backfill ? (entity.backfillState ?? entity.state) : entity.state;
+    const saved = options.full ? undefined : await options.warehouse.loadState(source.name, stateName, instance.name);
+    const who = `${source.name}.${entity.name} (${instance.name})`;
+    const state = schema ? readState(schema, saved, who) : saved;
     // What the source says it is working on (window, share done), merged with the rows landed so far.
     let reported: Progress = {};
     const progress = (p: Progress) => {
       reported = p;
       onProgress({ ...p, rows: counts.rowsSeen });
     };
-    const units = entity.extract({ instance, state, full: options.full, http, log, signal: options.signal, secrets, progress, backfill: options.backfill });
+    const units = entity.extract({
+      instance,
+      state,
+      full: options.full,
+      http,
+      log,
+      signal: options.signal,
+      secrets,
+      progress,
+      backfill: options.backfill,
+      limits: options.limits ?? {},
+      shared,
+    });
     for await (const unit of units) {
       options.signal.throwIfAborted();
       origin = unit.origin;
       log.debug('landing', { origin: unit.origin });
       const before = counts.rowsSeen;
       const result = await options.warehouse.land(target, {
-        ...unit,
+        origin: unit.origin,
+        records: unit.records,
+        // Read at commit, once the records are consumed: a unit may settle its state while it reads.
+        get state() {
+          return schema ? storedState(schema, unit.state) : unit.state;
+        },
         onProgress: (soFar) => onProgress({ label: unit.origin, ...reported, rows: before + soFar.seen }),
       });
       counts.rowsSeen += result.seen;

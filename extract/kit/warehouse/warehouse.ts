@@ -71,7 +71,8 @@ export interface Warehouse extends SecretBackend {
   startJob(jobId: number, deadline: Date): Promise<void>;
   finishJob(jobId: number, status: FinishStatus, counts: JobCounts, error: string | null): Promise<void>;
   recordHttpMetrics(runId: number, source: string, metrics: readonly EndpointMetrics[]): Promise<void>;
-  loadState<T>(source: string, entity: string, instance: string): Promise<T | undefined>;
+  /** The saved state as stored (unchecked: the runner reads it through the entity's StateSchema). */
+  loadState(source: string, entity: string, instance: string): Promise<unknown>;
   land(target: LandingTarget, unit: LandingUnit): Promise<LandResult>;
   /** Tests that a write would succeed, in a transaction that is rolled back. */
   checkWrite(): Promise<void>;

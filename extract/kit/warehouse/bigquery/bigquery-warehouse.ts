@@ -179,10 +179,10 @@ export class BigQueryWarehouse implements Warehouse {
     await this.run(sql.insertHttpMetrics(this.target, runId, source, rows), 'http_metrics');
   }
 
-  async loadState<T>(source: string, entity: string, instance: string): Promise<T | undefined> {
+  async loadState(source: string, entity: string, instance: string): Promise<unknown> {
     const { rows } = await this.run(sql.loadState(this.target, source, entity, instance), 'load_state');
     const text = rows[0]?.state;
-    return typeof text === 'string' ? (JSON.parse(text) as T) : undefined;
+    return typeof text === 'string' ? (JSON.parse(text) as unknown) : undefined;
   }
 
   land(target: LandingTarget, unit: LandingUnit): Promise<LandResult> {

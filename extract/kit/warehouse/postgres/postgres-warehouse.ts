@@ -116,10 +116,10 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  async loadState<T>(source: string, entity: string, instance: string): Promise<T | undefined> {
+  async loadState(source: string, entity: string, instance: string): Promise<unknown> {
     const client = await this.pool.connect();
     try {
-      return await loadState<T>(client, source, entity, instance);
+      return await loadState(client, source, entity, instance);
     } finally {
       client.release();
     }

@@ -1,0 +1,61 @@
+/**
+ * Saved state with a version and a validator. An entity declares the shape of its state (a zod schema) and
+ * its version; state is stored as `{ "$version": n, "value": ... }`. State saved by an older version is
+ * migrated step by step by the entity's migrations; state that cannot be read (no migration, or it does
+ * not match the schema) is refused with one sentence naming the entity and `--full`, never misread.
+ */
+import type { z } from 'zod';
+
+/** State saved before states carried a version reads as version 0. */
+const UNVERSIONED = 0;
+
+export interface StateSchema<S> {
+  version: number;
+  schema: z.ZodType<S>;
+  /** From version n (the key) to n + 1; version 0 is state saved before versions existed. */
+  migrations?: Record<number, (old: unknown) => unknown>;
+}
+
+interface Stored {
+  $version: number;
+  value: unknown;
+}
+
+export class StateError extends Error {
+  override name = 'StateError';
+}
+
+function isStored(saved: unknown): saved is Stored {
+  return !!saved && typeof saved === 'object' && typeof (saved as Stored).$version === 'number' && 'value' in saved;
+}
+
+/** What a unit commits: the value with its version. */
+export function storedState<S>(spec: StateSchema<S>, value: S): Stored {
+  return { $version: spec.version, value };
+}
+
+/**
+ * The saved state as the current version's shape; undefined when nothing was saved.
+ * `who` names the entity in errors, e.g. "square.payments (merchant default)".
+ */
+export function readState<S>(spec: StateSchema<S>, saved: unknown, who: string): S | undefined {
+  if (saved === undefined || saved === null) return undefined;
+  let version = isStored(saved) ? saved.$version : UNVERSIONED;
+  let value = isStored(saved) ? saved.value : saved;
+  const refuse = (why: string) =>
+    new StateError(`The saved state of ${who} ${why}; run it once with --full to read everything again.`);
+  if (version > spec.version) throw refuse(`was written by a newer version of this toolkit (state v${version})`);
+  while (version < spec.version) {
+    const migrate = spec.migrations?.[version];
+    if (!migrate) throw refuse(`has an old shape (v${version}, now v${spec.version}) that cannot be migrated`);
+    value = migrate(value);
+    version++;
+  }
+  const parsed = spec.schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    throw refuse(`does not have the expected shape (${issue?.message ?? 'invalid'}${where})`);
+  }
+  return parsed.data;
+}
