@@ -23,7 +23,7 @@ async function rowsByOrigin(table: Table): Promise<Record<string, number>> {
 
 async function stateOf(entity: 'guest' | 'reservation'): Promise<{ initialLoadComplete: boolean; files: Record<string, unknown> } | undefined> {
   const [row] = await db.query<{ state: { initialLoadComplete: boolean; files: Record<string, unknown> } }>(
-    `select state from elt.state where source = 'tock' and entity = $1 and source_instance = 'default'`,
+    `select state->'value' as state from elt.state where source = 'tock' and entity = $1 and source_instance = 'default'`,
     [entity],
   );
   return row?.state;

@@ -148,7 +148,7 @@ describe('503 HTML pages from the CDN', () => {
     expect(reservations!.ok).toBe(true);
     expect(s.fileRequests('guest-profile-2.json')).toHaveLength(6);
     expect(await origins('raw_tock_guest')).toEqual(['guest-profile-1.json']);
-    const [state] = await db.query<{ files: string[] }>(`select array(select jsonb_object_keys(state->'files')) as files from elt.state where entity = 'guest'`);
+    const [state] = await db.query<{ files: string[] }>(`select array(select jsonb_object_keys(state->'value'->'files')) as files from elt.state where entity = 'guest'`);
     expect(state!.files).toEqual(['guest-profile-1.json']);
   });
 

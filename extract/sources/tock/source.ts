@@ -6,7 +6,7 @@ import { HttpError, type HttpClient } from '../../kit/http/index.js';
 import { readJsonRecords } from '../../kit/records/json-records.js';
 import type { CheckStep, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { configureTock, type TockConfig } from './config.js';
-import { listExportFiles, selectFiles, type ExportFile, type TockEntityName, type TockState } from './export-files.js';
+import { listExportFiles, selectFiles, tockState, type ExportFile, type TockEntityName, type TockState } from './export-files.js';
 import { startTockSandbox } from './sandbox/index.js';
 
 /** Large files stream for minutes; only a stall this long (no bytes at all) counts as a timeout. */
@@ -30,11 +30,13 @@ function tockEntity(name: TockEntityName, table: string, keyPath: readonly strin
     name,
     table,
     keyPath,
+    state: tockState,
     async *extract(context: EntityContext<TockConfig, TockState>): AsyncIterable<Unit<TockState>> {
       const { http, instance, signal, log } = context;
       let listing = await listExportFiles(http, instance.config, name, signal);
       const selected = selectFiles(listing, context.state, context.full);
-      const state: TockState = context.full || !context.state ? { initialLoadComplete: false, files: { ...context.state?.files } } : structuredClone(context.state);
+      // No state on a first or --full run.
+      const state: TockState = context.state ? structuredClone(context.state) : { initialLoadComplete: false, files: {} };
       log.info('export listed', { files: listing.length, selected: selected.map((f) => f.name).join(', ') || 'none' });
       let relisted = false;
       for (const [position, chosen] of selected.entries()) {
