@@ -5,8 +5,9 @@
  * (page number, offset, cursor, Link header), so a sandbox only says where its records come from.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
 import { TokenBucket, type RateLimit } from '../http/rate-limiter.js';
-import { withFaults, type Faults } from './faults.js';
+import { withFaults, type Faults, type WithFaultsOptions } from './faults.js';
 import { readBody, send, startLoopbackServer, type LoopbackServer } from './server.js';
 
 export interface SandboxRequest {
@@ -26,6 +27,8 @@ export interface Reply {
   json?: unknown;
   /** JSON text already rendered (records with ids beyond 2^53 written digit for digit). */
   text?: string;
+  /** A body too big to hold (an export file), sent as the client reads it; chunked unless `headers` give its length. */
+  stream?: Readable;
   headers?: Record<string, string>;
 }
 
@@ -54,6 +57,8 @@ export interface SandboxSpec {
   /** Switchable at run time: returns the limit in force, or undefined for none. */
   rateLimit?(): SandboxRateLimit | undefined;
   faults?: Faults;
+  /** Body of injected errors (a storage API answers XML); default JSON. */
+  faultBody?: WithFaultsOptions['errorBody'];
   seed?: number;
   /** Answer for a path no route matches; default a JSON 404. */
   notFound?(request: SandboxRequest): Reply;
@@ -76,6 +81,12 @@ function compile(route: Route): CompiledRoute {
 
 export function reply(res: ServerResponse, answer: Reply): void {
   const status = answer.status ?? 200;
+  if (answer.stream) {
+    res.writeHead(status, answer.headers);
+    // A client that went away or a fault that cut the body ends the pipe; nothing else to clean up.
+    pipeline(answer.stream, res, () => {});
+    return;
+  }
   const text = answer.text ?? (answer.json === undefined ? '' : JSON.stringify(answer.json));
   send(res, status, text, { ...(text && { 'content-type': 'application/json; charset=utf-8' }), ...answer.headers });
 }
@@ -120,7 +131,7 @@ export function routeHandler(spec: SandboxSpec) {
     }
     reply(res, await match.c.route.handle(request));
   };
-  return spec.faults ? withFaults(handler, spec.faults, { seed: spec.seed }) : handler;
+  return spec.faults ? withFaults(handler, spec.faults, { seed: spec.seed, errorBody: spec.faultBody }) : handler;
 }
 
 export function startRoutes(spec: SandboxSpec, port?: number): Promise<LoopbackServer> {
