@@ -28,7 +28,11 @@ const tockStateShape = z.object({
 export type TockState = z.infer<typeof tockStateShape>;
 
 /** Version 1 is the shape saved before states carried a version, unchanged. */
-export const tockState: StateSchema<TockState> = { version: 1, schema: tockStateShape, migrations: { 0: (old) => old } };
+export const tockState: StateSchema<TockState> = {
+  version: 1,
+  schema: tockStateShape,
+  migrations: { 0: (unversioned) => unversioned },
+};
 
 const FILE_PATTERN: Record<TockEntityName, RegExp> = {
   guest: /^guest-profile-(\d+)\.json$/,
