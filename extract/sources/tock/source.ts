@@ -4,6 +4,7 @@
  */
 import { HttpError, type HttpClient } from '../../kit/http/index.js';
 import { readJsonRecords } from '../../kit/records/json-records.js';
+import { headerValue } from '../../kit/rest/index.js';
 import type { CheckStep, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { configureTock, type TockConfig } from './config.js';
 import { listExportFiles, selectFiles, tockState, type ExportFile, type TockEntityName, type TockState } from './export-files.js';
@@ -19,10 +20,6 @@ function isRefusedSignature(error: unknown): boolean {
 
 async function openFile(http: HttpClient, file: ExportFile, signal: AbortSignal) {
   return http.stream({ url: file.url, endpoint: 'tock.file', timeoutMs: FILE_IDLE_TIMEOUT_MS, signal });
-}
-
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function tockEntity(name: TockEntityName, table: string, keyPath: readonly string[]): EntityDefinition<TockConfig, TockState> {
@@ -56,8 +53,8 @@ function tockEntity(name: TockEntityName, table: string, keyPath: readonly strin
           file = fresh;
           response = await openFile(http, file, signal);
         }
-        const etag = headerText(response.headers.etag);
-        const sizeHeader = headerText(response.headers['content-length']);
+        const etag = headerValue(response.headers, 'etag');
+        const sizeHeader = headerValue(response.headers, 'content-length');
         const size = sizeHeader ? Number(sizeHeader) : undefined;
         const landed = state.files[file.name];
         const last = position === selected.length - 1;
