@@ -148,6 +148,43 @@ export function backfillStateName(entity: string): string {
   return `${entity} backfill`;
 }
 
+/**
+ * `npm run elt -- sample`: the first records of an entity through the real client, nothing landed and no
+ * state read or saved. Reads the first page of the first unit(s) of each instance until `limit` records.
+ */
+export async function sampleEntity<Config>(
+  source: SourceDefinition<Config>,
+  entityName: string,
+  options: Pick<SourceRunOptions, 'warehouse' | 'env' | 'instances' | 'log' | 'signal'> & { limit: number },
+): Promise<{ instance: string; text: string }[]> {
+  const entity = source.entities.find((e) => e.name === entityName);
+  if (!entity) throw new Error(`${source.title} has no entity ${entityName}.`);
+  const secrets = secretStore(options.warehouse, options.env);
+  const instances = pickInstances(source, await sourceInstances(source, options.env, secrets), options.instances);
+  const http = new HttpClient({ name: source.name, logger: options.log, ...httpOptionsFor(source, options.env) });
+  const out: { instance: string; text: string }[] = [];
+  for (const instance of instances) {
+    // Stops the entity's read-ahead once enough records are in.
+    const stop = new AbortController();
+    const signal = AbortSignal.any([options.signal, stop.signal]);
+    const context = { instance, state: undefined, full: true, http, log: options.log, signal, secrets, progress: () => {} };
+    const units = entity.extract({ ...context, limits: { maxPages: 1 }, shared: sharedPerRun() });
+    try {
+      units: for await (const unit of units) {
+        for await (const record of unit.records) {
+          // As sent: a uint64 id keeps every digit.
+          out.push({ instance: instance.name, text: record.bytes.toString('utf8') });
+          if (out.length >= options.limit) break units;
+        }
+      }
+    } finally {
+      stop.abort();
+    }
+    if (out.length >= options.limit) break;
+  }
+  return out;
+}
+
 /** One instance's memo for a run: what its entities share (EntityContext.shared). */
 function sharedPerRun(): <T>(key: string, make: () => T) => T {
   const made = new Map<string, unknown>();

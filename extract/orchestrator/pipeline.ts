@@ -61,6 +61,7 @@ async function runJob(
       instances: options.instances ? new Set(options.instances) : undefined,
       backfill: options.range,
       full: options.full,
+      limits: options.limits,
       log,
       signal,
       onProgress: (entity, progress) => terminal.progress(`${source.name}.${entity}`, progress),

@@ -1,5 +1,5 @@
 /** `npm run elt` as users meet it: options, exit codes, one-sentence errors, the run lock, demo mode. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -118,6 +118,25 @@ describe('npm run elt: demo mode end to end', () => {
     } finally {
       await warehouse.close();
     }
+  });
+
+  it('sample prints or saves a few records through the sandbox and lands nothing', async () => {
+    const [before] = await demo.query<{ n: number }>('select count(*)::int as n from raw.raw_square_payments');
+    const printed = await runElt(['sample', 'square.payments', '--limit', '3'], env);
+    expect(printed.exitCode, printed.all).toBe(0);
+    const lines = printed.stdout.split('\n').filter((l) => l.startsWith('{'));
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[0]!)).toHaveProperty('amount_money');
+    expect(printed.stdout).toContain('3 records of square.payments (nothing landed)');
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'sample-')), 'payments.json');
+    const saved = await runElt(['sample', 'square.payments', '--limit', '2', '--output', file], env);
+    expect(saved.exitCode, saved.all).toBe(0);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toHaveLength(2);
+    const [after] = await demo.query<{ n: number }>('select count(*)::int as n from raw.raw_square_payments');
+    expect(after!.n).toBe(before!.n);
+    const usage = await runElt(['sample', 'square'], env);
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toContain('sample needs an entity');
   });
 
   it('status reports runs, last success, quarantine and data available', async () => {
