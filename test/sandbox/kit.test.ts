@@ -2,11 +2,9 @@ import http from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatFaults, parseFaults, withFaults } from '../../extract/kit/sandbox/faults.js';
 import { createRandom, hashSeed } from '../../extract/kit/sandbox/random.js';
-import { startRoutes } from '../../extract/kit/sandbox/routes.js';
 import { sendJson, startLoopbackServer } from '../../extract/kit/sandbox/server.js';
 import { advanceState, loadState, saveState, stateStore } from '../../extract/kit/sandbox/state.js';
 
@@ -168,37 +166,5 @@ describe('loopback server', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(await hanging).toBe('cut');
     agent.destroy();
-  });
-});
-
-describe('routes', () => {
-  it('sends a stream reply as it is read (chunked), and injected faults with the declared body', async () => {
-    let made = 0;
-    function* parts() {
-      for (let i = 0; i < 3; i++) {
-        made++;
-        yield `part ${i};`;
-      }
-    }
-    const server = await startRoutes({
-      routes: [{ method: 'GET', path: '/file', handle: () => ({ stream: Readable.from(parts()), headers: { etag: '"e1"' } }) }],
-      faults: { status429Burst: 1 },
-      faultBody: (status) => ({ contentType: 'application/xml', body: `<Error><Code>${status}</Code></Error>` }),
-    });
-    try {
-      const refused = await fetch(`${server.url}/file`);
-      expect(refused.status).toBe(429);
-      expect(refused.headers.get('content-type')).toBe('application/xml');
-      expect(await refused.text()).toBe('<Error><Code>429</Code></Error>');
-      expect(made).toBe(0);
-      const res = await fetch(`${server.url}/file`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('transfer-encoding')).toBe('chunked');
-      expect(res.headers.get('etag')).toBe('"e1"');
-      expect(await res.text()).toBe('part 0;part 1;part 2;');
-      expect(made).toBe(3);
-    } finally {
-      await server.close();
-    }
   });
 });
