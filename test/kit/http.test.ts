@@ -357,6 +357,31 @@ describe('HttpClient', () => {
     expect(error.message).not.toContain('abcdef123456');
   });
 
+  it('stream() keeps a body cut before the caller reads it for the first read, not the process', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('partial', () => setTimeout(() => res.socket?.destroy(), 5));
+    });
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      const { http } = client();
+      const response = await http.stream({ url: `${server.base}/f`, endpoint: 'file' });
+      // The caller is busy elsewhere (a unit waits for its transaction) while the connection is cut.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const error = await failure(
+        (async () => {
+          for await (const chunk of response.body) expect(String(chunk)).toBe('partial');
+        })(),
+      );
+      expect(error).toMatchObject({ kind: 'network', endpoint: 'file' });
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
   it('keeps per-endpoint metrics', async () => {
     const server = await serve((req, res, hit) =>
       req.url === '/a' && hit === 1 ? sendJson(res, 429, {}, { 'retry-after': '1' }) : sendJson(res, 200, {}),

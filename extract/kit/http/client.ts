@@ -403,6 +403,9 @@ export class HttpClient {
           return;
         }
         body = new PassThrough();
+        // A body that fails before the caller starts reading (a unit waiting for its transaction) keeps the
+        // error for the caller's first read instead of throwing it at the process.
+        body.on('error', () => {});
         // A caller that stops reading early must not leave the socket busy.
         body.once('close', () => {
           if (!request.readableEnded) request.destroy();
