@@ -125,7 +125,7 @@ export const squareAuthCommand: SourceCommand = {
       return 2;
     }
     const config = oauthMerchantConfig(env, client);
-    const http = new HttpClient({ name: 'square', logger: log, ...squareHttpOptions(env), retry: { limit: 2 } });
+    const http = new HttpClient({ name: 'square', logger: log, ...squareHttpOptions(env), retry: { attempts: 3 } });
     try {
       // Check the key before spending the single-use code.
       parseSecretKey(env[SECRET_KEY_ENV]);
