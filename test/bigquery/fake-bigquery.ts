@@ -204,7 +204,8 @@ export class FakeBigQuery {
       if (!session) return send(404, apiError(404, 'notFound', 'no session'));
       // "bytes */*" asks how much has arrived; "bytes <from>-..." sends the rest from <from> on.
       const range = /^bytes (\d+)-/.exec(String(r.headers['content-range'] ?? ''));
-      if (!range && !session.done) return send(308, undefined, session.bytes.length ? { range: `bytes=0-${session.bytes.length - 1}` } : {});
+      const received: Record<string, string> = session.bytes.length ? { range: `bytes=0-${session.bytes.length - 1}` } : {};
+      if (!range && !session.done) return send(308, undefined, received);
       if (range) session.bytes = Buffer.concat([session.bytes.subarray(0, Number(range[1])), r.body]);
       session.done = true;
       this.objects.set(`${session.bucket}/${session.name}`, session.bytes);

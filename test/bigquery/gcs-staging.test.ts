@@ -12,7 +12,11 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
-const RECORDS = ['{"patron":{"id":1},"n":"first guest"}', '{"patron":{"id":2},"n":"second guest"}', '{"patron":{"id":3},"n":"third guest"}'];
+const RECORDS = [
+  '{"patron":{"id":1},"n":"first guest"}',
+  '{"patron":{"id":2},"n":"second guest"}',
+  '{"patron":{"id":3},"n":"third guest"}',
+];
 
 /** A warehouse staging through a bucket of the fake, in chunks of one or two records; faults go in before it lands. */
 async function stagingWarehouse() {

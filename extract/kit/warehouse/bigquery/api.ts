@@ -15,7 +15,14 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { BigQuery } from '@google-cloud/bigquery';
-import { RETRYABLE_STATUS_CODES, backoffDelayMs, isRetryableNetworkCode, retrying, sleepReal, type RetryPolicy } from '../../retry.js';
+import {
+  RETRYABLE_STATUS_CODES,
+  backoffDelayMs,
+  isRetryableNetworkCode,
+  retrying,
+  sleepReal,
+  type RetryPolicy,
+} from '../../retry.js';
 import type { BigQueryTarget } from './config.js';
 import { restParameters, type Statement } from './params.js';
 import type { Field } from './schema.js';

@@ -44,7 +44,8 @@ export class BigQueryWarehouse implements Warehouse {
     this.description = target.description;
     this.api = new BigQueryApi(target, options);
     this.lock = new LeaseLock(this.api, target, { ...DEFAULT_LOCK_OPTIONS, ...options.lock });
-    const staging = options.staging ?? (target.stagingBucket ? new GcsStagingStore(target, { retry: options.retry, sleep: options.sleep, ...options.storage }) : undefined);
+    const gcs = { retry: options.retry, sleep: options.sleep, ...options.storage };
+    const staging = options.staging ?? (target.stagingBucket ? new GcsStagingStore(target, gcs) : undefined);
     this.loaderOptions = {
       ...DEFAULT_LOADER_OPTIONS,
       // Through GCS an upload is resumable, so chunks can be larger.

@@ -51,22 +51,21 @@ export class GcsStagingStore implements StagingStore {
     const { bucket, prefix } = this.target.stagingBucket!;
     const destination = `${prefix}elt-staging/${name}`;
     const object = this.storage.bucket(bucket).file(destination);
-    const options = { resumable: true, validation: 'crc32c', metadata: { contentType: 'application/x-ndjson' } } as const;
-    const [session] = await this.withRetry(() => object.createResumableUpload(options));
+    const metadata = { contentType: 'application/x-ndjson' };
+    const [uri] = await this.withRetry(() => object.createResumableUpload({ metadata }));
     // The first attempt starts at byte 0; a retry leaves out the offset, so the client asks GCS for it.
-    await this.withRetry((attempt) =>
-      pipeline(createReadStream(file), object.createWriteStream({ ...options, uri: session, ...(attempt === 1 ? { offset: 0 } : {}) })),
-    );
+    await this.withRetry((attempt) => {
+      const offset = attempt === 1 ? { offset: 0 } : {};
+      const upload = object.createWriteStream({ resumable: true, validation: 'crc32c', metadata, uri, ...offset });
+      return pipeline(createReadStream(file), upload);
+    });
     return `gs://${bucket}/${destination}`;
   }
 
   async remove(uris: readonly string[]): Promise<void> {
     const { bucket } = this.target.stagingBucket!;
     const prefix = `gs://${bucket}/`;
-    await Promise.all(
-      uris
-        .filter((u) => u.startsWith(prefix))
-        .map((u) => this.withRetry(() => this.storage.bucket(bucket).file(u.slice(prefix.length)).delete({ ignoreNotFound: true }))),
-    );
+    const objects = uris.filter((u) => u.startsWith(prefix)).map((u) => this.storage.bucket(bucket).file(u.slice(prefix.length)));
+    await Promise.all(objects.map((object) => this.withRetry(() => object.delete({ ignoreNotFound: true }))));
   }
 }
