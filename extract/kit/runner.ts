@@ -34,6 +34,7 @@ export interface EntityOutcome {
   /** Parts the vendor refused and the entity left out (one line each); they are asked again next time. */
   skipped: string[];
   counts: JobCounts;
+  finishedAt: Date;
 }
 
 export interface SourceRunOptions {
@@ -104,7 +105,7 @@ export async function runSource<Config>(source: SourceDefinition<Config>, option
     return forEachLimited(entities, limits.entities, async (entity) => {
       if (options.signal.aborted) return;
       const run = { http, secrets, shared, progress: progress(entity.name, instance.name) };
-      const outcome = await runEntity(source, entity, instance, run, options);
+      const outcome = { ...(await runEntity(source, entity, instance, run, options)), finishedAt: new Date() };
       outcomes.push(outcome);
       addCounts(total, outcome.counts);
     });
@@ -207,7 +208,7 @@ async function runEntity<Config>(
   instance: SourceInstance<Config>,
   { http, secrets, shared, progress: onProgress }: EntityRun,
   options: SourceRunOptions,
-): Promise<EntityOutcome> {
+): Promise<Omit<EntityOutcome, 'finishedAt'>> {
   const log = options.log.child({ source: source.name, entity: entity.name, instance: instance.name });
   const counts = emptyCounts();
   const skipped: string[] = [];

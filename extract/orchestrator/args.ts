@@ -10,7 +10,8 @@ clearly labelled demo data in a separate database.
 
 Commands:
   (none)            extract and load, then dbt build
-  status            recent runs, last success per source, quarantine counts, data available
+  status            recent runs, last success per source and per entity (with its saved position),
+                    quarantine counts, data available
   check [source...] connectivity and credentials test per source (same as --check); touches no data
   sample <source>.<entity> [--limit 5] [--output <file.json>]
                     fetch a few records through the real client (or the sandbox) and print or save

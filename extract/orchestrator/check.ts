@@ -34,7 +34,7 @@ export async function runChecks(
       context.print(`skip  ${source.name.padEnd(18)} not configured (set ${configuration.missing.join(', ')})`);
       continue;
     }
-    const http = new HttpClient({ name: source.name, logger: context.log, ...httpOptionsFor(source, env), retry: { limit: 1 } });
+    const http = new HttpClient({ name: source.name, logger: context.log, ...httpOptionsFor(source, env), retry: { attempts: 2 } });
     const secrets = secretStore(context.warehouse, env);
     let instances;
     try {

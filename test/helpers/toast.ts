@@ -11,7 +11,7 @@ import { sourceTestLifecycle, type TestDatabase } from './database.js';
 /** The Toast source with retries in milliseconds instead of seconds; otherwise as shipped. */
 export const fastToast: SourceDefinition<ToastConfig> = {
   ...toast,
-  http: (env) => ({ ...toastHttpOptions(env), retry: { limit: 6, baseDelayMs: 5, maxDelayMs: 40 } }),
+  http: (env) => ({ ...toastHttpOptions(env), retry: { attempts: 7, baseDelayMs: 5, maxDelayMs: 40 } }),
 };
 
 export const TOAST_TABLES = toast.entities.map((e) => e.table);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AdaptiveThrottle,
   CircuitBreaker,
-  DEFAULT_RETRY_POLICY,
+  DEFAULT_HTTP_RETRY,
   RateLimiter,
   backoffDelayMs,
   serverWaitMs,
@@ -118,7 +118,7 @@ describe('RateLimiter', () => {
 
 describe('retry timing', () => {
   it('backs off exponentially with full jitter, capped', () => {
-    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    const policy = { ...DEFAULT_HTTP_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
     expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelayMs(attempt, policy, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
     expect(backoffDelayMs(3, policy, () => 0.25)).toBe(100);
     expect(backoffDelayMs(3, policy, () => 0)).toBe(0);

@@ -50,7 +50,7 @@ async function started(options: Parameters<typeof startSandbox>[1] = {}) {
   return { stateDir, sandbox: await startSandbox(shop, { faults: {}, ...options, stateDir }) };
 }
 
-const client = () => new HttpClient({ name: 'shop', logger: silentLogger, retry: { limit: 8, baseDelayMs: 10, maxDelayMs: 50 } });
+const client = () => new HttpClient({ name: 'shop', logger: silentLogger, retry: { attempts: 9, baseDelayMs: 10, maxDelayMs: 50 } });
 
 describe('declared sandboxes', () => {
   it('routes with params, pages, checks auth and says 404 for unknown paths', async () => {

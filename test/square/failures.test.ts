@@ -187,7 +187,7 @@ describe('square: bad answers', () => {
     const env = { ...sandbox.env(), SQUARE_MAX_REQUESTS_PER_SECOND: '0' };
     const patient: SourceDefinition<SquareConfig> = {
       ...square,
-      http: (e) => ({ ...squareHttpOptions(e), retry: { limit: 8, baseDelayMs: 25, maxDelayMs: 400 }, adaptive: { initialSpacingMs: 10, maxSpacingMs: 200 } }),
+      http: (e) => ({ ...squareHttpOptions(e), retry: { attempts: 9, baseDelayMs: 25, maxDelayMs: 400 }, adaptive: { initialSpacingMs: 10, maxSpacingMs: 200 } }),
     };
     const logs = captureLogs();
     const result = await bed.run(env, { ...PAYMENTS_ONLY, source: patient, log: logs.logger });

@@ -14,7 +14,6 @@ import {
   reservation,
     runTock,
     type TockServer,
-  type TockServerOptions,
   tockTestbed,
 } from '../helpers/tock-server.js';
 

@@ -4,7 +4,18 @@
  * Returns the exact source text, so a uint64 id keeps every digit.
  */
 
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isJsonWhitespace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  stringEnd,
+} from './json-bytes.js';
 
 function skipWhitespace(buf: Buffer, i: number): number {
   while (i < buf.length && isJsonWhitespace(buf[i])) i++;
@@ -13,15 +24,8 @@ function skipWhitespace(buf: Buffer, i: number): number {
 
 /** Index just past the string whose opening quote is at i. */
 function skipString(buf: Buffer, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const q = buf.indexOf(QUOTE, j);
-    if (q < 0) return buf.length;
-    let backslashes = 0;
-    for (let k = q - 1; k > i && buf[k] === BACKSLASH; k--) backslashes++;
-    if (backslashes % 2 === 0) return q + 1;
-    j = q + 1;
-  }
+  const end = stringEnd(buf, i + 1);
+  return end < 0 ? buf.length : end;
 }
 
 /** Index just past the value starting at i. */

@@ -17,6 +17,7 @@ import { registerSecret } from '../../kit/redact.js';
 import type { SecretStore } from '../../kit/secrets.js';
 import type { SourceInstance } from '../../kit/source.js';
 import type { SquareConfig } from './config.js';
+import { squareErrorCode } from './errors.js';
 import { OAUTH_SECRET_PREFIX, refreshTokens, type StoredTokens } from './oauth.js';
 
 export const OPERATIONS = {
@@ -33,8 +34,7 @@ export const OPERATIONS = {
 export type Operation = keyof typeof OPERATIONS;
 
 /** Metric and circuit label: the operation's name and route, as `npm run elt -- status` shows it. */
-export function endpointLabel(op: Operation | 'ObtainToken'): string {
-  if (op === 'ObtainToken') return 'ObtainToken POST /oauth2/token';
+export function endpointLabel(op: Operation): string {
   return `${op} ${OPERATIONS[op].method} ${OPERATIONS[op].path}`;
 }
 
@@ -71,12 +71,6 @@ export function squareBodyError(body: unknown): { detail: string; retryable: boo
   if (errors.length === 0) return undefined;
   const retryable = errors.some((e) => RETRYABLE_CATEGORIES.has(e.category ?? '') || RETRYABLE_CODES.has(e.code ?? ''));
   return { detail: describeErrors(errors), retryable };
-}
-
-/** The Square error code in an HttpError's (possibly cut) body snippet. */
-export function squareErrorCode(error: unknown): string | undefined {
-  if (!(error instanceof HttpError)) return undefined;
-  return /"code"\s*:\s*"([A-Z_]+)"/.exec(error.bodySnippet ?? '')?.[1];
 }
 
 export interface Location {

@@ -86,7 +86,7 @@ export function squareHttpOptions(env: NodeJS.ProcessEnv): Omit<HttpClientOption
   const rate = numberSetting(env, 'SQUARE_MAX_REQUESTS_PER_SECOND', 10);
   return {
     keyRateLimit: rate > 0 ? { requestsPerSecond: rate } : undefined,
-    retry: { limit: 8, baseDelayMs: 500, maxDelayMs: 30_000 },
+    retry: { attempts: 9, baseDelayMs: 500, maxDelayMs: 30_000 },
     circuit: { failureThreshold: 5, resetAfterMs: 60_000, perAttempt: true },
     adaptive: {},
     timeoutMs: 60_000,

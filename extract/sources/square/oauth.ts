@@ -11,10 +11,12 @@ import { HttpClient, HttpError } from '../../kit/http/index.js';
 import { registerSecret } from '../../kit/redact.js';
 import { parseSecretKey, SECRET_KEY_ENV } from '../../kit/secrets.js';
 import type { SourceCommand } from '../../kit/source.js';
-import { endpointLabel, squareErrorCode } from './api.js';
 import { oauthClient, oauthMerchantConfig, squareHttpOptions, type OAuthClient, type SquareConfig } from './config.js';
+import { squareErrorCode } from './errors.js';
 
 export const OAUTH_SECRET_PREFIX = 'square/oauth/';
+/** Metric and circuit label, in the form of api.ts's endpointLabel. */
+const TOKEN_ENDPOINT = 'ObtainToken POST /oauth2/token';
 
 /** What is stored per merchant (the token endpoint's answer, plus when it was obtained). */
 export interface StoredTokens {
@@ -44,7 +46,7 @@ async function obtainToken(
     const response = await http.json<TokenAnswer>({
       method: 'POST',
       url: `${config.apiUrl}/oauth2/token`,
-      endpoint: endpointLabel('ObtainToken'),
+      endpoint: TOKEN_ENDPOINT,
       headers: { 'square-version': config.version },
       json: body,
       signal,
@@ -125,7 +127,7 @@ export const squareAuthCommand: SourceCommand = {
       return 2;
     }
     const config = oauthMerchantConfig(env, client);
-    const http = new HttpClient({ name: 'square', logger: log, ...squareHttpOptions(env), retry: { limit: 2 } });
+    const http = new HttpClient({ name: 'square', logger: log, ...squareHttpOptions(env), retry: { attempts: 3 } });
     try {
       // Check the key before spending the single-use code.
       parseSecretKey(env[SECRET_KEY_ENV]);

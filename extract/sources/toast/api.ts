@@ -1,5 +1,5 @@
 /**
- * The Toast API as this source uses it (reference/sources.md, "Toast"): machine-client login shared by
+ * The Toast API as this source uses it (docs/sources/toast.md): machine-client login shared by
  * every restaurant of the client, and the four paging styles (ordersBulk pages with a Link header,
  * config pageToken with Toast-Next-Page-Token, bare arrays, single objects).
  */

@@ -1,6 +1,6 @@
 /**
  * Tock: guest profiles and reservations from the data export (signed-URL files on Google Cloud Storage).
- * See reference/sources.md. Each file is one landing unit: all of its good records with its state, or nothing.
+ * See docs/sources/tock.md. Each file is one landing unit: all of its good records with its state, or nothing.
  */
 import { HttpError, type HttpClient } from '../../kit/http/index.js';
 import { readJsonRecords } from '../../kit/records/json-records.js';

@@ -4,11 +4,12 @@
  * lock.ts for the one-run-at-a-time lock.
  */
 import type { EndpointMetrics } from '../../http/index.js';
-import type { FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
+import { entityStatuses, entitySyncRow } from '../entity-status.js';
+import type { EntitySync, FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
 import { BigQueryApi, type BigQueryApiOptions } from './api.js';
 import type { BigQueryTarget } from './config.js';
 import { BigQueryConnectError, explainConnectError, locationMismatch } from './errors.js';
-import { GcsStagingStore } from './gcs.js';
+import { GcsStagingStore, type GcsStagingOptions } from './gcs.js';
 import { DEFAULT_LOADER_OPTIONS, dropLeftoverStages, landUnit, type LoaderOptions, type StagingStore } from './loader.js';
 import { DEFAULT_LOCK_OPTIONS, LeaseLock, type LockOptions } from './lock.js';
 import type { Statement } from './params.js';
@@ -20,8 +21,8 @@ export interface BigQueryWarehouseOptions extends BigQueryApiOptions {
   lock?: Partial<LockOptions>;
   /** Replaces the GCS store built from BIGQUERY_STAGING_BUCKET (tests). */
   staging?: StagingStore;
-  /** Options for the GCS client when BIGQUERY_STAGING_BUCKET is set. */
-  storage?: ConstructorParameters<typeof GcsStagingStore>[1];
+  /** Endpoint and auth of the GCS client when BIGQUERY_STAGING_BUCKET is set (retries: as for BigQuery). */
+  storage?: Pick<GcsStagingOptions, 'apiEndpoint' | 'authClient'>;
 }
 
 /** Jobs of a run are numbered run_id * JOBS_PER_RUN + 1, 2, ... (ids need no round trip). */
@@ -44,7 +45,8 @@ export class BigQueryWarehouse implements Warehouse {
     this.description = target.description;
     this.api = new BigQueryApi(target, options);
     this.lock = new LeaseLock(this.api, target, { ...DEFAULT_LOCK_OPTIONS, ...options.lock });
-    const staging = options.staging ?? (target.stagingBucket ? new GcsStagingStore(target, options.storage) : undefined);
+    const gcs = { retry: options.retry, sleep: options.sleep, ...options.storage };
+    const staging = options.staging ?? (target.stagingBucket ? new GcsStagingStore(target, gcs) : undefined);
     this.loaderOptions = {
       ...DEFAULT_LOADER_OPTIONS,
       // Through GCS an upload is resumable, so chunks can be larger.
@@ -179,6 +181,11 @@ export class BigQueryWarehouse implements Warehouse {
     await this.run(sql.insertHttpMetrics(this.target, runId, source, rows), 'http_metrics');
   }
 
+  async recordEntitySyncs(runId: number, source: string, syncs: readonly EntitySync[]): Promise<void> {
+    if (!syncs.length) return;
+    await this.run(sql.insertEntitySyncs(this.target, runId, source, syncs.map(entitySyncRow)), 'entity_syncs');
+  }
+
   async loadState(source: string, entity: string, instance: string): Promise<unknown> {
     const { rows } = await this.run(sql.loadState(this.target, source, entity, instance), 'load_state');
     const text = rows[0]?.state;
@@ -204,10 +211,14 @@ export class BigQueryWarehouse implements Warehouse {
 
   async status(): Promise<StatusReport> {
     // Before the first run there is no ledger yet: nothing to report.
-    if (!(await this.api.getDataset(this.target.metaDataset))) return { runs: [], lastSuccess: [], quarantine: [], tables: [], endpoints: [] };
+    if (!(await this.api.getDataset(this.target.metaDataset))) return { runs: [], lastSuccess: [], entities: [], quarantine: [], tables: [], endpoints: [] };
     const q = async (statement: Statement | undefined) => (statement ? (await this.run(statement, 'status')).rows : []);
     const runs = await q(sql.statusRuns(this.target));
     const lastSuccess = await q(sql.statusLastSuccess(this.target));
+    // A ledger from before entity_syncs has none until its next run's prepare creates the table.
+    const metaTables = new Set((await this.api.listTables(this.target.metaDataset)).map((t) => t.tableId));
+    const syncs = await q(metaTables.has('entity_syncs') ? sql.statusEntitySyncs(this.target) : undefined);
+    const states = await q(sql.statusStates(this.target));
     const quarantine = await q(sql.statusQuarantine(this.target));
     const rawTables = (await this.api.getDataset(this.target.dataset))
       ? (await this.api.listTables(this.target.dataset)).filter((t) => t.type === 'TABLE' && /^raw_[a-z0-9_]+$/.test(t.tableId)).map((t) => t.tableId)
@@ -226,6 +237,21 @@ export class BigQueryWarehouse implements Warehouse {
         error: (r.error as string | null) ?? null,
       })),
       lastSuccess: lastSuccess.map((r) => ({ source: String(r.source), finishedAt: r.finished_at as Date, rowsLanded: Number(r.rows_landed) })),
+      entities: entityStatuses(
+        syncs.map((r) => ({
+          source: String(r.source),
+          entity: String(r.entity),
+          instance: String(r.source_instance),
+          status: String(r.status),
+          finishedAt: r.finished_at as Date,
+          error: (r.error as string | null) ?? null,
+          success:
+            r.success_at instanceof Date
+              ? { finishedAt: r.success_at, rowsSeen: Number(r.rows_seen), rowsLanded: Number(r.rows_landed), rowsQuarantined: Number(r.rows_quarantined) }
+              : null,
+        })),
+        states.map((r) => ({ source: String(r.source), entity: String(r.entity), instance: String(r.source_instance), state: JSON.parse(String(r.state)) as unknown })),
+      ),
       quarantine: quarantine.map((r) => ({ source: String(r.source), entity: String(r.entity), count: Number(r.count), latest: r.latest as Date })),
       tables: tables.map((r) => ({
         table: String(r.table_name),

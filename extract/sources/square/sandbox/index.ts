@@ -1,5 +1,5 @@
 /**
- * The Square sandbox: a loopback server playing the Square API (reference/sources.md, "Square") over the
+ * The Square sandbox: a loopback server playing the Square API (docs/sources/square.md) over the
  * deterministic data of data.ts. Demo data only: every name, email and phone is fictional.
  *
  *   POST /oauth2/token                 authorization_code (single use) or refresh_token grants

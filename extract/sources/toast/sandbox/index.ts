@@ -1,5 +1,5 @@
 /**
- * The Toast sandbox: a loopback server playing the Toast API (reference/sources.md "Toast", and the Toast
+ * The Toast sandbox: a loopback server playing the Toast API (docs/sources/toast.md, and the Toast
  * contract) over the deterministic data of data.ts. Demo data only: every name, email and phone is fictional.
  *
  *   POST /authentication/v1/authentication/login    machine-client login -> bearer token

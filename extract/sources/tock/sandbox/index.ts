@@ -1,6 +1,6 @@
 /**
  * The Tock sandbox: a loopback server playing both the Tock export listing API and the GCS bucket its signed
- * URLs point to (reference/sources.md, "Tock"). Demo data only: every name, email and phone is fictional.
+ * URLs point to (docs/sources/tock.md). Demo data only: every name, email and phone is fictional.
  *
  *   GET /api/data/export/urls   X-Tock-Authorization: <fake JWT>   X-Tock-Scope: {"businessId":..,"businessGroupId":..}
  *     -> {"result":{"guestDataUrls":[...],"reservationDataUrls":[...]}}   (403, empty body, when the headers are wrong)
