@@ -32,6 +32,10 @@ export interface ToastTestbed {
   /** A sandbox with its own state directory and no rate limits unless asked, closed after the test. */
   sandbox(options?: ToastSandboxOptions): Promise<ToastSandbox>;
   run(env: Record<string, string>, options?: RunToastOptions): Promise<SourceRunResult>;
+  /** An entity's saved state as stored: `{ $version, value }`. */
+  state<S>(entity: string, instance: string): Promise<{ $version: number; value: S } | undefined>;
+  /** Saves a state as the version before versioned states did: the bare value. */
+  saveUnversioned(entity: string, instance: string, value: unknown): Promise<void>;
   count(table: string, where?: string): Promise<number>;
   /** Every (restaurant, key, hash) in a raw table, sorted: what a run landed, to compare runs. */
   versions(table: string): Promise<string[]>;
@@ -59,6 +63,10 @@ export function toastTestbed(databaseName: string): ToastTestbed {
         log: options.log ?? silentLogger,
         signal: options.signal ?? new AbortController().signal,
       }),
+    state: async (entity, instance) => (await life.warehouse().loadState('toast', entity, instance)) as never,
+    async saveUnversioned(entity, instance, value) {
+      await db().query(`insert into elt.state (source, entity, source_instance, state, run_id) values ('toast', $1, $2, $3, 1)`, [entity, instance, JSON.stringify(value)]);
+    },
     async count(table, where) {
       const rows = await db().query<{ n: string }>(`select count(*) as n from raw.${table}${where ? ` where ${where}` : ''}`);
       return Number(rows[0]!.n);
