@@ -35,6 +35,7 @@ export interface EntityOutcome {
   /** Parts the vendor refused and the entity left out (one line each); they are asked again next time. */
   skipped: string[];
   counts: JobCounts;
+  finishedAt: Date;
 }
 
 export interface SourceRunOptions {
@@ -106,7 +107,7 @@ export async function runSource<Config>(source: SourceDefinition<Config>, option
     return forEachLimited(entities, limits.entities, async (entity) => {
       if (options.signal.aborted) return;
       const run = { http, secrets, shared, progress: progress(entity.name, instance.name) };
-      const outcome = await runEntity(source, entity, instance, run, options);
+      const outcome = { ...(await runEntity(source, entity, instance, run, options)), finishedAt: new Date() };
       outcomes.push(outcome);
       addCounts(total, outcome.counts);
     });
@@ -150,6 +151,44 @@ export function backfillStateName(entity: string): string {
   return `${entity} backfill`;
 }
 
+/**
+ * `npm run elt -- sample`: the first records of an entity through the real client, nothing landed and no
+ * state read or saved. Reads the first page of the first unit(s) of each instance until `limit` records.
+ */
+export async function sampleEntity<Config>(
+  source: SourceDefinition<Config>,
+  entityName: string,
+  options: Pick<SourceRunOptions, 'warehouse' | 'env' | 'instances' | 'log' | 'signal'> & { limit: number },
+): Promise<{ instance: string; text: string }[]> {
+  const entity = source.entities.find((e) => e.name === entityName);
+  if (!entity) throw new Error(`${source.title} has no entity ${entityName}.`);
+  const secrets = secretStore(options.warehouse, options.env);
+  const instances = pickInstances(source, await sourceInstances(source, options.env, secrets), options.instances);
+  const http = new HttpClient({ name: source.name, logger: options.log, ...httpOptionsFor(source, options.env) });
+  const out: { instance: string; text: string }[] = [];
+  const sharedFor = sharedPerRun();
+  for (const instance of instances) {
+    // Stops the entity's read-ahead once enough records are in.
+    const stop = new AbortController();
+    const signal = AbortSignal.any([options.signal, stop.signal]);
+    const context = { instance, state: undefined, full: true, http, log: options.log, signal, secrets, progress: () => {} };
+    const units = entity.extract({ ...context, limits: { maxPages: 1 }, shared: sharedFor() });
+    try {
+      units: for await (const unit of units) {
+        for await (const record of unit.records) {
+          // As sent: a uint64 id keeps every digit.
+          out.push({ instance: instance.name, text: record.bytes.toString('utf8') });
+          if (out.length >= options.limit) break units;
+        }
+      }
+    } finally {
+      stop.abort();
+    }
+    if (out.length >= options.limit) break;
+  }
+  return out;
+}
+
 function memo(): <T>(key: string, make: () => T) => T {
   const made = new Map<string, unknown>();
   return <T>(key: string, make: () => T): T => {
@@ -180,7 +219,7 @@ async function runEntity<Config>(
   instance: SourceInstance<Config>,
   { http, secrets, shared, progress: onProgress }: EntityRun,
   options: SourceRunOptions,
-): Promise<EntityOutcome> {
+): Promise<Omit<EntityOutcome, 'finishedAt'>> {
   const log = options.log.child({ source: source.name, entity: entity.name, instance: instance.name });
   const counts = emptyCounts();
   const skipped: string[] = [];

@@ -59,3 +59,35 @@ export function readState<S>(spec: StateSchema<S>, saved: unknown, who: string):
   }
   return parsed.data;
 }
+
+/** An ISO time as stored, normalised to UTC when it parses; as written otherwise. */
+function isoOf(text: string): string {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * A short description of a saved state (versioned or not) for `npm run elt -- status`, read from the
+ * fields states share rather than from each entity's schema: a cursor, a snapshot time, backfill windows
+ * done, landed files, or per-stream cursors (the earliest one, which is where the entity resumes).
+ */
+export function describeState(saved: unknown): string {
+  const value = isStored(saved) ? saved.value : saved;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'saved';
+  const state = value as Record<string, unknown>;
+  if (typeof state.cursor === 'string') return `cursor ${isoOf(state.cursor)}`;
+  if (typeof state.at === 'string') return `snapshot at ${isoOf(state.at)}`;
+  if (Array.isArray(state.done)) return `${plural(state.done.length, 'window')} done`;
+  if (state.files && typeof state.files === 'object') return plural(Object.keys(state.files).length, 'file');
+  if (state.streams && typeof state.streams === 'object') {
+    const cursors = Object.values(state.streams as Record<string, unknown>)
+      .map((stream) => (stream as { cursor?: unknown } | null)?.cursor)
+      .filter((cursor): cursor is string => typeof cursor === 'string' && !Number.isNaN(Date.parse(cursor)))
+      .sort((a, b) => Date.parse(a) - Date.parse(b));
+    if (cursors.length > 1) return `cursor ${isoOf(cursors[0]!)} (earliest of ${cursors.length} streams)`;
+    if (cursors.length) return `cursor ${isoOf(cursors[0]!)}`;
+  }
+  return 'saved';
+}

@@ -200,7 +200,7 @@ describe('AdaptiveThrottle', () => {
 describe('bearerAuth', () => {
   it('replaces a refused token once for every request refused with it, also while the new one is on its way', async () => {
     let obtained = 0;
-    const auth = bearerAuth({ obtain: () => new Promise((resolve) => setTimeout(() => resolve({ accessToken: `t${++obtained}` }), 20)) });
+    const auth = bearerAuth({ obtain: () => new Promise<{ accessToken: string }>((resolve) => setTimeout(() => resolve({ accessToken: `t${++obtained}` }), 20)) });
     const sent = await auth.headers();
     expect(sent).toEqual({ authorization: 'Bearer t1' });
     expect(await Promise.all([auth.refused!(sent), auth.refused!(sent), auth.refused!(sent)])).toEqual([true, true, true]);

@@ -153,7 +153,7 @@ interface Plan {
 }
 
 function planRanges<Config>(name: string, incremental: IncrementalSpec | undefined, context: EntityContext<Config, unknown>, now: number): Plan {
-  if (!incremental) return { windows: [window(now, now)].map((w) => ({ ...w, id: 'snapshot' })), backfill: false, cursorAfter: () => undefined };
+  if (!incremental) return { windows: [{ id: 'snapshot', start: now, end: now }], backfill: false, cursorAfter: () => undefined };
   if (context.backfill) {
     if (!incremental.backfillUnit) throw new Error(`${name} takes no part in backfills`);
     const { from, to } = context.backfill;

@@ -1,29 +1,20 @@
 /**
  * The Toast sandbox: the Toast API (reference/sources.md "Toast") as a route table on the kit's sandbox
- * server, over the deterministic data of data.ts. Demo data only: every name, email and phone is fictional.
+ * server, over the deterministic data of data.ts (fictional names only). The routes are listed at the end.
  *
- *   POST /authentication/v1/authentication/login    machine-client login -> bearer token
- *   GET  /orders/v2/ordersBulk                       startDate/endDate (on modifiedDate) or businessDate; page, pageSize
- *   GET  /cashmgmt/v1/entries, /cashmgmt/v1/deposits businessDate (required)
- *   GET  /labor/v1/timeEntries                       exactly one of startDate/endDate, modifiedStartDate/modifiedEndDate, businessDate
- *   GET  /labor/v1/employees, /labor/v1/jobs
- *   GET  /config/v2/{revenueCenters,diningOptions,menuItems,menuGroups,salesCategories,discounts,serviceCharges,taxRates}
- *   GET  /menus/v2/menus                             GET /restaurants/v1/restaurants/{guid}
- *
- * Behaviour: login with the sandbox's client id and secret (401 {status, code: 10010, message: "Access
- * Denied", requestId} otherwise); bearer tokens expire after tokenTtlMs of real time (401). Every other call
- * needs `Toast-Restaurant-External-ID` (400 when missing, 403 for a restaurant the client may not read).
- * Queries are validated like Toast does: ISO 8601 times with millis and an offset (an unencoded `+` arrives
- * as a space and is refused), ranges [start, end) of at most 31 days, pageSize 1..100, businessDate yyyymmdd
- * (400 otherwise). Paging: ordersBulk by page/pageSize with `Link: <...page=N+1>; rel="next"` while more
- * exist; config/v2 by an opaque pageToken (bound to restaurant, endpoint and lastModified) in a
- * `Toast-Next-Page-Token` header; everything else answers a bare array (menus and restaurants one object).
- * Rate limits per restaurant (the kit's token buckets, one second's worth of burst: overall, and ordersBulk
- * or menus on top; plus a fixed 15-minute quota) answer 429 {status, code, message: "Too many requests",
- * requestId} with X-Toast-RateLimit-By, X-Toast-RateLimit-Reset (epoch s) and Retry-After (s). Faults from
- * ELT_SANDBOX_FAULTS apply to everything but login; `badCashDays` and the `badDayRate` fault make the cash
- * endpoints answer 400 for some business dates; `malformedRecordRate` adds a record without a guid to some
- * answers. The Date header is the sandbox clock: 2026-03-01T09:00:00Z plus one day per advance() (persisted).
+ * Login with the sandbox's client id and secret (401 {status, code: 10010, message: "Access Denied",
+ * requestId} otherwise); tokens expire after tokenTtlMs of real time. Every other call needs
+ * `Toast-Restaurant-External-ID` (400 when missing, 403 for a restaurant the client may not read). Queries
+ * are validated like Toast does: ISO 8601 times with millis and an offset (an unencoded `+` arrives as a
+ * space and is refused), ranges of at most 31 days, pageSize 1..100, businessDate yyyymmdd. Paging:
+ * ordersBulk by page/pageSize with `Link: <...page=N+1>; rel="next"`; config/v2 by an opaque pageToken
+ * (bound to restaurant, list and lastModified) in `Toast-Next-Page-Token`; the rest answer a bare array
+ * (menus and restaurants one object). Limits per restaurant (the kit's token buckets with a second's worth
+ * of burst, overall and ordersBulk or menus on top, and a fixed 15-minute quota) answer 429 with
+ * X-Toast-RateLimit-By, X-Toast-RateLimit-Reset (epoch s) and Retry-After. Faults (ELT_SANDBOX_FAULTS)
+ * spare the login; `badCashDays` / `badDayRate` make cash answer 400 for some days; `malformedRecordRate`
+ * adds a record without a guid. The Date header is the sandbox clock: 2026-03-01T09:00Z plus one day per
+ * advance() (persisted).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -36,19 +27,12 @@ import type { RestaurantPlan } from './configuration.js';
 import { ToastWorld, type ConfigKind, type Json } from './data.js';
 import { DAY_MS, MINUTE_MS, parseBusinessDate, parseToastTime, ymdFromDay } from './time.js';
 
-/** Toast's limits per restaurant (the Toast-Restaurant-External-ID); 0 = off. Real time, not the sandbox clock. */
-export interface ToastRateLimits {
-  /** Requests per second, every endpoint together (Toast: 20). */
-  overall: number;
-  /** ordersBulk requests per second (Toast: 5). */
-  ordersBulk: number;
-  /** menus/v2/menus requests per second (Toast: 1). */
-  menus: number;
-  /** Requests per fixed 15-minute window (Toast: 10,000). */
-  per15Minutes: number;
-}
-
-export const TOAST_RATE_LIMITS: ToastRateLimits = { overall: 20, ordersBulk: 5, menus: 1, per15Minutes: 10_000 };
+/**
+ * Toast's limits per restaurant, real time (0 = off): requests per second overall, to ordersBulk and to
+ * menus, and per fixed 15-minute window.
+ */
+export type ToastRateLimits = Record<'overall' | 'ordersBulk' | 'menus' | 'per15Minutes', number>;
+const TOAST_RATE_LIMITS: ToastRateLimits = { overall: 20, ordersBulk: 5, menus: 1, per15Minutes: 10_000 };
 
 export interface ToastSandboxOptions {
   /** Default 42. */
@@ -61,7 +45,6 @@ export interface ToastSandboxOptions {
   days?: number;
   /** Where the persisted clock lives (default <repo>/.local/sandbox). */
   stateDir?: string;
-  port?: number;
   /** Per restaurant; defaults are Toast's (TOAST_RATE_LIMITS). */
   rateLimits?: Partial<ToastRateLimits>;
   /** Default: parsed from ELT_SANDBOX_FAULTS. */
@@ -77,11 +60,6 @@ export interface ToastSandboxOptions {
 export interface ToastCall {
   /** 'login', 'ordersBulk', 'cashEntries', 'timeEntries', 'menuItems', 'restaurant', ... ('?' for no route). */
   endpoint: string;
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  /** The Toast-Restaurant-External-ID header, when sent. */
-  restaurant?: string;
   /** 1-based count of this endpoint's requests so far. */
   n: number;
 }
@@ -140,7 +118,7 @@ class ApiError extends Error {
 
 const bad = (message: string) => new ApiError(400, message);
 
-export function toastError(status: number, code: number, message: string): Json {
+function toastError(status: number, code: number, message: string): Json {
   return { status, code, message, requestId: randomUUID() };
 }
 
@@ -409,24 +387,19 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
     });
   };
 
-  const server = await startLoopbackServer(
-    (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://sandbox');
-      const method = req.method ?? 'GET';
-      const endpoint = endpointOf(method, url.pathname);
-      count(planOf(req), endpoint, res);
-      const n = (counts.get(endpoint ?? '?') ?? 0) + 1;
-      counts.set(endpoint ?? '?', n);
-      // Every answer carries the sandbox clock.
-      res.setHeader('date', new Date(world.now).toUTCString());
-      const header = req.headers['toast-restaurant-external-id'];
-      const restaurant = typeof header === 'string' ? header : undefined;
-      const scripted = options.intercept?.({ endpoint: endpoint ?? '?', method, path: url.pathname, query: url.searchParams, restaurant, n });
-      if (scripted) return reply(res, { status: scripted.status, json: scripted.body ?? {}, headers: scripted.headers });
-      return faulty(req, res);
-    },
-    { port: options.port },
-  );
+  const server = await startLoopbackServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const method = req.method ?? 'GET';
+    const endpoint = endpointOf(method, url.pathname);
+    count(planOf(req), endpoint, res);
+    const n = (counts.get(endpoint ?? '?') ?? 0) + 1;
+    counts.set(endpoint ?? '?', n);
+    // Every answer carries the sandbox clock.
+    res.setHeader('date', new Date(world.now).toUTCString());
+    const scripted = options.intercept?.({ endpoint: endpoint ?? '?', n });
+    if (scripted) return reply(res, { status: scripted.status, json: scripted.body ?? {}, headers: scripted.headers });
+    return faulty(req, res);
+  });
   baseUrl = server.url;
 
   return {
