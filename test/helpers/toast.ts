@@ -1,7 +1,7 @@
 /** Running the Toast source in-process against its sandbox, with fast retries, one database per test file. */
 import { silentLogger, type Logger } from '../../extract/kit/log.js';
 import { runSource, type SourceRunResult } from '../../extract/kit/runner.js';
-import type { SourceDefinition } from '../../extract/kit/source.js';
+import type { RunLimits, SourceDefinition } from '../../extract/kit/source.js';
 import type { PostgresWarehouse } from '../../extract/kit/warehouse/postgres/postgres-warehouse.js';
 import { toastHttpOptions, type ToastConfig } from '../../extract/sources/toast/config.js';
 import { startToastSandbox, type ToastSandbox, type ToastSandboxOptions } from '../../extract/sources/toast/sandbox/index.js';
@@ -23,6 +23,7 @@ export interface RunToastOptions {
   entities?: string[];
   instances?: string[];
   backfill?: { from: number; to: number };
+  limits?: RunLimits;
   signal?: AbortSignal;
 }
 
@@ -59,6 +60,7 @@ export function toastTestbed(databaseName: string): ToastTestbed {
         entities: options.entities ? new Set(options.entities) : undefined,
         instances: options.instances ? new Set(options.instances) : undefined,
         backfill: options.backfill,
+        limits: options.limits,
         full: options.full ?? false,
         log: options.log ?? silentLogger,
         signal: options.signal ?? new AbortController().signal,

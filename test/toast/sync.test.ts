@@ -142,6 +142,26 @@ describe('Toast daily runs', () => {
     expect(after?.value.pending).toBeUndefined();
   });
 
+  it('--max-pages lands part of a window and keeps the cursor; --since reads further back without moving it', async () => {
+    const sandbox = await bed.sandbox({ restaurants: 1, ordersPerDay: 150 });
+    const [guid] = sandbox.restaurants();
+    const env = { ...sandbox.env(), ELT_TOAST_HISTORY_DAYS: '2' };
+    const [cut] = (await bed.run(env, { entities: ['orders'], limits: { maxPages: 1 } })).outcomes;
+    expect(cut).toMatchObject({ ok: true, counts: { rowsSeen: 100, units: 1 } });
+    expect((await bed.state<{ cursor?: string }>('orders', guid!))?.value.cursor).toBeUndefined();
+    const [rest] = (await bed.run(env, { entities: ['orders'] })).outcomes;
+    expect(rest!.counts.rowsLanded).toBe((await bed.count('raw_toast_orders')) - 100);
+    const cursor = (await bed.state<{ cursor: string }>('orders', guid!))!.value.cursor;
+    const sql = `select count(distinct record->>'businessDate') as n from raw.raw_toast_orders`;
+    const days = async () => Number((await bed.db().query<{ n: string }>(sql))[0]!.n);
+    const before = await days();
+    const [since] = (await bed.run(env, { entities: ['orders'], limits: { since: sandbox.now() - 6 * 86_400_000 } })).outcomes;
+    expect(since!.counts.rowsLanded).toBeGreaterThan(0);
+    expect(await days()).toBeGreaterThan(before);
+    const after = (await bed.state<{ cursor: string }>('orders', guid!))!.value.cursor;
+    expect(Date.parse(after)).toBeGreaterThanOrEqual(Date.parse(cursor));
+  });
+
   it('goes on from the state a version before versioned states saved', async () => {
     const sandbox = await bed.sandbox({ restaurants: 1 });
     const [guid] = sandbox.restaurants();

@@ -6,7 +6,16 @@
  */
 import { bearerAuth, HttpError, keptInSecrets, type HttpClient, type Token } from '../../kit/http/index.js';
 import type { Logger } from '../../kit/log.js';
-import { cursor, linkHeader, readPages, RestApi, VendorClock, type ListingSpec, type RestApiSpec, type RestCall } from '../../kit/rest/index.js';
+import {
+  cursor,
+  linkHeader,
+  readPages,
+  RestApi,
+  VendorClock,
+  type ListingSpec,
+  type RestApiSpec,
+  type RestCall,
+} from '../../kit/rest/index.js';
 import type { EntityContext, SourceInstance } from '../../kit/source.js';
 import { HOUR_MS } from '../../kit/windows.js';
 import type { ToastConfig } from './config.js';
@@ -20,13 +29,21 @@ export const toastTime = (ms: number): string => new Date(ms).toISOString().repl
 export const businessDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10).replaceAll('-', '');
 
 /** What reaching a restaurant needs from an entity's (or a check's) context. */
-export type ToastContext = Pick<EntityContext<ToastConfig, unknown>, 'instance' | 'http' | 'secrets' | 'log' | 'shared'>;
+export type ToastContext = Pick<
+  EntityContext<ToastConfig, unknown>,
+  'instance' | 'http' | 'secrets' | 'log' | 'shared'
+>;
 
 interface LoginAnswer {
   token?: { accessToken?: string; expiresIn?: number };
 }
 
-async function login(config: ToastConfig, http: HttpClient, log: Logger, signal: AbortSignal | undefined): Promise<Token> {
+async function login(
+  config: ToastConfig,
+  http: HttpClient,
+  log: Logger,
+  signal: AbortSignal | undefined,
+): Promise<Token> {
   const answer = await http
     .json<LoginAnswer>({
       method: 'POST',
@@ -74,9 +91,16 @@ export function toastApiSpec(context: ToastContext): RestApiSpec {
   const { auth, clock } = machineClient(context);
   const explain = (error: HttpError) =>
     error.status === 401
-      ? new Error(`Toast refused a fresh access token for restaurant ${guid}: check that the client is granted access to it. (${error.message})`)
+      ? new Error(
+          `Toast refused a fresh access token for restaurant ${guid}: check that the client is granted access to it. (${error.message})`,
+        )
       : undefined;
-  return { baseUrl: apiUrl, auth: { headers: auth.headers, refused: auth.refused, explain }, headers: { 'toast-restaurant-external-id': guid }, clock };
+  return {
+    baseUrl: apiUrl,
+    auth: { headers: auth.headers, refused: auth.refused, explain },
+    headers: { 'toast-restaurant-external-id': guid },
+    clock,
+  };
 }
 
 export const toastApi = (context: ToastContext): RestApi =>
@@ -94,9 +118,15 @@ export const ordersPaging = linkHeader({ pageSize: ORDERS_PAGE_SIZE });
 /** config/v2 lists: pageToken in, Toast-Next-Page-Token out. */
 export const pageTokenPaging = cursor({ from: { header: 'toast-next-page-token' }, param: 'pageToken' });
 
-/** Every record of a listing, every page. */
-export async function readAll(api: RestApi, listing: ListingSpec & { endpoint: string }, signal: AbortSignal): Promise<Buffer[]> {
+export type Listing = ListingSpec & { endpoint: string };
+
+/** Every record of a listing, every page up to `maxPages`; `cut` when that limit stopped it. */
+export async function readAll(api: RestApi, listing: Listing, signal: AbortSignal, maxPages?: number) {
   const records: Buffer[] = [];
-  for await (const page of readPages(api, listing, signal)) records.push(...page.records);
-  return records;
+  let cut = false;
+  for await (const page of readPages(api, listing, signal, maxPages)) {
+    records.push(...page.records);
+    cut ||= page.cut;
+  }
+  return { records, cut };
 }

@@ -12,9 +12,37 @@ import type { RawRecord } from '../../kit/records/json-records.js';
 import { restSource, type RestApi, type RestEntitySpec } from '../../kit/rest/index.js';
 import type { CheckContext, CheckStep, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import type { StateSchema } from '../../kit/state.js';
-import { calendarWindows, DAY_MS, describeWindow, fixedWindows, isoDay, isoTime, MINUTE_MS, WEEK_MS, window, type Window } from '../../kit/windows.js';
-import { businessDate, ordersPaging, pageTokenPaging, readAll, restaurantCall, toastApi, toastApiSpec, toastTime } from './api.js';
-import { configureToast, MENUS_ENDPOINT, ORDERS_ENDPOINT, toastConcurrency, toastHttpOptions, type ToastConfig } from './config.js';
+import {
+  calendarWindows,
+  DAY_MS,
+  describeWindow,
+  fixedWindows,
+  isoDay,
+  isoTime,
+  MINUTE_MS,
+  WEEK_MS,
+  window,
+  type Window,
+} from '../../kit/windows.js';
+import {
+  businessDate,
+  ordersPaging,
+  pageTokenPaging,
+  readAll,
+  restaurantCall,
+  toastApi,
+  toastApiSpec,
+  toastTime,
+  type Listing,
+} from './api.js';
+import {
+  configureToast,
+  MENUS_ENDPOINT,
+  ORDERS_ENDPOINT,
+  toastConcurrency,
+  toastHttpOptions,
+  type ToastConfig,
+} from './config.js';
 import { startToastSandbox } from './sandbox/index.js';
 
 /** Modified-time windows start this much before the saved cursor (clock skew, late commits). */
@@ -31,12 +59,17 @@ function refused(error: unknown): boolean {
 }
 
 /** Fetches up to `ahead` windows at once and hands their results over in order. */
-async function* fetchAhead(windows: Window[], ahead: number, read: (w: Window) => Promise<Buffer[]>) {
-  const inFlight: Promise<{ w: Window; records?: Buffer[]; error?: unknown }>[] = [];
+async function* fetchAhead<R>(windows: Window[], ahead: number, read: (w: Window) => Promise<R>) {
+  const inFlight: Promise<{ w: Window; result?: R; error?: unknown }>[] = [];
   let next = 0;
   const start = () => {
     const w = windows[next++]!;
-    inFlight.push(read(w).then((records) => ({ w, records }), (error: unknown) => ({ w, error })));
+    inFlight.push(
+      read(w).then(
+        (result) => ({ w, result }),
+        (error: unknown) => ({ w, error }),
+      ),
+    );
   };
   while (next < windows.length && inFlight.length < ahead) start();
   while (inFlight.length) {
@@ -86,7 +119,9 @@ const v1WindowId = (id: string): string => {
 const BACKFILL_STATE: StateSchema<DoneState> = {
   version: 1,
   schema: doneState,
-  migrations: { 0: (old) => ({ done: ((old as DoneState).done ?? []).map((id) => (typeof id === 'string' ? v1WindowId(id) : id)) }) },
+  migrations: {
+    0: (old) => ({ done: ((old as DoneState).done ?? []).map((id) => (typeof id === 'string' ? v1WindowId(id) : id)) }),
+  },
 };
 
 /** `{ [to]: ISO time }` from a time saved in Toast's format at `from`, or nothing. */
@@ -100,7 +135,7 @@ interface TimedSpec {
   part: string;
   /** `day`: business dates; `modified`: modified-time windows of at most a week. */
   by: 'day' | 'modified';
-  read(api: RestApi, w: Window, signal: AbortSignal): Promise<Buffer[]>;
+  listing(w: Window): Listing;
   /** Windows asked for at once (the rate limiter paces them). */
   ahead: number;
   /** Windows landed together in one unit. */
@@ -109,12 +144,28 @@ interface TimedSpec {
 
 const dayWindow = (ms: number): Window => calendarWindows(ms, ms + 1, 'day', false)[0]!;
 
-function planIncremental(spec: TimedSpec, state: TimedState | undefined, now: number, historyDays: number): Window[] {
-  const cursor = state?.cursor ? Date.parse(state.cursor) : undefined;
-  if (spec.by === 'modified') return fixedWindows(cursor !== undefined ? cursor - OVERLAP_MS : now - historyDays * DAY_MS, now, WEEK_MS);
-  const from = cursor !== undefined ? cursor - CASH_REREAD_DAYS * DAY_MS : now - (historyDays - 1) * DAY_MS;
+/** The later of two ISO times: a cursor never moves backwards. */
+const later = (a: string | undefined, b: string) => (a !== undefined && Date.parse(a) > Date.parse(b) ? a : b);
+
+/** From the cursor (or --since, or the first run's history) to now; refused days first. */
+function planIncremental(
+  spec: TimedSpec,
+  state: TimedState,
+  now: number,
+  context: { since?: number; historyDays: number },
+) {
+  const cursor = state.cursor ? Date.parse(state.cursor) : undefined;
+  if (spec.by === 'modified') {
+    const from = context.since ?? (cursor !== undefined ? cursor - OVERLAP_MS : now - context.historyDays * DAY_MS);
+    return fixedWindows(from, now, WEEK_MS);
+  }
+  const from =
+    context.since ??
+    (cursor !== undefined ? cursor - CASH_REREAD_DAYS * DAY_MS : now - (context.historyDays - 1) * DAY_MS);
   const planned = calendarWindows(from, now, 'day', false);
-  const pending = (state?.pending ?? []).map((day) => dayWindow(Date.parse(day))).filter((p) => p.start < planned[0]!.start);
+  const pending = (state.pending ?? [])
+    .map((day) => dayWindow(Date.parse(day)))
+    .filter((p) => p.start < planned[0]!.start);
   return [...pending, ...planned];
 }
 
@@ -130,53 +181,71 @@ function timed(spec: TimedSpec): EntityDefinition<ToastConfig, TimedState | Done
     state: TIMED_STATE as StateSchema<TimedState | DoneState>,
     backfillState: BACKFILL_STATE,
     async *extract(context): AsyncIterable<Unit<TimedState | DoneState>> {
-      const { signal, log, backfill } = context;
+      const { signal, log, backfill, limits } = context;
       const api = toastApi(context);
       const now = await api.now(signal, restaurantCall(context.instance));
       const saved = (context.state ?? {}) as TimedState & Partial<DoneState>;
       const done = new Set(backfill ? (saved.done ?? []) : []);
       const windows = backfill
-        ? calendarWindows(backfill.from, Math.min(backfill.to, now), spec.by === 'day' ? 'day' : 'week', spec.by !== 'day').filter((w) => !done.has(w.id))
-        : planIncremental(spec, saved, now, context.instance.config.historyDays);
+        ? calendarWindows(
+            backfill.from,
+            Math.min(backfill.to, now),
+            spec.by === 'day' ? 'day' : 'week',
+            spec.by !== 'day',
+          )
+        : planIncremental(spec, saved, now, { since: limits.since, historyDays: context.instance.config.historyDays });
+      const todo = windows.filter((w) => !done.has(w.id));
       const pending = new Set(saved.pending ?? []);
       for (const day of pending) {
-        if (Date.parse(day) < now - PENDING_DAYS * DAY_MS) {
-          pending.delete(day);
-          log.warn('a refused business day is no longer asked for by daily runs; backfill it to retry', { day, backfill: `npm run elt -- backfill toast --from ${day} --to ${day} --only toast.${spec.part}` });
-        }
+        if (Date.parse(day) >= now - PENDING_DAYS * DAY_MS) continue;
+        pending.delete(day);
+        const command = `npm run elt -- backfill toast --from ${day} --to ${day} --only toast.${spec.part}`;
+        log.warn('a refused business day is no longer asked for by daily runs; backfill it to retry', {
+          day,
+          backfill: command,
+        });
       }
       let cursor = saved.cursor;
       let batches: Buffer[][] = [];
       let skipped: string[] = [];
-      let landed: Window[] = [];
+      let read: Window[] = [];
       let finished = 0;
       const unit = (): Unit<TimedState | DoneState> => {
-        const range = describeWindow({ start: landed[0]?.start ?? now, end: landed.at(-1)?.end ?? now });
-        for (const w of landed) done.add(w.id);
-        const state = backfill ? { done: [...done] } : { cursor, ...(pending.size ? { pending: [...pending].sort() } : {}) };
-        const result = { origin: `${spec.name} ${backfill ? 'backfill ' : ''}${range}`, records: asRecords(batches), state, skipped };
+        const range = describeWindow({ start: read[0]?.start ?? now, end: read.at(-1)?.end ?? now });
+        const state = backfill
+          ? { done: [...done] }
+          : { cursor, ...(pending.size ? { pending: [...pending].sort() } : {}) };
+        const origin = `${spec.name} ${backfill ? 'backfill ' : ''}${range}`;
+        const result = { origin, records: asRecords(batches), state, skipped };
         batches = [];
         skipped = [];
-        landed = [];
+        read = [];
         return result;
       };
-      for await (const { w, records, error } of fetchAhead(windows, spec.ahead, (w) => spec.read(api, w, signal))) {
+      const readWindow = (w: Window) => readAll(api, spec.listing(w), signal, limits.maxPages);
+      for await (const { w, result, error } of fetchAhead(todo, spec.ahead, readWindow)) {
         signal.throwIfAborted();
         if (error !== undefined) {
           // A backfill notes any failed window and goes on; daily runs skip only a refused business day.
-          if (httpErrorOf(error)?.kind === 'circuit_open' || !(backfill || (spec.by === 'day' && refused(error)))) throw error;
+          const skippable = backfill || (spec.by === 'day' && refused(error));
+          if (httpErrorOf(error)?.kind === 'circuit_open' || !skippable) throw error;
           skipped.push(`${label(w)}: ${error instanceof Error ? error.message : String(error)}`);
           if (!backfill) pending.add(label(w));
         } else {
-          // Landed windows are recorded as done; skipped ones stay out of `done` and are asked again.
-          batches.push(records!);
-          landed.push(w);
-          pending.delete(label(w));
+          batches.push(result!.records);
+          read.push(w);
+          // Windows read whole are done; skipped ones, and one cut short by --max-pages, are asked again.
+          if (!result!.cut) {
+            done.add(w.id);
+            pending.delete(label(w));
+          }
         }
-        if (!backfill) cursor = isoTime(Math.min(w.end, now));
+        if (!backfill && !result?.cut) cursor = later(cursor, isoTime(Math.min(w.end, now)));
         finished++;
-        context.progress({ label: `${spec.by === 'day' ? 'business day' : 'modified'} ${label(w)}`, fraction: finished / windows.length });
-        if (finished % spec.perUnit === 0 || finished === windows.length) yield unit();
+        const kind = spec.by === 'day' ? 'business day' : 'modified';
+        context.progress({ label: `${kind} ${label(w)}`, fraction: finished / todo.length });
+        if (result?.cut || finished % spec.perUnit === 0 || finished === todo.length) yield unit();
+        if (result?.cut) return;
       }
       context.progress({ label: 'up to date', fraction: 1 });
     },
@@ -187,8 +256,12 @@ const orders = timed({
   name: 'orders',
   part: 'orders',
   by: 'modified',
-  read: (api, w, signal) =>
-    readAll(api, { path: '/orders/v2/ordersBulk', query: { startDate: toastTime(w.start), endDate: toastTime(w.end) }, paginator: ordersPaging, endpoint: ORDERS_ENDPOINT }, signal),
+  listing: (w) => ({
+    path: '/orders/v2/ordersBulk',
+    query: { startDate: toastTime(w.start), endDate: toastTime(w.end) },
+    paginator: ordersPaging,
+    endpoint: ORDERS_ENDPOINT,
+  }),
   ahead: 2,
   perUnit: 1,
 });
@@ -198,7 +271,11 @@ const cash = (name: string, path: string) =>
     name,
     part: 'cash',
     by: 'day',
-    read: (api, w, signal) => readAll(api, { path: `/cashmgmt/v1/${path}`, query: { businessDate: businessDate(w.start) }, endpoint: `toast.cash.${path}` }, signal),
+    listing: (w) => ({
+      path: `/cashmgmt/v1/${path}`,
+      query: { businessDate: businessDate(w.start) },
+      endpoint: `toast.cash.${path}`,
+    }),
     ahead: 8,
     perUnit: 7,
   });
@@ -208,8 +285,11 @@ const timeEntries = timed({
   part: 'labor',
   by: 'modified',
   // The modified range includes archived (deleted) entries.
-  read: (api, w, signal) =>
-    readAll(api, { path: '/labor/v1/timeEntries', query: { modifiedStartDate: toastTime(w.start), modifiedEndDate: toastTime(w.end) }, endpoint: 'toast.timeEntries' }, signal),
+  listing: (w) => ({
+    path: '/labor/v1/timeEntries',
+    query: { modifiedStartDate: toastTime(w.start), modifiedEndDate: toastTime(w.end) },
+    endpoint: 'toast.timeEntries',
+  }),
   ahead: 3,
   perUnit: 1,
 });
@@ -221,7 +301,10 @@ const rest = restSource<ToastConfig>({ name: 'toast', api: toastApiSpec, clock: 
 /** A kit entity whose state before v1 was `{ since }` (Toast's format): now the cursor, or `at` for whole lists. */
 function listed(spec: Omit<RestEntitySpec, 'table' | 'keyPath'>, since: 'cursor' | 'at') {
   const entity = rest.entity({ ...spec, table: `raw_toast_${spec.name}`, keyPath: ['guid'] });
-  const migrations = { ...entity.state!.migrations, 0: (old: unknown) => asIso(old as Record<string, unknown>, 'since', since) };
+  const migrations = {
+    ...entity.state!.migrations,
+    0: (old: unknown) => asIso(old as Record<string, unknown>, 'since', since),
+  };
   return { ...entity, state: { ...entity.state!, migrations } };
 }
 
@@ -236,7 +319,11 @@ const config = (name: string, path: string) =>
       endpoint: `toast.config.${path}`,
       paginator: pageTokenPaging,
       // The first read asks for everything (no lastModified), later ones for what changed since the last.
-      incremental: { initial: () => 0, params: ({ start }) => (start > 0 ? { lastModified: toastTime(start) } : {}), overlapMs: OVERLAP_MS },
+      incremental: {
+        initial: () => 0,
+        params: ({ start }) => (start > 0 ? { lastModified: toastTime(start) } : {}),
+        overlapMs: OVERLAP_MS,
+      },
     },
     'cursor',
   );
@@ -250,10 +337,14 @@ const restaurants: EntityDefinition<ToastConfig, SnapshotState> = {
   table: 'raw_toast_restaurants',
   part: 'config',
   keyPath: ['guid'],
-  state: { version: 1, schema: snapshotState, migrations: { 0: (old) => asIso(old as Record<string, unknown>, 'since', 'at') } },
+  state: {
+    version: 1,
+    schema: snapshotState,
+    migrations: { 0: (old) => asIso(old as Record<string, unknown>, 'since', 'at') },
+  },
   async *extract(context) {
     const api = toastApi(context);
-    const records = await readAll(api, restaurantCall(context.instance), context.signal);
+    const { records } = await readAll(api, restaurantCall(context.instance), context.signal);
     const at = isoTime(await api.now(context.signal));
     yield { origin: `restaurants ${at}`, records: asRecords([records]), state: { at } };
     context.progress({ label: 'up to date', fraction: 1 });
@@ -267,7 +358,11 @@ async function* checkToast(context: CheckContext<ToastConfig>): AsyncIterable<Ch
   try {
     const { value } = await api.call(restaurantCall(context.instance), context.signal);
     const general = (value as { general?: { name?: string; timeZone?: string } } | undefined)?.general;
-    yield { name: 'login and restaurant access', ok: true, detail: `${general?.name ?? context.instance.name}${general?.timeZone ? ` (${general.timeZone})` : ''}` };
+    yield {
+      name: 'login and restaurant access',
+      ok: true,
+      detail: `${general?.name ?? context.instance.name}${general?.timeZone ? ` (${general.timeZone})` : ''}`,
+    };
   } catch (error) {
     yield { name: 'login and restaurant access', ok: false, detail: (error as Error).message };
     return;
@@ -275,9 +370,16 @@ async function* checkToast(context: CheckContext<ToastConfig>): AsyncIterable<Ch
   try {
     const today = await api.now(context.signal);
     const query = { startDate: toastTime(today - DAY_MS), endDate: toastTime(today), pageSize: 1 };
-    const { value } = await api.call({ path: '/orders/v2/ordersBulk', query, endpoint: ORDERS_ENDPOINT }, context.signal);
+    const { value } = await api.call(
+      { path: '/orders/v2/ordersBulk', query, endpoint: ORDERS_ENDPOINT },
+      context.signal,
+    );
     const found = Array.isArray(value) && value.length > 0;
-    yield { name: 'orders readable', ok: true, detail: found ? 'orders modified in the last day found' : 'no order modified in the last day' };
+    yield {
+      name: 'orders readable',
+      ok: true,
+      detail: found ? 'orders modified in the last day found' : 'no order modified in the last day',
+    };
   } catch (error) {
     yield { name: 'orders readable', ok: false, detail: (error as Error).message };
   }
@@ -297,7 +399,10 @@ export const toast: SourceDefinition<ToastConfig> = {
     restaurants,
     config('revenue_centers', 'revenueCenters'),
     config('dining_options', 'diningOptions'),
-    listed({ name: 'menus', part: 'config', path: '/menus/v2/menus', records: ['menus'], endpoint: MENUS_ENDPOINT }, 'at'),
+    listed(
+      { name: 'menus', part: 'config', path: '/menus/v2/menus', records: ['menus'], endpoint: MENUS_ENDPOINT },
+      'at',
+    ),
     config('menu_items', 'menuItems'),
     config('menu_groups', 'menuGroups'),
     config('sales_categories', 'salesCategories'),

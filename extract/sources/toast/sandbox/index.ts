@@ -20,7 +20,16 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { faultsFromEnv, withFaults, type Faults } from '../../../kit/sandbox/faults.js';
 import { hashSeed } from '../../../kit/sandbox/random.js';
-import { decodeCursor, encodeCursor, reply, routeHandler, type Reply, type Route, type SandboxRateLimit, type SandboxRequest } from '../../../kit/sandbox/routes.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  reply,
+  routeHandler,
+  type Reply,
+  type Route,
+  type SandboxRateLimit,
+  type SandboxRequest,
+} from '../../../kit/sandbox/routes.js';
 import { startLoopbackServer } from '../../../kit/sandbox/server.js';
 import { stateStore } from '../../../kit/sandbox/state.js';
 import type { RestaurantPlan } from './configuration.js';
@@ -104,7 +113,16 @@ const LOGIN_PATH = '/authentication/v1/authentication/login';
 const ORDERS_PATH = '/orders/v2/ordersBulk';
 const MENUS_PATH = '/menus/v2/menus';
 const RESTAURANT_PATH = /^\/restaurants\/v1\/restaurants\/[^/]+$/;
-const CONFIG_KINDS: ConfigKind[] = ['revenueCenters', 'diningOptions', 'menuItems', 'menuGroups', 'salesCategories', 'discounts', 'serviceCharges', 'taxRates'];
+const CONFIG_KINDS: ConfigKind[] = [
+  'revenueCenters',
+  'diningOptions',
+  'menuItems',
+  'menuGroups',
+  'salesCategories',
+  'discounts',
+  'serviceCharges',
+  'taxRates',
+];
 
 class ApiError extends Error {
   constructor(
@@ -130,7 +148,10 @@ function timeParam(q: URLSearchParams, name: string): number | undefined {
   const text = q.get(name);
   if (text === null) return undefined;
   const t = parseToastTime(text);
-  if (t === undefined) throw bad(`${name} must be an ISO 8601 date and time with an offset, like 2025-01-05T00:00:00.000+0000 (got "${text}")`);
+  if (t === undefined)
+    throw bad(
+      `${name} must be an ISO 8601 date and time with an offset, like 2025-01-05T00:00:00.000+0000 (got "${text}")`,
+    );
   return t;
 }
 
@@ -157,7 +178,8 @@ function intParam(q: URLSearchParams, name: string, min: number, max: number, fa
   const text = q.get(name);
   if (text === null) return fallback;
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw bad(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw bad(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
   return n;
 }
 
@@ -176,9 +198,11 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
   const limits: ToastRateLimits = { ...TOAST_RATE_LIMITS, ...options.rateLimits };
   const store = stateStore('toast', { days: 0 }, options.stateDir);
   let days = options.days ?? (await store.load()).days;
-  if (!Number.isInteger(days) || days < 0) throw new Error(`toast sandbox: days must be a non-negative integer (got ${days})`);
+  if (!Number.isInteger(days) || days < 0)
+    throw new Error(`toast sandbox: days must be a non-negative integer (got ${days})`);
   const cfg = { seed, restaurants: options.restaurants ?? 2, ordersPerDay: options.ordersPerDay ?? 40 };
-  if (!Number.isInteger(cfg.restaurants) || cfg.restaurants < 1) throw new Error(`toast sandbox: restaurants must be a positive integer (got ${cfg.restaurants})`);
+  if (!Number.isInteger(cfg.restaurants) || cfg.restaurants < 1)
+    throw new Error(`toast sandbox: restaurants must be a positive integer (got ${cfg.restaurants})`);
   let world = new ToastWorld(cfg, days);
   const tokenTtl = options.tokenTtlMs ?? DAY_MS;
   const clientId = `sandbox-client-${seed}`;
@@ -200,7 +224,9 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
 
   const badDay = (plan: RestaurantPlan, day: number): boolean => {
     const ymd = ymdFromDay(day);
-    return badCashDays.has(ymd) || hashSeed(faultSeed, 'bad-day', plan.guid, ymd) / 4294967296 < (faults.badDayRate ?? 0);
+    return (
+      badCashDays.has(ymd) || hashSeed(faultSeed, 'bad-day', plan.guid, ymd) / 4294967296 < (faults.badDayRate ?? 0)
+    );
   };
 
   const cash =
@@ -235,7 +261,9 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
     const modified = rangeParam(q, 'modifiedStartDate', 'modifiedEndDate');
     const day = dayParam(q);
     if ([inDate, modified, day].filter((x) => x !== undefined).length !== 1) {
-      throw bad('Exactly one of startDate and endDate, modifiedStartDate and modifiedEndDate, or businessDate is required');
+      throw bad(
+        'Exactly one of startDate and endDate, modifiedStartDate and modifiedEndDate, or businessDate is required',
+      );
     }
     if (inDate) return { body: world.timeEntriesIn(plan, inDate[0], inDate[1]) };
     if (modified) return { body: world.timeEntriesModifiedIn(plan, modified[0], modified[1]) };
@@ -267,7 +295,8 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
 
   /** Whether a fault adds a record without a guid to this answer (seeded by the request). */
   const malformed = (endpoint: string, plan: RestaurantPlan, query: URLSearchParams) =>
-    (faults.malformedRecordRate ?? 0) > 0 && hashSeed(faultSeed, 'malformed', endpoint, plan.guid, query.toString()) / 4294967296 < faults.malformedRecordRate!;
+    (faults.malformedRecordRate ?? 0) > 0 &&
+    hashSeed(faultSeed, 'malformed', endpoint, plan.guid, query.toString()) / 4294967296 < faults.malformedRecordRate!;
 
   /** The 15-minute quota, per restaurant: counted in fixed windows, after the per-second buckets. */
   const overQuota = (plan: RestaurantPlan): Reply | undefined => {
@@ -290,7 +319,8 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
       if (over) return over;
       try {
         const result = handle(request, plan);
-        if (Array.isArray(result.body) && malformed(endpoint, plan, request.url.searchParams)) result.body.push({ entityType: 'sandbox fault', note: 'a record without a guid' });
+        if (Array.isArray(result.body) && malformed(endpoint, plan, request.url.searchParams))
+          result.body.push({ entityType: 'sandbox fault', note: 'a record without a guid' });
         return { json: result.body, headers: result.headers };
       } catch (error) {
         if (error instanceof ApiError) return refusal(error);
@@ -306,11 +336,25 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
     public: true,
     handle(request) {
       const b = (request.body ?? {}) as Json;
-      if (b.clientId !== clientId || b.clientSecret !== clientSecret) return refusal(new ApiError(401, 'Access Denied', 10010));
-      if (b.userAccessType !== 'TOAST_MACHINE_CLIENT') return refusal(bad('userAccessType must be TOAST_MACHINE_CLIENT'));
+      if (b.clientId !== clientId || b.clientSecret !== clientSecret)
+        return refusal(new ApiError(401, 'Access Denied', 10010));
+      if (b.userAccessType !== 'TOAST_MACHINE_CLIENT')
+        return refusal(bad('userAccessType must be TOAST_MACHINE_CLIENT'));
       const accessToken = randomBytes(32).toString('base64url');
       tokens.set(accessToken, Date.now() + tokenTtl);
-      return { json: { token: { tokenType: 'Bearer', accessToken, expiresIn: Math.floor(tokenTtl / 1000), scope: null, idToken: null, refreshToken: null }, status: 'SUCCESS' } };
+      return {
+        json: {
+          token: {
+            tokenType: 'Bearer',
+            accessToken,
+            expiresIn: Math.floor(tokenTtl / 1000),
+            scope: null,
+            idToken: null,
+            refreshToken: null,
+          },
+          status: 'SUCCESS',
+        },
+      };
     },
   };
 
@@ -337,15 +381,21 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
 
   const auth = (request: SandboxRequest): Reply | undefined => {
     if (!authorised(request)) return refusal(new ApiError(401, 'Access Denied', 10010));
-    if (!request.headers['toast-restaurant-external-id']) return refusal(bad('The Toast-Restaurant-External-ID header is required'));
-    if (!planOf(request)) return refusal(new ApiError(403, 'This client may not read the restaurant in Toast-Restaurant-External-ID'));
+    if (!request.headers['toast-restaurant-external-id'])
+      return refusal(bad('The Toast-Restaurant-External-ID header is required'));
+    if (!planOf(request))
+      return refusal(new ApiError(403, 'This client may not read the restaurant in Toast-Restaurant-External-ID'));
     return undefined;
   };
 
   const tooMany = (by: 'GLOBAL' | 'ENDPOINT', waitMs: number, now: number): Reply => ({
     status: 429,
     json: toastError(429, 429, 'Too many requests'),
-    headers: { 'x-toast-ratelimit-by': by, 'x-toast-ratelimit-reset': String(Math.ceil((now + waitMs) / 1000)), 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+    headers: {
+      'x-toast-ratelimit-by': by,
+      'x-toast-ratelimit-reset': String(Math.ceil((now + waitMs) / 1000)),
+      'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
+    },
   });
 
   /** Per restaurant: every request, and ordersBulk or menus on top; one second's worth of burst. */
@@ -353,8 +403,17 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
     if (!(requestsPerSecond > 0)) return [];
     const { json: body } = tooMany(by, 0, 0);
     // A login names no restaurant: no limit applies to it.
-    const key = (request: SandboxRequest) => (path === undefined || request.url.pathname === path ? planOf(request)?.guid : undefined);
-    return [{ requestsPerSecond, burst: requestsPerSecond, key, body, headers: (waitMs, now) => tooMany(by, waitMs, now).headers! }];
+    const key = (request: SandboxRequest) =>
+      path === undefined || request.url.pathname === path ? planOf(request)?.guid : undefined;
+    return [
+      {
+        requestsPerSecond,
+        burst: requestsPerSecond,
+        key,
+        body,
+        headers: (waitMs, now) => tooMany(by, waitMs, now).headers!,
+      },
+    ];
   };
 
   // ---------------------------------------------------------------- HTTP: counting, scripts and faults in front of the routes
@@ -362,17 +421,28 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
   const routed = routeHandler({
     routes,
     auth,
-    rateLimit: () => [...perSecond(limits.overall, 'GLOBAL'), ...perSecond(limits.ordersBulk, 'ENDPOINT', ORDERS_PATH), ...perSecond(limits.menus, 'ENDPOINT', MENUS_PATH)],
+    rateLimit: () => [
+      ...perSecond(limits.overall, 'GLOBAL'),
+      ...perSecond(limits.ordersBulk, 'ENDPOINT', ORDERS_PATH),
+      ...perSecond(limits.menus, 'ENDPOINT', MENUS_PATH),
+    ],
     notFound: (request) => refusal(new ApiError(404, `No such endpoint: ${request.method} ${request.url.pathname}`)),
   });
   const faulty = withFaults(routed, faults, {
     seed,
     applies: (req) => !req.url?.startsWith(LOGIN_PATH),
-    errorBody: (status) => ({ contentType: 'application/json', body: JSON.stringify(toastError(status, status, status === 429 ? 'Too many requests' : 'Sandbox fault: internal error')) }),
+    errorBody: (status) => ({
+      contentType: 'application/json',
+      body: JSON.stringify(
+        toastError(status, status, status === 429 ? 'Too many requests' : 'Sandbox fault: internal error'),
+      ),
+    }),
   });
 
   const endpointOf = (method: string, path: string) =>
-    routes.find((r) => r.method === method && (r.path === path || (r.endpoint === 'restaurant' && RESTAURANT_PATH.test(path))))?.endpoint;
+    routes.find(
+      (r) => r.method === method && (r.path === path || (r.endpoint === 'restaurant' && RESTAURANT_PATH.test(path))),
+    )?.endpoint;
 
   const count = (plan: RestaurantPlan | undefined, endpoint: string | undefined, res: ServerResponse) => {
     if (endpoint === 'login') stats.logins++;
@@ -404,11 +474,17 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
 
   return {
     url: server.url,
-    env: () => ({ TOAST_API_URL: server.url, TOAST_CLIENT_ID: clientId, TOAST_CLIENT_SECRET: clientSecret, TOAST_RESTAURANT_GUIDS: world.plans.map((p) => p.guid).join(',') }),
+    env: () => ({
+      TOAST_API_URL: server.url,
+      TOAST_CLIENT_ID: clientId,
+      TOAST_CLIENT_SECRET: clientSecret,
+      TOAST_RESTAURANT_GUIDS: world.plans.map((p) => p.guid).join(','),
+    }),
     restaurants: () => world.plans.map((p) => p.guid),
     now: () => world.now,
     async advance(n = 1) {
-      if (!Number.isInteger(n) || n < 1) throw new Error(`toast sandbox: advance() takes a positive whole number of days (got ${n})`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`toast sandbox: advance() takes a positive whole number of days (got ${n})`);
       days += n;
       world = new ToastWorld(cfg, days);
       await store.save({ days });
