@@ -38,9 +38,14 @@ export class ListingError extends Error {
 }
 
 /** Splits a page's list into each record's bytes, checked against the parsed list. */
-export function pageRecords(bytes: Buffer, value: unknown, path: ListingSpec['records']): { records: Buffer[]; values: unknown[] } {
+export function pageRecords(
+  bytes: Buffer,
+  value: unknown,
+  path: ListingSpec['records'],
+): { records: Buffer[]; values: unknown[] } {
   if (path === 'self') {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new PagingError('the answer is not a JSON object');
+    const object = !!value && typeof value === 'object' && !Array.isArray(value);
+    if (!object) throw new PagingError('the answer is not a JSON object');
     return pageRecords(bytes, [value], undefined);
   }
   const values = path ? valueAt(value, path) : value;

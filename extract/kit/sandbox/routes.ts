@@ -39,7 +39,7 @@ export interface Route {
 }
 
 export interface SandboxRateLimit extends RateLimit {
-  /** Which bucket a request draws from (an account, a token); default one for everyone; undefined: not limited by this. */
+  /** Which bucket a request draws from (an account, a token); default one for all; undefined: not limited by this. */
   key?(request: SandboxRequest): string | undefined;
   /** Headers of a 429, given the ms until the next token; default `Retry-After` in whole seconds. */
   headers?(waitMs: number, now: number): Record<string, string>;

@@ -89,12 +89,11 @@ function machineClient(context: ToastContext) {
 export function toastApiSpec(context: ToastContext): RestApiSpec {
   const { apiUrl, restaurantGuid: guid } = context.instance.config;
   const { auth, clock } = machineClient(context);
-  const explain = (error: HttpError) =>
-    error.status === 401
-      ? new Error(
-          `Toast refused a fresh access token for restaurant ${guid}: check that the client is granted access to it. (${error.message})`,
-        )
-      : undefined;
+  const explain = (error: HttpError) => {
+    if (error.status !== 401) return undefined;
+    const advice = 'check that the client is granted access to it';
+    return new Error(`Toast refused a fresh access token for restaurant ${guid}: ${advice}. (${error.message})`);
+  };
   return {
     baseUrl: apiUrl,
     auth: { headers: auth.headers, refused: auth.refused, explain },

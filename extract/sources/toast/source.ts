@@ -419,7 +419,8 @@ export const toast: SourceDefinition<ToastConfig> = {
       env: sandbox.env(),
       advance: async () => {
         await sandbox.advance();
-        return `the Toast sandbox is now at ${new Date(sandbox.now()).toISOString()} (one more business day of orders, cash and labor)`;
+        const at = new Date(sandbox.now()).toISOString();
+        return `the Toast sandbox is now at ${at} (one more business day of orders, cash and labor)`;
       },
       close: () => sandbox.close(),
     };

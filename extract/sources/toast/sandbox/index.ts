@@ -416,7 +416,7 @@ export async function startToastSandbox(options: ToastSandboxOptions = {}): Prom
     ];
   };
 
-  // ---------------------------------------------------------------- HTTP: counting, scripts and faults in front of the routes
+  // ---------------------------------------------------------------- HTTP: counting, scripts, faults, then the routes
 
   const routed = routeHandler({
     routes,
