@@ -93,8 +93,12 @@ export function bearerAuth<T extends Token>(options: BearerOptions<T>): Auth & {
       return { authorization: `Bearer ${token.accessToken}` };
     },
     async refused(sent, signal) {
-      // Another request replaced the token meanwhile: just send again with the new one.
+      // Another request replaced the token meanwhile, or is replacing it: send again with the new one.
       if (token && sent.authorization !== `Bearer ${token.accessToken}`) return true;
+      if (pending) {
+        token = await pending;
+        return true;
+      }
       if (refreshes >= (options.refreshesOn401 ?? 1)) return false;
       refreshes++;
       token = await single(() => fresh(signal));

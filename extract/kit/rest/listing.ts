@@ -14,8 +14,11 @@ export interface ListingSpec {
   path: string;
   query?: Params;
   body?: Record<string, unknown>;
-  /** Where the records are: absent for a bare JSON array, else the path of the list (an envelope key). */
-  records?: readonly string[];
+  /**
+   * Where the records are: absent for a bare JSON array, the path of the list (an envelope key), or `'self'`
+   * when the answer is one record (an object: an account, a restaurant).
+   */
+  records?: readonly string[] | 'self';
   paginator?: Paginator;
   /** Metric and circuit label; default "<source> <METHOD> <path>". */
   endpoint?: string;
@@ -35,7 +38,16 @@ export class ListingError extends Error {
 }
 
 /** Splits a page's list into each record's bytes, checked against the parsed list. */
-export function pageRecords(bytes: Buffer, value: unknown, path: readonly string[] | undefined): { records: Buffer[]; values: unknown[] } {
+export function pageRecords(
+  bytes: Buffer,
+  value: unknown,
+  path: ListingSpec['records'],
+): { records: Buffer[]; values: unknown[] } {
+  if (path === 'self') {
+    const object = !!value && typeof value === 'object' && !Array.isArray(value);
+    if (!object) throw new PagingError('the answer is not a JSON object');
+    return pageRecords(bytes, [value], undefined);
+  }
   const values = path ? valueAt(value, path) : value;
   if (!Array.isArray(values)) {
     throw new PagingError(path ? `the answer has no list at "${path.join('.')}"` : 'the answer is not a JSON array');

@@ -42,8 +42,8 @@ export interface Route {
 }
 
 export interface SandboxRateLimit extends RateLimit {
-  /** Which bucket a request draws from (an account, a token); default one for everyone. */
-  key?(request: SandboxRequest): string;
+  /** Which bucket a request draws from (an account, a token); default one for all; undefined: not limited by this. */
+  key?(request: SandboxRequest): string | undefined;
   /** Headers of a 429, given the ms until the next token; default `Retry-After` in whole seconds. */
   headers?(waitMs: number, now: number): Record<string, string>;
   /** Body of a 429. */
@@ -54,8 +54,8 @@ export interface SandboxSpec {
   routes: readonly Route[];
   /** A refusal (401) when the request's credentials are wrong, else undefined. */
   auth?(request: SandboxRequest): Reply | undefined;
-  /** Switchable at run time: returns the limit in force, or undefined for none. */
-  rateLimit?(): SandboxRateLimit | undefined;
+  /** Switchable at run time: the limits in force (a request needs a token from each that applies), or undefined. */
+  rateLimit?(): SandboxRateLimit | readonly SandboxRateLimit[] | undefined;
   faults?: Faults;
   /** Body of injected errors (a storage API answers XML); default JSON. */
   faultBody?: WithFaultsOptions['errorBody'];
@@ -116,19 +116,22 @@ export function routeHandler(spec: SandboxSpec) {
       const refusal = spec.auth?.(request);
       if (refusal) return reply(res, { status: 401, ...refusal });
     }
-    const limit = spec.rateLimit?.();
-    if (limit) {
-      const key = limit.key?.(request) ?? '*';
-      const bucket = buckets.get(key) ?? new TokenBucket(limit);
-      buckets.set(key, bucket);
-      const now = Date.now();
+    const now = Date.now();
+    const drawn: TokenBucket[] = [];
+    for (const [i, limit] of ([] as SandboxRateLimit[]).concat(spec.rateLimit?.() ?? []).entries()) {
+      const key = limit.key ? limit.key(request) : '*';
+      if (key === undefined) continue;
+      const bucket = buckets.get(`${i} ${key}`) ?? new TokenBucket(limit);
+      buckets.set(`${i} ${key}`, bucket);
       const at = bucket.earliest(now);
+      // Refused by one limit, the request uses up nothing of the others.
       if (at > now) {
         const headers = limit.headers?.(at - now, now) ?? { 'retry-after': String(Math.max(1, Math.ceil((at - now) / 1000))) };
         return reply(res, { status: 429, json: limit.body ?? { error: 'rate_limited' }, headers });
       }
-      bucket.take(now);
+      drawn.push(bucket);
     }
+    for (const bucket of drawn) bucket.take(now);
     reply(res, await match.c.route.handle(request));
   };
   return spec.faults ? withFaults(handler, spec.faults, { seed: spec.seed, errorBody: spec.faultBody }) : handler;
