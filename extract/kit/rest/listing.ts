@@ -16,6 +16,8 @@ export interface ListingSpec {
   body?: Record<string, unknown>;
   /** Where the records are: absent for a bare JSON array, else the path of the list (an envelope key). */
   records?: readonly string[];
+  /** The vendor leaves an empty list out of its answer (Square): no list at `records` is an empty page. */
+  omitsEmpty?: boolean;
   paginator?: Paginator;
   /** Metric and circuit label; default "<source> <METHOD> <path>". */
   endpoint?: string;
@@ -35,8 +37,14 @@ export class ListingError extends Error {
 }
 
 /** Splits a page's list into each record's bytes, checked against the parsed list. */
-export function pageRecords(bytes: Buffer, value: unknown, path: readonly string[] | undefined): { records: Buffer[]; values: unknown[] } {
+export function pageRecords(
+  bytes: Buffer,
+  value: unknown,
+  path: readonly string[] | undefined,
+  omitsEmpty = false,
+): { records: Buffer[]; values: unknown[] } {
   const values = path ? valueAt(value, path) : value;
+  if (values === undefined && path && omitsEmpty) return { records: [], values: [] };
   if (!Array.isArray(values)) {
     throw new PagingError(path ? `the answer has no list at "${path.join('.')}"` : 'the answer is not a JSON array');
   }
@@ -81,7 +89,7 @@ export async function* readPages(
     let page: { records: Buffer[]; values: unknown[] };
     let next: PageRequest | undefined;
     try {
-      page = pageRecords(answer.bytes, answer.value, listing.records);
+      page = pageRecords(answer.bytes, answer.value, listing.records, listing.omitsEmpty);
       seen += page.records.length;
       next = pager.next(request, { value: answer.value, headers: answer.headers, records: page.records.length, seen });
     } catch (error) {
