@@ -15,6 +15,8 @@ import { captureLogs } from '../helpers/tock-server.js';
 import { expectAllOk, outcome, squareTestbed, TEST_SECRET_KEY } from '../helpers/square.js';
 
 const bed = squareTestbed('elt_test_square_failures');
+/** State as elt.state keeps it: versioned. */
+type Saved = { $version: number; value: WindowedState };
 const SMALL = { locations: 1, currencies: ['USD'], customers: 60, payments: 400, orders: 200, bookings: 40 };
 const PAYMENTS_ONLY = { entities: ['locations', 'payments'] as ('locations' | 'payments')[] };
 
@@ -150,8 +152,8 @@ describe('square: bad answers', () => {
     expect(refused).toBe(1);
     expect(logs.lines.some((l) => l.includes('reading the window again from its first page'))).toBe(true);
     const [counts] = await bed.db().query<{ n: number; keys: number }>(`select count(*)::int as n, count(distinct _key)::int as keys from raw.raw_square_payments`);
-    const [state] = await bed.db().query<{ state: WindowedState }>(`select state from elt.state where entity = 'payments'`);
-    const expected = [...sandbox.world().payments.range(Date.parse(state!.state.horizon), sandbox.now() + 1)].length;
+    const [state] = await bed.db().query<{ state: Saved }>(`select state from elt.state where entity = 'payments'`);
+    const expected = [...sandbox.world().payments.range(Date.parse(state!.state.value.horizon), sandbox.now() + 1)].length;
     expect(counts).toEqual({ n: expected, keys: expected });
     expect(outcome(result, 'payments').counts.rowsSeen).toBe(expected);
   });
@@ -196,8 +198,8 @@ describe('square: bad answers', () => {
     const throttled = sandbox.requests().filter((r) => r.status === 429).length;
     expect(throttled).toBeGreaterThan(0);
     expect(result.http.metrics().reduce((n, m) => n + m.throttled, 0)).toBe(throttled);
-    const [state] = await bed.db().query<{ state: WindowedState }>(`select state from elt.state where entity = 'payments'`);
-    expect(await bed.count('payments')).toBe([...sandbox.world().payments.range(Date.parse(state!.state.horizon), sandbox.now() + 1)].length);
+    const [state] = await bed.db().query<{ state: Saved }>(`select state from elt.state where entity = 'payments'`);
+    expect(await bed.count('payments')).toBe([...sandbox.world().payments.range(Date.parse(state!.state.value.horizon), sandbox.now() + 1)].length);
   });
 
   it('an error body inside a 200: retried when Square says it is on its side, else the entity fails with the code', async () => {

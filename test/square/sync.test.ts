@@ -9,11 +9,13 @@ import type { WindowedState } from '../../extract/sources/square/windows.js';
 import { expectAllOk, outcome, squareTestbed, SQUARE_ENTITIES } from '../helpers/square.js';
 
 const bed = squareTestbed('elt_test_square_sync');
+/** State as elt.state keeps it: versioned. */
+type Saved = { $version: number; value: WindowedState };
 const DAY = 86_400_000;
 
 async function horizon(entity: string, instance = 'default'): Promise<number> {
-  const [row] = await bed.db().query<{ state: WindowedState }>(`select state from elt.state where source = 'square' and entity = $1 and source_instance = $2`, [entity, instance]);
-  return Date.parse(row!.state.horizon);
+  const [row] = await bed.db().query<{ state: Saved }>(`select state from elt.state where source = 'square' and entity = $1 and source_instance = $2`, [entity, instance]);
+  return Date.parse(row!.state.value.horizon);
 }
 
 describe('square: historical import, reruns and a day of changes', () => {
@@ -51,8 +53,9 @@ describe('square: historical import, reruns and a day of changes', () => {
     // One unit per window: the origin names the window; the state says the history is done.
     const [units] = await bed.db().query<{ n: number }>(`select count(distinct _origin)::int as n from raw.raw_square_payments`);
     expect(units!.n).toBeGreaterThanOrEqual(12);
-    const [state] = await bed.db().query<{ state: WindowedState }>(`select state from elt.state where source = 'square' and entity = 'payments'`);
-    for (const stream of Object.values(state!.state.streams)) {
+    const [state] = await bed.db().query<{ state: Saved }>(`select state from elt.state where source = 'square' and entity = 'payments'`);
+    expect(state!.state.$version).toBe(1);
+    for (const stream of Object.values(state!.state.value.streams)) {
       expect(stream.historyNext).toBeUndefined();
       expect(Date.parse(stream.cursor)).toBe(sandbox.now());
     }

@@ -74,7 +74,14 @@ export function exchangeCode(http: HttpClient, config: Pick<SquareConfig, 'apiUr
   return obtainToken(http, config, body, signal, 'authorization code');
 }
 
-export async function refreshTokens(http: HttpClient, config: SquareConfig, client: OAuthClient, stored: StoredTokens, signal: AbortSignal, merchant: string): Promise<StoredTokens> {
+export async function refreshTokens(
+  http: HttpClient,
+  config: SquareConfig,
+  client: OAuthClient,
+  stored: StoredTokens,
+  signal: AbortSignal | undefined,
+  merchant: string,
+): Promise<StoredTokens> {
   registerSecret(stored.refresh_token);
   try {
     const fresh = await obtainToken(
