@@ -4,7 +4,14 @@
  * more on a 401 (never on ACCESS_TOKEN_REVOKED). A refusal the token cannot cure becomes one sentence
  * that says what to do.
  */
-import { bearerAuth, headerAuth, type Auth, type HttpClient, type HttpError, type Token } from '../../kit/http/index.js';
+import {
+  bearerAuth,
+  headerAuth,
+  type Auth,
+  type HttpClient,
+  type HttpError,
+  type Token,
+} from '../../kit/http/index.js';
 import type { Logger } from '../../kit/log.js';
 import { registerSecret } from '../../kit/redact.js';
 import type { SecretStore } from '../../kit/secrets.js';
@@ -45,7 +52,9 @@ function explainRefusal(instance: SourceInstance<SquareConfig>, refreshed: () =>
     const code = squareErrorCode(error) ?? 'UNAUTHORIZED';
     if (instance.config.accessToken) {
       const suffix = instance.name === 'default' ? '' : `__${instance.name.toUpperCase()}`;
-      return new SquareAuthError(`Square refused the access token of ${who} (HTTP 401 ${code}): set a valid SQUARE_ACCESS_TOKEN${suffix}.`);
+      return new SquareAuthError(
+        `Square refused the access token of ${who} (HTTP 401 ${code}): set a valid SQUARE_ACCESS_TOKEN${suffix}.`,
+      );
     }
     const merchant = instance.name === 'default' ? '' : ` --merchant ${instance.name}`;
     const again = `authorise again with: npm run elt -- square-auth --code <authorization code>${merchant}`;
@@ -65,7 +74,12 @@ function squareToken(stored: StoredTokens): SquareToken {
 }
 
 /** The auth of one merchant for one run (shared by its entities, so a token is refreshed once). */
-export function squareAuth(instance: SourceInstance<SquareConfig>, http: HttpClient, secrets: SecretStore, log: Logger): Auth {
+export function squareAuth(
+  instance: SourceInstance<SquareConfig>,
+  http: HttpClient,
+  secrets: SecretStore,
+  log: Logger,
+): Auth {
   const { config, name } = instance;
   let refreshedOn401 = false;
   const explain = explainRefusal(instance, () => refreshedOn401);
@@ -87,7 +101,9 @@ export function squareAuth(instance: SourceInstance<SquareConfig>, http: HttpCli
         refreshedOn401 = true;
         log.warn('Square refused the access token; refreshing it once');
       } else {
-        log.info('Square access token expires soon; refreshing it', { days_left: Math.max(0, Math.floor(left / DAY_MS)) });
+        log.info('Square access token expires soon; refreshing it', {
+          days_left: Math.max(0, Math.floor(left / DAY_MS)),
+        });
       }
       return squareToken(await refreshTokens(http, config, config.oauth, current.stored, signal, name));
     },

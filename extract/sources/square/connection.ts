@@ -28,7 +28,11 @@ export class SquareConnection {
   private beginning?: Promise<Beginning>;
 
   constructor(instance: SourceInstance<SquareConfig>, http: HttpClient, secrets: SecretStore, log: Logger) {
-    this.api = new RestApi(squareApiSpec(instance.config, squareAuth(instance, http, secrets, log)), http, instance.name);
+    this.api = new RestApi(
+      squareApiSpec(instance.config, squareAuth(instance, http, secrets, log)),
+      http,
+      instance.name,
+    );
   }
 
   /** The locations and Square's time: asked once per run and merchant, shared by its entities. */
@@ -51,12 +55,17 @@ export class SquareConnection {
   /** The same, its first page asked for on `start()`; `onLast` is told when its last page has arrived. */
   ahead(listing: Listing, signal: AbortSignal, onLast: () => void): AheadListing {
     const spec = listingSpec(listing);
-    return new AheadListing(() => readPages(this.api, { ...spec, paginator: tellingLast(spec.paginator!, onLast) }, signal));
+    return new AheadListing(() =>
+      readPages(this.api, { ...spec, paginator: tellingLast(spec.paginator!, onLast) }, signal),
+    );
   }
 }
 
 type ConnectionContext = Pick<EntityContext<SquareConfig, unknown>, 'instance' | 'http' | 'secrets' | 'log' | 'shared'>;
 
 export function connectionFor(context: ConnectionContext): SquareConnection {
-  return context.shared('square', () => new SquareConnection(context.instance, context.http, context.secrets, context.log));
+  return context.shared(
+    'square',
+    () => new SquareConnection(context.instance, context.http, context.secrets, context.log),
+  );
 }

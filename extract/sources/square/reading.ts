@@ -40,7 +40,10 @@ export async function* windowRecords(
       for await (const page of pages()) {
         for (const [i, bytes] of page.records.entries()) {
           const value = page.values[i];
-          const object = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+          const object =
+            value && typeof value === 'object' && !Array.isArray(value)
+              ? (value as Record<string, unknown>)
+              : undefined;
           const id = typeof object?.id === 'string' ? object.id : undefined;
           if (id !== undefined) {
             if (seen.has(id)) continue;
@@ -56,7 +59,9 @@ export async function* windowRecords(
     } catch (error) {
       const cause = error instanceof ListingError ? error.cause : error;
       if (!isCursorRefusal(cause) || restart >= maxRestarts) throw failure(error);
-      log.warn('Square refused a paging cursor; reading the window again from its first page', { restart: restart + 1 });
+      log.warn('Square refused a paging cursor; reading the window again from its first page', {
+        restart: restart + 1,
+      });
     }
   }
 }

@@ -8,7 +8,14 @@
  * per request. Every list is read to its last page.
  */
 import { z } from 'zod';
-import type { CheckContext, CheckStep, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
+import type {
+  CheckContext,
+  CheckStep,
+  EntityContext,
+  EntityDefinition,
+  SourceDefinition,
+  Unit,
+} from '../../kit/source.js';
 import type { StateSchema } from '../../kit/state.js';
 import { DAY_MS, isoTime as iso, monthsBefore, fixedWindows } from '../../kit/windows.js';
 import type { Listing } from './api.js';
@@ -105,9 +112,13 @@ function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedSt
         }
       }
       // Read-ahead across windows: the next window's first page is asked for when this one's last arrives.
-      const listings: AheadListing[] = work.map(({ listing }, i) => connection.ahead(listing, signal, () => listings[i + 1]?.start()));
+      const listings: AheadListing[] = work.map(({ listing }, i) =>
+        connection.ahead(listing, signal, () => listings[i + 1]?.start()),
+      );
       for (const [i, { streams, window }] of work.entries()) {
-        const where = spec.perLocation ? ` ${streams.length === 1 ? `location ${streams[0]}` : `${streams.length} locations`}` : '';
+        const where = spec.perLocation
+          ? ` ${streams.length === 1 ? `location ${streams[0]}` : `${streams.length} locations`}`
+          : '';
         const label = `${window.phase} ${window.id}${where}`;
         context.progress({ label, fraction: i / work.length });
         const keep = spec.keep?.(window, Date.parse(state.streams[streams[0]!]!.cursor));
@@ -133,7 +144,10 @@ const customers = windowed({
     field: 'customers',
     body: {
       limit: 100,
-      query: { filter: w.phase === 'history' ? { created_at: range(w) } : { updated_at: range(w) }, sort: { field: 'CREATED_AT', order: 'ASC' } },
+      query: {
+        filter: w.phase === 'history' ? { created_at: range(w) } : { updated_at: range(w) },
+        sort: { field: 'CREATED_AT', order: 'ASC' },
+      },
     },
   }),
 });
@@ -151,7 +165,14 @@ const payments = windowed({
     field: 'payments',
     query:
       w.phase === 'history'
-        ? { location_id: location, begin_time: iso(w.start), end_time: iso(w.end), sort_field: 'CREATED_AT', sort_order: 'ASC', limit: 100 }
+        ? {
+            location_id: location,
+            begin_time: iso(w.start),
+            end_time: iso(w.end),
+            sort_field: 'CREATED_AT',
+            sort_order: 'ASC',
+            limit: 100,
+          }
         : {
             location_id: location,
             begin_time: iso(Math.min(horizon, w.start)),
@@ -202,7 +223,10 @@ const bookings = windowed({
     // No updated-at filter exists: read start times around now again and keep what changed since the cursor.
     changes: (cursor, at) => {
       const from = Math.min(cursor, at) - BOOKINGS_BEHIND_MS;
-      const windows: SquareWindow[] = fixedWindows(from, at + BOOKINGS_AHEAD_MS, BOOKINGS_WINDOW_MS).map((w) => ({ ...w, phase: 'changes' }));
+      const windows: SquareWindow[] = fixedWindows(from, at + BOOKINGS_AHEAD_MS, BOOKINGS_WINDOW_MS).map((w) => ({
+        ...w,
+        phase: 'changes',
+      }));
       windows.at(-1)!.cursorAfter = at;
       return windows;
     },
@@ -226,10 +250,18 @@ const bookings = windowed({
 
 const snapshotState = z.object({ lastRun: z.string().datetime() });
 /** Version 0 is the same shape, saved before states carried a version. */
-const SNAPSHOT_STATE: StateSchema<z.infer<typeof snapshotState>> = { version: 1, schema: snapshotState, migrations: { 0: (v) => v } };
+const SNAPSHOT_STATE: StateSchema<z.infer<typeof snapshotState>> = {
+  version: 1,
+  schema: snapshotState,
+  migrations: { 0: (v) => v },
+};
 
 /** A small list read whole on every run: one unit; unchanged records add nothing. */
-function snapshot(name: string, table: string, list?: Listing): EntityDefinition<SquareConfig, z.infer<typeof snapshotState>> {
+function snapshot(
+  name: string,
+  table: string,
+  list?: Listing,
+): EntityDefinition<SquareConfig, z.infer<typeof snapshotState>> {
   return {
     name,
     table,
@@ -255,7 +287,11 @@ const catalogState = z.object({
   cursor: z.string().datetime().optional(),
 });
 /** Version 0 is the same shape, saved before states carried a version. */
-const CATALOG_STATE: StateSchema<z.infer<typeof catalogState>> = { version: 1, schema: catalogState, migrations: { 0: (v) => v } };
+const CATALOG_STATE: StateSchema<z.infer<typeof catalogState>> = {
+  version: 1,
+  schema: catalogState,
+  migrations: { 0: (v) => v },
+};
 
 const CATALOG_TYPES = ['ITEM', 'ITEM_VARIATION', 'MODIFIER', 'MODIFIER_LIST', 'CATEGORY'];
 
@@ -302,9 +338,18 @@ async function* checkSquare(context: CheckContext<SquareConfig>): AsyncIterable<
   const step = 'token valid (list locations)';
   try {
     // A connection of its own: the check must not share (or refresh into) a run's token state.
-    const { locations } = await new SquareConnection(instance, context.http, secrets, context.log).begin(context.signal);
-    const names = locations.map((l) => l.name ?? l.id).slice(0, 5).join(', ');
-    yield { name: step, ok: true, detail: `${locations.length} location${locations.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}` };
+    const { locations } = await new SquareConnection(instance, context.http, secrets, context.log).begin(
+      context.signal,
+    );
+    const names = locations
+      .map((l) => l.name ?? l.id)
+      .slice(0, 5)
+      .join(', ');
+    yield {
+      name: step,
+      ok: true,
+      detail: `${locations.length} location${locations.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}`,
+    };
   } catch (error) {
     yield { name: step, ok: false, detail: (error as Error).message };
   }
@@ -320,7 +365,11 @@ export const square: SourceDefinition<SquareConfig> = {
     payments,
     orders,
     bookings,
-    snapshot('team_members', 'raw_square_team_members', { op: 'SearchTeamMembers', field: 'team_members', body: { limit: 200 } }),
+    snapshot('team_members', 'raw_square_team_members', {
+      op: 'SearchTeamMembers',
+      field: 'team_members',
+      body: { limit: 200 },
+    }),
     catalog,
     snapshot('loyalty_accounts', 'raw_square_loyalty_accounts', {
       op: 'SearchLoyaltyAccounts',
@@ -336,11 +385,13 @@ export const square: SourceDefinition<SquareConfig> = {
     if (client) {
       for (const name of await secrets.list(OAUTH_SECRET_PREFIX)) {
         const merchant = name.slice(OAUTH_SECRET_PREFIX.length);
-        if (!instances.some((i) => i.name === merchant)) instances.push({ name: merchant, config: oauthMerchantConfig(env, client) });
+        if (!instances.some((i) => i.name === merchant))
+          instances.push({ name: merchant, config: oauthMerchantConfig(env, client) });
       }
     }
     if (instances.length === 0) {
-      throw new Error('Square has no merchant yet: set SQUARE_ACCESS_TOKEN, or authorise one with npm run elt -- square-auth --code <authorization code>.');
+      const authorise = 'authorise one with npm run elt -- square-auth --code <authorization code>';
+      throw new Error(`Square has no merchant yet: set SQUARE_ACCESS_TOKEN, or ${authorise}.`);
     }
     return instances;
   },
@@ -351,7 +402,8 @@ export const square: SourceDefinition<SquareConfig> = {
       env: sandbox.env(),
       advance: async () => {
         await sandbox.advance();
-        return `the Square sandbox is now at ${new Date(sandbox.now()).toISOString()} (one more day of payments, orders, customers and bookings)`;
+        const day = 'one more day of payments, orders, customers and bookings';
+        return `the Square sandbox is now at ${new Date(sandbox.now()).toISOString()} (${day})`;
       },
       close: () => sandbox.close(),
     };

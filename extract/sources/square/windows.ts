@@ -32,7 +32,11 @@ export type StreamState = z.infer<typeof streamState>;
 export type WindowedState = z.infer<typeof windowedState>;
 
 /** Version 0 is the same shape, saved before states carried a version. */
-export const WINDOWED_STATE: StateSchema<WindowedState> = { version: 1, schema: windowedState, migrations: { 0: (v) => v } };
+export const WINDOWED_STATE: StateSchema<WindowedState> = {
+  version: 1,
+  schema: windowedState,
+  migrations: { 0: (v) => v },
+};
 
 export interface SquareWindow extends Window {
   phase: 'history' | 'changes';
