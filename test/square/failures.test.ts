@@ -104,6 +104,22 @@ describe('square: access tokens', () => {
     expect(logs.lines.join('\n')).not.toContain(stored!.access_token);
   });
 
+  it('a revoked token is not refreshed: the merchant fails in one sentence', async () => {
+    const sandbox = await bed.sandbox({
+      ...SMALL,
+      ...scripted((call) =>
+        call.op === 'ObtainToken' ? undefined : { status: 401, body: squareError('AUTHENTICATION_ERROR', 'ACCESS_TOKEN_REVOKED') },
+      ),
+    });
+    const { env } = await authorise(sandbox);
+    const result = await bed.run(env, { entities: ['locations'] });
+    expect(outcome(result, 'locations', 'napa').error).toBe(
+      'Square refused the access token of merchant "napa" (HTTP 401 ACCESS_TOKEN_REVOKED): authorise again with: npm run elt -- square-auth --code <authorization code> --merchant napa.',
+    );
+    // The exchange only: no refresh grant.
+    expect(sandbox.requests().filter((r) => r.op === 'ObtainToken')).toHaveLength(1);
+  });
+
   it('a refused personal token names its variable and is not refreshed', async () => {
     const sandbox = await bed.sandbox({ ...SMALL, ...scripted(() => ({ status: 401, body: squareError('AUTHENTICATION_ERROR', 'UNAUTHORIZED') })) });
     const result = await bed.run({ ...sandbox.env(), SQUARE_ACCESS_TOKEN__NAPA: sandbox.token() }, { entities: ['locations'] });

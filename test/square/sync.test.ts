@@ -106,6 +106,20 @@ describe('square: historical import, reruns and a day of changes', () => {
     expect(outcome(third, 'catalog_objects').counts.rowsLanded).toBe(1);
   });
 
+  it('state saved before states had versions is read as version 1: a rerun adds nothing', async () => {
+    const sandbox = await bed.sandbox({ locations: 2, customers: 60, payments: 300, orders: 150, bookings: 40 });
+    expectAllOk(await bed.run(sandbox.env()));
+    // What the unversioned code saved: the value alone.
+    await bed.db().query(`update elt.state set state = state->'value' where source = 'square'`);
+    const rerun = await bed.run(sandbox.env(), { runId: 2 });
+    expectAllOk(rerun);
+    expect(rerun.counts.rowsLanded).toBe(0);
+    // The saved cursors were read: one window of changes per location, not the history again.
+    expect(outcome(rerun, 'payments').counts.units).toBe(2);
+    const versions = await bed.db().query<{ v: number }>(`select distinct (state->>'$version')::int as v from elt.state where source = 'square'`);
+    expect(versions).toEqual([{ v: 1 }]);
+  });
+
   it('several merchants land side by side, each under its own _source_instance', async () => {
     const sandbox = await bed.sandbox({ merchants: 2, locations: 1, customers: 60, payments: 300, orders: 150, bookings: 40 });
     const result = await bed.run(sandbox.multiEnv());
