@@ -29,16 +29,10 @@ export class SquareAuthError extends Error {
   override name = 'SquareAuthError';
 }
 
-const PERMISSIONS = [
-  'MERCHANT_PROFILE_READ',
-  'CUSTOMERS_READ',
-  'PAYMENTS_READ',
-  'ORDERS_READ',
-  'APPOINTMENTS_READ',
-  'ITEMS_READ',
-  'EMPLOYEES_READ',
-  'LOYALTY_READ',
-];
+/** The OAuth permissions the entities need. */
+const PERMISSIONS =
+  'MERCHANT_PROFILE_READ, CUSTOMERS_READ, PAYMENTS_READ, ORDERS_READ, ' +
+  'APPOINTMENTS_READ, ITEMS_READ, EMPLOYEES_READ, LOYALTY_READ';
 
 /** The sentence for a 401 or 403; `refreshed` says whether a 401 already had the token refreshed. */
 function explainRefusal(instance: SourceInstance<SquareConfig>, refreshed: () => boolean) {
@@ -46,7 +40,7 @@ function explainRefusal(instance: SourceInstance<SquareConfig>, refreshed: () =>
   return (error: HttpError): Error => {
     if (error.status === 403) {
       const code = squareErrorCode(error) ?? 'FORBIDDEN';
-      const lacks = `the token lacks a permission this source needs (${PERMISSIONS.join(', ')})`;
+      const lacks = `the token lacks a permission this source needs (${PERMISSIONS})`;
       return new SquareAuthError(`Square denied ${error.endpoint} for ${who} (HTTP 403 ${code}): ${lacks}.`);
     }
     const code = squareErrorCode(error) ?? 'UNAUTHORIZED';

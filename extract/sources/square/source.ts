@@ -16,7 +16,6 @@ import type {
   SourceDefinition,
   Unit,
 } from '../../kit/source.js';
-import type { StateSchema } from '../../kit/state.js';
 import { DAY_MS, isoTime as iso, monthsBefore, fixedWindows } from '../../kit/windows.js';
 import type { Listing } from './api.js';
 import { REFRESH_BEFORE_MS } from './auth.js';
@@ -28,6 +27,8 @@ import { startSquareSandbox } from './sandbox/index.js';
 import {
   OVERLAP_MS,
   WINDOWED_STATE,
+  firstVersion,
+  timestamp,
   advance,
   newStream,
   planStream,
@@ -248,13 +249,7 @@ const bookings = windowed({
 
 // ---------------------------------------------------------------- whole listings
 
-const snapshotState = z.object({ lastRun: z.string().datetime() });
-/** Version 0 is the same shape, saved before states carried a version. */
-const SNAPSHOT_STATE: StateSchema<z.infer<typeof snapshotState>> = {
-  version: 1,
-  schema: snapshotState,
-  migrations: { 0: (v) => v },
-};
+const snapshotState = z.object({ lastRun: timestamp });
 
 /** A small list read whole on every run: one unit; unchanged records add nothing. */
 function snapshot(
@@ -266,7 +261,7 @@ function snapshot(
     name,
     table,
     keyPath: ['id'],
-    state: SNAPSHOT_STATE,
+    state: firstVersion(snapshotState),
     async *extract(context) {
       const connection = connectionFor(context);
       const { now, locations, records: located } = await connection.begin(context.signal);
@@ -284,14 +279,8 @@ function snapshot(
 
 const catalogState = z.object({
   /** Objects updated after this (minus the overlap) are asked for; absent before the first full read. */
-  cursor: z.string().datetime().optional(),
+  cursor: timestamp.optional(),
 });
-/** Version 0 is the same shape, saved before states carried a version. */
-const CATALOG_STATE: StateSchema<z.infer<typeof catalogState>> = {
-  version: 1,
-  schema: catalogState,
-  migrations: { 0: (v) => v },
-};
 
 const CATALOG_TYPES = ['ITEM', 'ITEM_VARIATION', 'MODIFIER', 'MODIFIER_LIST', 'CATEGORY'];
 
@@ -299,7 +288,7 @@ const catalog: EntityDefinition<SquareConfig, z.infer<typeof catalogState>> = {
   name: 'catalog_objects',
   table: 'raw_square_catalog_objects',
   keyPath: ['id'],
-  state: CATALOG_STATE,
+  state: firstVersion(catalogState),
   async *extract(context) {
     const connection = connectionFor(context);
     const { now } = await connection.begin(context.signal);

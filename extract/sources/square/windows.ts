@@ -11,32 +11,33 @@ import { fixedWindows, isoTime, MINUTE_MS, type Window } from '../../kit/windows
 /** Changes are asked for from a little before the saved cursor: Square's search results are eventually consistent. */
 export const OVERLAP_MS = 5 * MINUTE_MS;
 
-const time = z.string().datetime();
+/** A time as the state keeps it (ISO 8601, UTC). */
+export const timestamp = z.string().datetime();
+
+/** Version 1 of a state whose shape has not changed: version 0 is the same value, saved before states had versions. */
+export function firstVersion<S>(schema: z.ZodType<S>): StateSchema<S> {
+  return { version: 1, schema, migrations: { 0: (value) => value } };
+}
 
 const streamState = z.object({
   /** Start of the next history window not landed yet; absent once the stream's history is done. */
-  historyNext: time.optional(),
+  historyNext: timestamp.optional(),
   /** End of the stream's history (fixed when the stream was first seen). */
-  historyEnd: time.optional(),
+  historyEnd: timestamp.optional(),
   /** Everything updated before this (minus the overlap) has landed; changes windows start here. */
-  cursor: time,
+  cursor: timestamp,
 });
 
 const windowedState = z.object({
   /** Start of the history (ELT_SQUARE_HISTORY_MONTHS before the first run), kept for later runs. */
-  horizon: time,
+  horizon: timestamp,
   streams: z.record(z.string(), streamState),
 });
 
 export type StreamState = z.infer<typeof streamState>;
 export type WindowedState = z.infer<typeof windowedState>;
 
-/** Version 0 is the same shape, saved before states carried a version. */
-export const WINDOWED_STATE: StateSchema<WindowedState> = {
-  version: 1,
-  schema: windowedState,
-  migrations: { 0: (v) => v },
-};
+export const WINDOWED_STATE = firstVersion(windowedState);
 
 export interface SquareWindow extends Window {
   phase: 'history' | 'changes';
