@@ -5,7 +5,7 @@
  * Any failure names the endpoint and the page; the caller's unit then rolls back.
  */
 import { JsonRecordSplitter, JsonStructureError, type RawRecord } from '../records/json-records.js';
-import { rawTokenAt } from '../records/raw-token.js';
+import { valueStart } from '../records/raw-token.js';
 import type { RestApi, RestCall } from './api.js';
 import { PagingError, singlePage, valueAt, type PageRequest, type Paginator, type Params } from './paginators.js';
 
@@ -48,11 +48,12 @@ export function pageRecords(
   if (!Array.isArray(values)) {
     throw new PagingError(path ? `the answer has no list at "${path.join('.')}"` : 'the answer is not a JSON array');
   }
-  const list = path ? rawTokenAt(bytes, path) : bytes;
+  // The body is valid JSON (it was parsed): the list is split from where it starts up to its own end.
+  const start = path ? valueStart(bytes, path) : 0;
   const out: RawRecord[] = [];
-  const splitter = new JsonRecordSplitter();
+  const splitter = new JsonRecordSplitter({ untilEnd: true });
   try {
-    splitter.push(list ?? Buffer.alloc(0), out);
+    splitter.push(start === undefined ? Buffer.alloc(0) : bytes.subarray(start), out);
     splitter.end();
   } catch (error) {
     if (error instanceof JsonStructureError) throw new PagingError(`the list is not valid JSON (${error.message})`);
