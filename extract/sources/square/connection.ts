@@ -24,7 +24,7 @@ export interface Beginning {
 const LOCATIONS = listingSpec({ op: 'ListLocations', field: 'locations' });
 
 export class SquareConnection {
-  readonly api: RestApi;
+  private readonly api: RestApi;
   private beginning?: Promise<Beginning>;
 
   constructor(instance: SourceInstance<SquareConfig>, http: HttpClient, secrets: SecretStore, log: Logger) {
