@@ -232,7 +232,7 @@ export class HttpClient {
         return await this.attempts({ ...spec, headers: { ...spec.headers, ...sent } }, send);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
-        if (error.status === 401 && !again && (await auth.refused?.(sent, spec.signal))) continue;
+        if (error.status === 401 && !again && (await auth.refused?.(sent, spec.signal, error))) continue;
         throw (error.status === 401 || error.status === 403 ? auth.explain?.(error) : undefined) ?? error;
       }
     }

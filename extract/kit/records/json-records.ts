@@ -56,6 +56,9 @@ export class JsonRecordSplitter {
   /** Document offset of the current chunk's first byte. */
   private base = 0;
 
+  /** `untilEnd`: stop at the end of the first value, ignoring what follows (a list inside a parsed body). */
+  constructor(private readonly options: { untilEnd?: boolean } = {}) {}
+
   push(chunk: Buffer, out: RawRecord[]): void {
     let buf = chunk;
     if (this.base === 0 && buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
@@ -134,7 +137,11 @@ export class JsonRecordSplitter {
           i++;
           continue;
         case 'done':
-          throw new JsonStructureError('unexpected content after the end of the document', at);
+          if (!this.options.untilEnd) {
+            throw new JsonStructureError('unexpected content after the end of the document', at);
+          }
+          i = len;
+          continue;
       }
     }
     if (this.mode === 'element') {

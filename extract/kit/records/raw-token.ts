@@ -60,10 +60,10 @@ function keyMatches(buf: Buffer, start: number, end: number, name: Buffer): bool
 }
 
 /**
- * The raw text of the value at `path`, or undefined when some step is missing or not an object.
+ * Where the value at `path` starts, or undefined when some step is missing or not an object.
  * A member name repeated in one object resolves to its last occurrence, as jsonb and JSON.parse do.
  */
-export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undefined {
+export function valueStart(buf: Buffer, path: readonly string[]): number | undefined {
   let i = skipWhitespace(buf, 0);
   for (const part of path) {
     if (buf[i] !== OPEN_BRACE) return undefined;
@@ -88,5 +88,11 @@ export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undef
     if (found < 0) return undefined;
     i = found;
   }
-  return buf.subarray(i, skipValue(buf, i));
+  return i;
+}
+
+/** The raw text of the value at `path`, or undefined (see valueStart). */
+export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undefined {
+  const i = valueStart(buf, path);
+  return i === undefined ? undefined : buf.subarray(i, skipValue(buf, i));
 }

@@ -5,7 +5,7 @@
  * Any failure names the endpoint and the page; the caller's unit then rolls back.
  */
 import { JsonRecordSplitter, JsonStructureError, type RawRecord } from '../records/json-records.js';
-import { rawTokenAt } from '../records/raw-token.js';
+import { valueStart } from '../records/raw-token.js';
 import type { RestApi, RestCall } from './api.js';
 import { PagingError, singlePage, valueAt, type PageRequest, type Paginator, type Params } from './paginators.js';
 
@@ -19,6 +19,8 @@ export interface ListingSpec {
    * when the answer is one record (an object: an account, a restaurant).
    */
   records?: readonly string[] | 'self';
+  /** The vendor leaves an empty list out of its answer (Square): no list at `records` is an empty page. */
+  omitsEmpty?: boolean;
   paginator?: Paginator;
   /** Metric and circuit label; default "<source> <METHOD> <path>". */
   endpoint?: string;
@@ -42,6 +44,7 @@ export function pageRecords(
   bytes: Buffer,
   value: unknown,
   path: ListingSpec['records'],
+  omitsEmpty = false,
 ): { records: Buffer[]; values: unknown[] } {
   if (path === 'self') {
     const object = !!value && typeof value === 'object' && !Array.isArray(value);
@@ -49,14 +52,16 @@ export function pageRecords(
     return pageRecords(bytes, [value], undefined);
   }
   const values = path ? valueAt(value, path) : value;
+  if (values === undefined && path && omitsEmpty) return { records: [], values: [] };
   if (!Array.isArray(values)) {
     throw new PagingError(path ? `the answer has no list at "${path.join('.')}"` : 'the answer is not a JSON array');
   }
-  const list = path ? rawTokenAt(bytes, path) : bytes;
+  // The body is valid JSON (it was parsed): the list is split from where it starts up to its own end.
+  const start = path ? valueStart(bytes, path) : 0;
   const out: RawRecord[] = [];
-  const splitter = new JsonRecordSplitter();
+  const splitter = new JsonRecordSplitter({ untilEnd: true });
   try {
-    splitter.push(list ?? Buffer.alloc(0), out);
+    splitter.push(start === undefined ? Buffer.alloc(0) : bytes.subarray(start), out);
     splitter.end();
   } catch (error) {
     if (error instanceof JsonStructureError) throw new PagingError(`the list is not valid JSON (${error.message})`);
@@ -93,7 +98,7 @@ export async function* readPages(
     let page: { records: Buffer[]; values: unknown[] };
     let next: PageRequest | undefined;
     try {
-      page = pageRecords(answer.bytes, answer.value, listing.records);
+      page = pageRecords(answer.bytes, answer.value, listing.records, listing.omitsEmpty);
       seen += page.records.length;
       next = pager.next(request, { value: answer.value, headers: answer.headers, records: page.records.length, seen });
     } catch (error) {

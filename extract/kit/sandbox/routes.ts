@@ -91,48 +91,61 @@ export function reply(res: ServerResponse, answer: Reply): void {
   send(res, status, text, { ...(text && { 'content-type': 'application/json; charset=utf-8' }), ...answer.headers });
 }
 
-/** The request handler of a declared sandbox. */
-export function routeHandler(spec: SandboxSpec) {
+/** A request as routes see it, its body already read and parsed. */
+export function sandboxRequest(req: IncomingMessage, body: unknown): SandboxRequest {
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const query = (name: string) => url.searchParams.get(name) ?? undefined;
+  return { method: req.method ?? 'GET', url, params: {}, headers: req.headers, body, query };
+}
+
+/**
+ * The route table as a function from a request to its reply: the route, its auth check, the rate limit.
+ * A sandbox that keeps a request log or scripted answers for tests wraps this with its own server.
+ */
+export function routeTable(spec: SandboxSpec): (request: SandboxRequest) => Promise<Reply> {
   const compiled = spec.routes.map(compile);
   const buckets = new Map<string, TokenBucket>();
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const text = req.method === 'GET' ? '' : await readBody(req);
-    const request: SandboxRequest = {
-      method: req.method ?? 'GET',
-      url,
-      params: {},
-      headers: req.headers,
-      body: text ? JSON.parse(text) : undefined,
-      query: (name) => url.searchParams.get(name) ?? undefined,
-    };
+  return async (request) => {
+    const { pathname } = request.url;
     const match = compiled
       .filter((c) => c.route.method === request.method)
-      .map((c) => ({ c, m: c.pattern.exec(url.pathname) }))
+      .map((c) => ({ c, m: c.pattern.exec(pathname) }))
       .find((x) => x.m);
-    if (!match) return reply(res, spec.notFound?.(request) ?? { status: 404, json: { error: 'not_found', path: url.pathname } });
+    if (!match) return spec.notFound?.(request) ?? { status: 404, json: { error: 'not_found', path: pathname } };
     match.c.names.forEach((name, i) => (request.params[name] = decodeURIComponent(match.m![i + 1]!)));
     if (!match.c.route.public) {
       const refusal = spec.auth?.(request);
-      if (refusal) return reply(res, { status: 401, ...refusal });
+      if (refusal) return { status: 401, ...refusal };
     }
     const now = Date.now();
     const drawn: TokenBucket[] = [];
     for (const [i, limit] of ([] as SandboxRateLimit[]).concat(spec.rateLimit?.() ?? []).entries()) {
       const key = limit.key ? limit.key(request) : '*';
       if (key === undefined) continue;
-      const bucket = buckets.get(`${i} ${key}`) ?? new TokenBucket(limit);
-      buckets.set(`${i} ${key}`, bucket);
+      // A limit switched at run time starts a bucket of its own.
+      const id = `${i} ${key} ${limit.requestsPerSecond}/${limit.burst ?? 1}`;
+      const bucket = buckets.get(id) ?? new TokenBucket(limit);
+      buckets.set(id, bucket);
       const at = bucket.earliest(now);
       // Refused by one limit, the request uses up nothing of the others.
       if (at > now) {
-        const headers = limit.headers?.(at - now, now) ?? { 'retry-after': String(Math.max(1, Math.ceil((at - now) / 1000))) };
-        return reply(res, { status: 429, json: limit.body ?? { error: 'rate_limited' }, headers });
+        const wait = at - now;
+        const headers = limit.headers?.(wait, now) ?? { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) };
+        return { status: 429, json: limit.body ?? { error: 'rate_limited' }, headers };
       }
       drawn.push(bucket);
     }
     for (const bucket of drawn) bucket.take(now);
-    reply(res, await match.c.route.handle(request));
+    return match.c.route.handle(request);
+  };
+}
+
+/** The request handler of a declared sandbox. */
+export function routeHandler(spec: SandboxSpec) {
+  const table = routeTable(spec);
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const text = req.method === 'GET' ? '' : await readBody(req);
+    reply(res, await table(sandboxRequest(req, text ? JSON.parse(text) : undefined)));
   };
   return spec.faults ? withFaults(handler, spec.faults, { seed: spec.seed, errorBody: spec.faultBody }) : handler;
 }
