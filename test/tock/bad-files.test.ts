@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRunResult } from '../../extract/kit/runner.js';
 import type { TestDatabase } from '../helpers/database.js';
-import { captureLogs, guest, jsonArray, reservation, runTock, type TockServer, type TockServerOptions, tockTestbed } from '../helpers/tock-server.js';
+import { captureLogs, guest, jsonArray, reservation, runTock, tockTestbed } from '../helpers/tock-server.js';
 
 const bed = tockTestbed('elt_test_tock_bad_input');
 const server = bed.server;

@@ -19,7 +19,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { faultsFromEnv, withFaults, type Faults } from '../../../kit/sandbox/faults.js';
 import { hashSeed } from '../../../kit/sandbox/random.js';
-import { readBody, sendJson, startLoopbackServer, type LoopbackServer } from '../../../kit/sandbox/server.js';
+import { readBody, sendJson, startLoopbackServer } from '../../../kit/sandbox/server.js';
 import { stateStore } from '../../../kit/sandbox/state.js';
 import { DAY_MS, SquareWorld, type Json, type SquareDataConfig } from './data.js';
 
@@ -232,7 +232,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     if (!payload || !signature || sign(payload) !== signature) throw bad();
     let decoded: { k?: string; m?: number; p?: number };
     try {
-      decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof decoded;
     } catch {
       throw bad();
     }
@@ -517,8 +517,7 @@ export async function startSquareSandbox(options: SquareSandboxOptions = {}): Pr
     }),
   });
 
-  let server: LoopbackServer | undefined;
-  server = await startLoopbackServer(async (req, res) => {
+  const server = await startLoopbackServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const op = OPERATIONS[`${req.method} ${url.pathname}`];
     let body: Json | undefined;
