@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   // npm run bench -- toast [...]: a 13-restaurant Toast backfill under Toast's limits (bench/toast.ts).
   if (process.argv[2] === 'toast') return (await import('./toast.js')).main(process.argv.slice(3));
   const { values } = parseArgs({ options: { guests: { type: 'string', default: '500000' } } });
-  const sizes = values.guests!.split(',').map((s) => Number(s.trim()));
+  const sizes = values.guests.split(',').map((s) => Number(s.trim()));
   await mkdir(CACHE, { recursive: true });
   const embedded = usesExternalPostgres() ? undefined : new EmbeddedWarehouse();
   const { started } = embedded ? await embedded.ensureRunning((m) => console.log(m)) : { started: false };

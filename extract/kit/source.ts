@@ -147,7 +147,7 @@ export interface SourceDefinition<Config> {
   title: string;
   /** Reads the source's settings; says which variables are missing when it is not configured. */
   configure(env: NodeJS.ProcessEnv): Configuration<Config>;
-  entities: readonly EntityDefinition<Config, any>[];
+  entities: readonly EntityDefinition<Config, unknown>[];
   /** Connectivity and credentials test that touches no data. */
   check(context: CheckContext<Config>): AsyncIterable<CheckStep>;
   /** Starts the loopback server that plays this vendor, for demo runs, tests and benchmarks. */

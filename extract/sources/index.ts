@@ -4,7 +4,7 @@ import { square } from './square/source.js';
 import { toast } from './toast/source.js';
 import { tock } from './tock/source.js';
 
-export const SOURCES: readonly SourceDefinition<any>[] = [tock, square, toast];
+export const SOURCES: readonly SourceDefinition<unknown>[] = [tock, square, toast];
 
 export function allRawTables(): string[] {
   return SOURCES.flatMap((s) => s.entities.map((e) => e.table));

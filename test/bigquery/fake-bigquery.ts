@@ -125,7 +125,7 @@ export class FakeBigQuery {
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.endpoint;
   }
 

@@ -32,7 +32,7 @@ export function fastOptions(fake: FakeBigQuery, extra: BigQueryWarehouseOptions 
  */
 export function offlineStorageAuth(): unknown {
   const storageRequire = createRequire(require.resolve('@google-cloud/storage'));
-  const { OAuth2Client: StorageOAuth2Client } = storageRequire('google-auth-library') as typeof import('google-auth-library');
+  const { OAuth2Client: StorageOAuth2Client } = storageRequire('google-auth-library') as { OAuth2Client: typeof OAuth2Client };
   const client = new StorageOAuth2Client();
   client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
   return client;
@@ -40,7 +40,7 @@ export function offlineStorageAuth(): unknown {
 
 export async function fakeWithWarehouse(
   options: { target?: BigQueryTarget; warehouse?: BigQueryWarehouseOptions; datasets?: Record<string, string>; pollsBeforeDone?: number } = {},
-): Promise<{ fake: FakeBigQuery; warehouse: BigQueryWarehouse; target: BigQueryTarget; close(): Promise<void> }> {
+): Promise<{ fake: FakeBigQuery; warehouse: BigQueryWarehouse; target: BigQueryTarget; close: () => Promise<void> }> {
   const fake = new FakeBigQuery({ datasets: options.datasets, pollsBeforeDone: options.pollsBeforeDone });
   await fake.start();
   const target = options.target ?? testTarget();

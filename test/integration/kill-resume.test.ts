@@ -40,7 +40,7 @@ describe('a landing process killed mid-load', () => {
     const env = { ...sandbox.env(), ...killed.env, ELT_LOG_LEVEL: 'debug' };
     const child = startElt(args, env);
     let sawSecondFile = false;
-    child.all!.on('data', (chunk: Buffer) => {
+    child.all.on('data', (chunk: Buffer) => {
       if (!sawSecondFile && /"msg":"landing".*guest-profile-2\.json/.test(chunk.toString())) {
         sawSecondFile = true;
         // Let the COPY of file 2 get going, then kill without any chance to clean up.

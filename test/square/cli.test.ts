@@ -48,7 +48,7 @@ describe('square: a historical import killed between windows', () => {
     const env = { ...sandbox.env(), ...killed.env };
     const child = startElt(args, env);
     let landed = 0;
-    child.all!.on('data', (chunk: Buffer) => {
+    child.all.on('data', (chunk: Buffer) => {
       landed += (chunk.toString().match(/"msg":"landed".*"entity":"payments"/g) ?? []).length;
       if (landed >= 4) child.kill('SIGKILL');
     });

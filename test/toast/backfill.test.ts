@@ -60,7 +60,7 @@ describe('Toast backfill', () => {
         info(message: string) {
           if (message === 'landed' && ++units === 12) stop.abort(new Error('stopped by the test'));
         },
-      } as never,
+      },
     });
     await stopped;
     const partial = await landed();

@@ -349,7 +349,7 @@ export class BigQueryApi {
       const table = this.client.dataset(this.target.metaDataset, { location: this.target.location }).table(String((load.destinationTable as { tableId: string }).tableId), {
         location: this.target.location,
       });
-      const stream = table.createWriteStream_({ ...load, jobId } as Parameters<typeof table.createWriteStream_>[0]);
+      const stream = table.createWriteStream_({ ...load, jobId });
       const created = once(stream, 'job') as Promise<[{ metadata: JobResource } | null]>;
       created.catch(() => undefined);
       try {
