@@ -1,5 +1,6 @@
 /** Shared set-up of the BigQuery wire tests: a target, a fake server, a warehouse pointed at it with fast retries. */
 import { createRequire } from 'node:module';
+import type { OAuth2Client } from 'google-auth-library';
 import { readJsonRecords } from '../../extract/kit/records/json-records.js';
 import { BigQueryWarehouse, type BigQueryWarehouseOptions } from '../../extract/kit/warehouse/bigquery/bigquery-warehouse.js';
 import { resolveBigQueryTarget, type BigQueryTarget } from '../../extract/kit/warehouse/bigquery/config.js';
