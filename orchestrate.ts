@@ -8,7 +8,12 @@ import { describeError } from './extract/kit/runner.js';
 import { WarehouseError } from './extract/kit/warehouse/postgres/embedded.js';
 import { HELP, parseCli, selectSources, UsageError } from './extract/orchestrator/args.js';
 import { runChecks } from './extract/orchestrator/check.js';
-import { anySourceConfigured, openWarehouse, sourceEnvironments, WarehouseUnreachable } from './extract/orchestrator/environment.js';
+import {
+  anySourceConfigured,
+  openWarehouse,
+  sourceEnvironments,
+  WarehouseUnreachable,
+} from './extract/orchestrator/environment.js';
 import { LockHeld, renderSummary, runPipeline, takeRunLock } from './extract/orchestrator/pipeline.js';
 import { runSample } from './extract/orchestrator/sample.js';
 import { renderStatus } from './extract/orchestrator/status.js';
@@ -53,7 +58,10 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   const selections = selectSources(SOURCES, options.only, options.skip);
-  if (options.command === 'backfill' && !selections.some((s) => s.source.entities.some((e) => e.backfill && (!s.entities || s.entities.has(e.name))))) {
+  if (
+    options.command === 'backfill' &&
+    !selections.some((s) => s.source.entities.some((e) => e.backfill && (!s.entities || s.entities.has(e.name))))
+  ) {
     throw new UsageError(`nothing to backfill: ${options.only.join(', ')} has no entity that reads past date ranges`);
   }
   const demo = options.demo || !anySourceConfigured(SOURCES, process.env);
@@ -86,15 +94,34 @@ async function main(argv: string[]): Promise<number> {
     try {
       if (options.command === 'sample') {
         await opened.warehouse.prepare([]);
-        const context = { envs, warehouse: opened.warehouse, log: terminal.log, signal: interrupt.signal, print: terminal.print };
+        const context = {
+          envs,
+          warehouse: opened.warehouse,
+          log: terminal.log,
+          signal: interrupt.signal,
+          print: terminal.print,
+        };
         return await runSample(selections[0]!, { ...options.sample!, instances: options.instances }, context);
       }
       if (options.command === 'check') {
         await opened.warehouse.prepare([]);
-        const ok = await runChecks(selections, { envs, warehouse: opened.warehouse, log: terminal.log, signal: interrupt.signal, print: terminal.print });
+        const ok = await runChecks(selections, {
+          envs,
+          warehouse: opened.warehouse,
+          log: terminal.log,
+          signal: interrupt.signal,
+          print: terminal.print,
+        });
         return ok ? EXIT.ok : EXIT.failed;
       }
-      const result = await runPipeline(selections, options, { opened, envs, terminal, demo, interrupt: interrupt.signal, argv });
+      const result = await runPipeline(selections, options, {
+        opened,
+        envs,
+        terminal,
+        demo,
+        interrupt: interrupt.signal,
+        argv,
+      });
       terminal.print(renderSummary(result, { demo, warehouse: opened.warehouse.description }));
       if (interrupt.signal.aborted) return EXIT.interrupted;
       return result.ok ? EXIT.ok : EXIT.failed;

@@ -23,17 +23,25 @@ async function peakRssMb(pid: number): Promise<number | undefined> {
 }
 
 /** Runs orchestrate.ts with `args`; `env` is the whole environment (nothing else is inherited). */
-export async function runEltChild(args: string[], env: Record<string, string | undefined>, options: { signal?: AbortSignal } = {}): Promise<ChildRun> {
+export async function runEltChild(
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { signal?: AbortSignal } = {},
+): Promise<ChildRun> {
   const started = performance.now();
-  const child = execa(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', projectPath('orchestrate.ts'), ...args], {
-    cwd: projectPath('.'),
-    env: { ELT_ENV_FILE: '/dev/null', ...env },
-    extendEnv: false,
-    reject: false,
-    // A cancelled run is killed outright, like a crash or an OOM kill: nothing gets to clean up.
-    cancelSignal: options.signal,
-    killSignal: 'SIGKILL',
-  });
+  const child = execa(
+    process.execPath,
+    ['--max-semi-space-size=2', '--import', 'tsx', projectPath('orchestrate.ts'), ...args],
+    {
+      cwd: projectPath('.'),
+      env: { ELT_ENV_FILE: '/dev/null', ...env },
+      extendEnv: false,
+      reject: false,
+      // A cancelled run is killed outright, like a crash or an OOM kill: nothing gets to clean up.
+      cancelSignal: options.signal,
+      killSignal: 'SIGKILL',
+    },
+  );
   // VmHWM is only readable while the process lives: sample it until it exits.
   let peak: number | undefined;
   const sampler = setInterval(() => {
@@ -41,6 +49,16 @@ export async function runEltChild(args: string[], env: Record<string, string | u
   }, 200);
   const result = await child;
   clearInterval(sampler);
-  const logTail = String(result.stderr ?? '').split('\n').slice(-30).join('\n');
-  return { ms: performance.now() - started, exitCode: result.exitCode ?? 1, signal: result.signal, output: String(result.stdout ?? ''), logTail, peakRssMb: peak };
+  const logTail = String(result.stderr ?? '')
+    .split('\n')
+    .slice(-30)
+    .join('\n');
+  return {
+    ms: performance.now() - started,
+    exitCode: result.exitCode ?? 1,
+    signal: result.signal,
+    output: String(result.stdout ?? ''),
+    logTail,
+    peakRssMb: peak,
+  };
 }

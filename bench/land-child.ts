@@ -25,4 +25,12 @@ const ms = performance.now() - started;
 await warehouse.close();
 const failed = result.outcomes.find((o) => !o.ok);
 if (failed) throw new Error(failed.error);
-console.log(JSON.stringify({ ms, seen: result.counts.rowsSeen, landed: result.counts.rowsLanded, maxRssMb: process.resourceUsage().maxRSS / 1024, baselineRssMb }));
+console.log(
+  JSON.stringify({
+    ms,
+    seen: result.counts.rowsSeen,
+    landed: result.counts.rowsLanded,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    baselineRssMb,
+  }),
+);

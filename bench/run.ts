@@ -37,7 +37,9 @@ interface LandingFigures {
 
 /** COPY text escaping: backslash, newline, carriage return, tab. */
 function copyText(value: string): string {
-  return /[\\\n\r\t]/.test(value) ? value.replace(/[\\\n\r\t]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!) : value;
+  return /[\\\n\r\t]/.test(value)
+    ? value.replace(/[\\\n\r\t]/g, (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!)
+    : value;
 }
 
 /** The reference input: the same records, keyed and hashed, already in COPY text format. */
@@ -66,7 +68,11 @@ async function referenceCopy(config: pg.ClientConfig, copyFile: string): Promise
   await client.query('begin');
   await pipeline(
     createReadStream(copyFile, { highWaterMark: 1 << 20 }),
-    client.query(copyStreams.from('copy raw.raw_bench_reference (_source_instance, _key, _hash, record, _origin, _run_id) from stdin')),
+    client.query(
+      copyStreams.from(
+        'copy raw.raw_bench_reference (_source_instance, _key, _hash, record, _origin, _run_id) from stdin',
+      ),
+    ),
   );
   await client.query('commit');
   const ms = performance.now() - started;
@@ -76,20 +82,34 @@ async function referenceCopy(config: pg.ClientConfig, copyFile: string): Promise
 
 async function landing(env: Record<string, string>): Promise<LandingFigures> {
   // Same node flags as "npm run elt" (package.json): a small young generation keeps RSS flat.
-  const result = await execa(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', projectPath('bench', 'land-child.ts')], {
-    env: { ...process.env, ...env, ELT_DATABASE: DATABASE },
-    cwd: projectPath('.'),
-  });
+  const result = await execa(
+    process.execPath,
+    ['--max-semi-space-size=2', '--import', 'tsx', projectPath('bench', 'land-child.ts')],
+    {
+      env: { ...process.env, ...env, ELT_DATABASE: DATABASE },
+      cwd: projectPath('.'),
+    },
+  );
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as LandingFigures;
 }
 
 async function benchSize(guests: number): Promise<string[][]> {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'elt-bench-'));
-  const sandbox: TockSandbox = await startTockSandbox({ stateDir, exports: 1, guestsInFirstExport: guests, cacheDir: path.join(CACHE, 'files'), seed: 2026 });
+  const sandbox: TockSandbox = await startTockSandbox({
+    stateDir,
+    exports: 1,
+    guestsInFirstExport: guests,
+    cacheDir: path.join(CACHE, 'files'),
+    seed: 2026,
+  });
   try {
     const env = sandbox.env();
     // Generate and cache the export before anything is timed (the first request fills the cache).
-    const listing = (await (await fetch(`${env.TOCK_API_URL}/api/data/export/urls`, { headers: { 'X-Tock-Authorization': env.X_TOCK_AUTH!, 'X-Tock-Scope': env.X_TOCK_SCOPE! } })).json()) as {
+    const listing = (await (
+      await fetch(`${env.TOCK_API_URL}/api/data/export/urls`, {
+        headers: { 'X-Tock-Authorization': env.X_TOCK_AUTH!, 'X-Tock-Scope': env.X_TOCK_SCOPE! },
+      })
+    ).json()) as {
       result: { guestDataUrls: string[] };
     };
     console.log(`preparing ${formatCount(guests)} guest profiles (cached in ${CACHE})...`);
@@ -121,8 +141,20 @@ async function benchSize(guests: number): Promise<string[][]> {
     ];
     return [
       row('reference COPY (pre-serialized)', referenceMs, guests, '-', '1.00'),
-      row('landing (sandbox -> raw_tock_guest)', first.ms, first.landed, `${first.maxRssMb.toFixed(0)} MB`, (first.ms / referenceMs).toFixed(2)),
-      row('rerun, no new export', rerun.ms, rerun.landed, `${rerun.maxRssMb.toFixed(0)} MB`, `${((rerun.ms / first.ms) * 100).toFixed(1)}% of first`),
+      row(
+        'landing (sandbox -> raw_tock_guest)',
+        first.ms,
+        first.landed,
+        `${first.maxRssMb.toFixed(0)} MB`,
+        (first.ms / referenceMs).toFixed(2),
+      ),
+      row(
+        'rerun, no new export',
+        rerun.ms,
+        rerun.landed,
+        `${rerun.maxRssMb.toFixed(0)} MB`,
+        `${((rerun.ms / first.ms) * 100).toFixed(1)}% of first`,
+      ),
     ];
   } finally {
     await sandbox.close();
@@ -144,8 +176,12 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     for (const guests of sizes) rows.push(...(await benchSize(guests)));
     console.log('');
-    console.log(renderTable(['run', 'profiles', 'rows landed', 'input', 'wall', 'rows/s', 'MB/s', 'peak RSS', 'ratio'], rows));
-    console.log('\nratio: landing wall time / reference COPY wall time (target <= 1.2); rerun: share of the first landing (target < 10%).');
+    console.log(
+      renderTable(['run', 'profiles', 'rows landed', 'input', 'wall', 'rows/s', 'MB/s', 'peak RSS', 'ratio'], rows),
+    );
+    console.log(
+      '\nratio: landing wall time / reference COPY wall time (target <= 1.2); rerun: share of the first landing (target < 10%).',
+    );
   } finally {
     if (started) await embedded!.stop();
   }

@@ -45,13 +45,23 @@ interface Phase {
 async function elt(sandbox: SquareSandbox, args: string[]): Promise<Phase> {
   const from = sandbox.requests().length;
   const started = performance.now();
-  const child = await execa(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', projectPath('orchestrate.ts'), ...args], {
-    cwd: projectPath('.'),
-    env: { ...process.env, ...sandbox.env(), ELT_DATABASE: DATABASE, ELT_ENV_FILE: '/dev/null', ELT_JOB_TIMEOUT_MINUTES: '60' },
-    extendEnv: false,
-    reject: false,
-    all: true,
-  });
+  const child = await execa(
+    process.execPath,
+    ['--max-semi-space-size=2', '--import', 'tsx', projectPath('orchestrate.ts'), ...args],
+    {
+      cwd: projectPath('.'),
+      env: {
+        ...process.env,
+        ...sandbox.env(),
+        ELT_DATABASE: DATABASE,
+        ELT_ENV_FILE: '/dev/null',
+        ELT_JOB_TIMEOUT_MINUTES: '60',
+      },
+      extendEnv: false,
+      reject: false,
+      all: true,
+    },
+  );
   const ms = performance.now() - started;
   const served = sandbox.requests().slice(from);
   return {
@@ -65,7 +75,8 @@ async function elt(sandbox: SquareSandbox, args: string[]): Promise<Phase> {
 }
 
 function failIfBad(name: string, phase: Phase): void {
-  if (phase.exitCode !== 0) throw new Error(`${name} failed (exit ${phase.exitCode}):\n${phase.output.split('\n').slice(-25).join('\n')}`);
+  if (phase.exitCode !== 0)
+    throw new Error(`${name} failed (exit ${phase.exitCode}):\n${phase.output.split('\n').slice(-25).join('\n')}`);
 }
 
 async function counts(config: pg.ClientConfig): Promise<Record<string, number>> {
@@ -87,13 +98,23 @@ const dbtSeconds = (output: string) => /dbt build: \S+ .* in ([\d.]+) s/.exec(ou
  * run_results.json): one line per node, "12 of 180 OK created sql table model ... [SELECT 302 in 1.34s]".
  */
 async function slowestDbtNodes(limit = 20): Promise<string> {
-  const logs = await Promise.all(['dbt.log.1', 'dbt.log'].map((name) => readFile(projectPath('dbt', 'logs', name), 'utf8').catch(() => '')));
+  const logs = await Promise.all(
+    ['dbt.log.1', 'dbt.log'].map((name) => readFile(projectPath('dbt', 'logs', name), 'utf8').catch(() => '')),
+  );
   const text = stripVTControlCharacters(logs.join('\n'));
   const last = text.lastIndexOf('Running with dbt=');
   if (last < 0) return '(no dbt log)';
-  const nodes = [...text.slice(last).matchAll(/\d+ of \d+ (OK created \S+ \S+ model|PASS|WARN \d+|FAIL \d+|ERROR creating \S+ \S+ model|ERROR) (\S+) .*?\[(.*?) in ([\d.]+)s\]$/gm)].map(
-    ([, outcome, name, what, seconds]) => ({ name: name!, status: outcome!.startsWith('OK') ? what! : outcome!.split(' ')[0]!, seconds: Number(seconds) }),
-  );
+  const nodes = [
+    ...text
+      .slice(last)
+      .matchAll(
+        /\d+ of \d+ (OK created \S+ \S+ model|PASS|WARN \d+|FAIL \d+|ERROR creating \S+ \S+ model|ERROR) (\S+) .*?\[(.*?) in ([\d.]+)s\]$/gm,
+      ),
+  ].map(([, outcome, name, what, seconds]) => ({
+    name: name!,
+    status: outcome!.startsWith('OK') ? what! : outcome!.split(' ')[0]!,
+    seconds: Number(seconds),
+  }));
   const total = nodes.reduce((sum, n) => sum + n.seconds, 0);
   const rows = [...nodes]
     .sort((a, b) => b.seconds - a.seconds)
@@ -126,10 +147,20 @@ export async function main(argv: string[]): Promise<void> {
     },
   });
   if (values.rebuild && !values.reuse) throw new Error('--rebuild goes with --reuse');
-  let options: KeptOptions = { customers: values.customers, payments: values.payments, orders: values.orders, bookings: values.bookings, locations: values.locations, rps: values.rps };
+  let options: KeptOptions = {
+    customers: values.customers,
+    payments: values.payments,
+    orders: values.orders,
+    bookings: values.bookings,
+    locations: values.locations,
+    rps: values.rps,
+  };
   if (values.reuse) {
     const kept = await readFile(KEPT_OPTIONS, 'utf8').catch(() => '');
-    if (!kept) throw new Error(`--reuse: no kept Square benchmark database (${KEPT_OPTIONS} is missing); run "npm run bench -- square" first`);
+    if (!kept)
+      throw new Error(
+        `--reuse: no kept Square benchmark database (${KEPT_OPTIONS} is missing); run "npm run bench -- square" first`,
+      );
     options = JSON.parse(kept) as KeptOptions;
   }
   const rps = Number(options.rps);
@@ -183,18 +214,53 @@ export async function main(argv: string[]): Promise<void> {
     console.log('');
     console.log(
       renderTable(
-        ['run', 'wall', 'requests', '429s', 'requests/s', 'share of limit (wall)', 'share of limit (first to last request)', 'target'],
         [
-          ['historical import, 12 months', `${(history.ms / 1000).toFixed(1)} s`, formatCount(history.requests), formatCount(history.throttled), (history.requests / (history.ms / 1000)).toFixed(2), share(history, history.ms), share(history, history.activeMs), '< 600 s, >= 90%'],
+          'run',
+          'wall',
+          'requests',
+          '429s',
+          'requests/s',
+          'share of limit (wall)',
+          'share of limit (first to last request)',
+          'target',
+        ],
+        [
+          [
+            'historical import, 12 months',
+            `${(history.ms / 1000).toFixed(1)} s`,
+            formatCount(history.requests),
+            formatCount(history.throttled),
+            (history.requests / (history.ms / 1000)).toFixed(2),
+            share(history, history.ms),
+            share(history, history.activeMs),
+            '< 600 s, >= 90%',
+          ],
           ['dbt build after the import', `${(firstDbt.ms / 1000).toFixed(1)} s`, '-', '-', '-', '-', '-', '-'],
-          ['daily sync, one day of changes, with dbt', `${(daily.ms / 1000).toFixed(1)} s`, formatCount(daily.requests), formatCount(daily.throttled), '-', '-', '-', '< 30 s'],
+          [
+            'daily sync, one day of changes, with dbt',
+            `${(daily.ms / 1000).toFixed(1)} s`,
+            formatCount(daily.requests),
+            formatCount(daily.throttled),
+            '-',
+            '-',
+            '-',
+            '< 30 s',
+          ],
         ],
       ),
     );
-    console.log(`\nlanded: ${Object.entries(landed).map(([k, v]) => `${formatCount(v)} ${k}`).join(', ')}`);
-    console.log(`daily sync: dbt build ${dbtSeconds(daily.output) ?? '?'} s of the ${(daily.ms / 1000).toFixed(1)} s; first dbt build ${dbtSeconds(firstDbt.output) ?? '?'} s`);
+    console.log(
+      `\nlanded: ${Object.entries(landed)
+        .map(([k, v]) => `${formatCount(v)} ${k}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `daily sync: dbt build ${dbtSeconds(daily.output) ?? '?'} s of the ${(daily.ms / 1000).toFixed(1)} s; first dbt build ${dbtSeconds(firstDbt.output) ?? '?'} s`,
+    );
     console.log(`\ndaily sync's dbt build:\n${nodes}`);
-    console.log(`\nkept: database ${DATABASE} and the sandbox clock; "npm run bench -- square --reuse" measures another daily sync on them`);
+    console.log(
+      `\nkept: database ${DATABASE} and the sandbox clock; "npm run bench -- square --reuse" measures another daily sync on them`,
+    );
   } finally {
     await sandbox.close();
     if (started) await embedded!.stop();
@@ -208,9 +274,13 @@ async function reuse(sandbox: SquareSandbox, rebuild: boolean): Promise<void> {
     failIfBad('dbt build', await elt(sandbox, ['--dbt-only', '--only', 'square']));
   }
   await sandbox.advance();
-  console.log(`daily sync after one more day of changes (sandbox day ${sandbox.days()}; npm run elt -- --only square, dbt included)...`);
+  console.log(
+    `daily sync after one more day of changes (sandbox day ${sandbox.days()}; npm run elt -- --only square, dbt included)...`,
+  );
   const daily = await elt(sandbox, ['--only', 'square']);
   failIfBad('daily sync', daily);
-  console.log(`\ndaily sync, one day of changes, with dbt: ${(daily.ms / 1000).toFixed(1)} s (dbt build ${dbtSeconds(daily.output) ?? '?'} s), ${formatCount(daily.requests)} requests, ${formatCount(daily.throttled)} 429s (target < 30 s)`);
+  console.log(
+    `\ndaily sync, one day of changes, with dbt: ${(daily.ms / 1000).toFixed(1)} s (dbt build ${dbtSeconds(daily.output) ?? '?'} s), ${formatCount(daily.requests)} requests, ${formatCount(daily.throttled)} 429s (target < 30 s)`,
+  );
   console.log(`\ndaily sync's dbt build:\n${await slowestDbtNodes()}`);
 }

@@ -19,7 +19,11 @@ import pg from 'pg';
 import { EmbeddedWarehouse } from '../extract/kit/warehouse/postgres/embedded.js';
 import { usesExternalPostgres } from '../extract/kit/warehouse/postgres/connection.js';
 import { formatCount, renderTable } from '../extract/orchestrator/table.js';
-import { startToastSandbox, type ToastSandbox, type ToastSandboxStats } from '../extract/sources/toast/sandbox/index.js';
+import {
+  startToastSandbox,
+  type ToastSandbox,
+  type ToastSandboxStats,
+} from '../extract/sources/toast/sandbox/index.js';
 import { runEltChild, type ChildRun } from './child.js';
 import { recreateDatabase } from './database.js';
 
@@ -62,20 +66,43 @@ async function rowVersions(config: pg.ClientConfig): Promise<Map<string, string[
   await client.connect();
   const out = new Map<string, string[]>();
   for (const table of TABLES) {
-    const { rows } = await client.query<{ v: string }>(`select _source_instance || ' ' || _key || ' ' || _hash as v from raw.${table} order by 1`);
-    out.set(table, rows.map((r) => r.v));
+    const { rows } = await client.query<{ v: string }>(
+      `select _source_instance || ' ' || _key || ' ' || _hash as v from raw.${table} order by 1`,
+    );
+    out.set(
+      table,
+      rows.map((r) => r.v),
+    );
   }
   await client.end();
   return out;
 }
 
-function backfill(sandbox: ToastSandbox, database: string, range: { from: string; to: string }, signal?: AbortSignal): Promise<ChildRun> {
+function backfill(
+  sandbox: ToastSandbox,
+  database: string,
+  range: { from: string; to: string },
+  signal?: AbortSignal,
+): Promise<ChildRun> {
   const args = ['backfill', 'toast', '--from', range.from, '--to', range.to, '--no-dbt'];
-  return runEltChild(args, { ...process.env, ...sandbox.env(), ELT_DATABASE: database, ELT_JOB_TIMEOUT_MINUTES: '120', ELT_SANDBOX_FAULTS: '' }, { signal });
+  return runEltChild(
+    args,
+    {
+      ...process.env,
+      ...sandbox.env(),
+      ELT_DATABASE: database,
+      ELT_JOB_TIMEOUT_MINUTES: '120',
+      ELT_SANDBOX_FAULTS: '',
+    },
+    { signal },
+  );
 }
 
 function failIfBad(name: string, run: ChildRun): void {
-  if (run.exitCode !== 0) throw new Error(`${name} failed (exit ${run.exitCode}):\n${run.logTail}\n${run.output.split('\n').slice(-25).join('\n')}`);
+  if (run.exitCode !== 0)
+    throw new Error(
+      `${name} failed (exit ${run.exitCode}):\n${run.logTail}\n${run.output.split('\n').slice(-25).join('\n')}`,
+    );
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -93,14 +120,28 @@ export async function main(argv: string[]): Promise<void> {
   const embedded = usesExternalPostgres() ? undefined : new EmbeddedWarehouse();
   const { started } = embedded ? await embedded.ensureRunning((m) => console.log(m)) : { started: false };
   const stateDir = await mkdtemp(path.join(tmpdir(), 'toast-bench-'));
-  const sandbox = await startToastSandbox({ stateDir, days: 0, faults: {}, seed: 2026, restaurants, ordersPerDay: Number(values['orders-per-day']) });
+  const sandbox = await startToastSandbox({
+    stateDir,
+    days: 0,
+    faults: {},
+    seed: 2026,
+    restaurants,
+    ordersPerDay: Number(values['orders-per-day']),
+  });
   try {
     // The last `weeks` whole weeks before the sandbox's today.
     const today = Math.floor(sandbox.now() / DAY_MS) * DAY_MS;
-    const range = { from: new Date(today - weeks * 7 * DAY_MS).toISOString().slice(0, 10), to: new Date(today - DAY_MS).toISOString().slice(0, 10) };
+    const range = {
+      from: new Date(today - weeks * 7 * DAY_MS).toISOString().slice(0, 10),
+      to: new Date(today - DAY_MS).toISOString().slice(0, 10),
+    };
     const config = await recreateDatabase(DATABASE);
-    console.log(`Toast sandbox: ${restaurants} restaurants, about ${values['orders-per-day']} orders a day each; limits per restaurant ${LIMITS.overall} requests/s, ordersBulk ${LIMITS.ordersBulk}/s`);
-    console.log(`backfill ${range.from} .. ${range.to} (${weeks} weeks): npm run elt -- backfill toast --from ${range.from} --to ${range.to} --no-dbt ...`);
+    console.log(
+      `Toast sandbox: ${restaurants} restaurants, about ${values['orders-per-day']} orders a day each; limits per restaurant ${LIMITS.overall} requests/s, ordersBulk ${LIMITS.ordersBulk}/s`,
+    );
+    console.log(
+      `backfill ${range.from} .. ${range.to} (${weeks} weeks): npm run elt -- backfill toast --from ${range.from} --to ${range.to} --no-dbt ...`,
+    );
     const before = sandbox.stats();
     const run = await backfill(sandbox, DATABASE, range);
     failIfBad('backfill', run);
@@ -121,15 +162,34 @@ export async function main(argv: string[]): Promise<void> {
       ],
     ];
     console.log('');
-    console.log(renderTable(['run', 'wall', 'requests', 'ordersBulk', '429s', 'requests/s', 'limits allow (reference)', 'achieved share of allowed rate', 'peak RSS'], rows));
-    console.log(`\nlanded: ${[...reference].map(([t, v]) => `${formatCount(v.length)} ${t.replace('raw_toast_', '')}`).join(', ')}`);
+    console.log(
+      renderTable(
+        [
+          'run',
+          'wall',
+          'requests',
+          'ordersBulk',
+          '429s',
+          'requests/s',
+          'limits allow (reference)',
+          'achieved share of allowed rate',
+          'peak RSS',
+        ],
+        rows,
+      ),
+    );
+    console.log(
+      `\nlanded: ${[...reference].map(([t, v]) => `${formatCount(v.length)} ${t.replace('raw_toast_', '')}`).join(', ')}`,
+    );
     console.log('target: achieved share >= 90%');
 
     if (!values['no-resume']) {
       const resumedConfig = await recreateDatabase(RESUMED);
       const kill = new AbortController();
       const timer = setTimeout(() => kill.abort(), run.ms * 0.4);
-      console.log(`\nsame backfill into ${RESUMED}, killed (SIGKILL) after ${((run.ms * 0.4) / 1000).toFixed(1)} s, then run again...`);
+      console.log(
+        `\nsame backfill into ${RESUMED}, killed (SIGKILL) after ${((run.ms * 0.4) / 1000).toFixed(1)} s, then run again...`,
+      );
       const killed = await backfill(sandbox, RESUMED, range, kill.signal);
       clearTimeout(timer);
       const partial = [...(await rowVersions(resumedConfig)).values()].reduce((n, v) => n + v.length, 0);
@@ -140,9 +200,17 @@ export async function main(argv: string[]): Promise<void> {
       const after = await rowVersions(resumedConfig);
       const differences = TABLES.filter((t) => JSON.stringify(after.get(t)) !== JSON.stringify(reference.get(t)));
       const total = [...reference.values()].reduce((n, v) => n + v.length, 0);
-      console.log(`killed run: ${killed.signal ?? `exit ${killed.exitCode}`}, ${formatCount(partial)} of ${formatCount(total)} rows landed before the kill`);
-      console.log(`resumed run: ${(resumed.ms / 1000).toFixed(1)} s, ${formatCount(resumedRequests.total)} requests (of ${formatCount(requests.total)} for the whole backfill)`);
-      console.log(differences.length ? `RESUME MISMATCH in ${differences.join(', ')}` : 'stopped-and-resumed backfill = uninterrupted backfill: same (restaurant, key, hash) rows in every table');
+      console.log(
+        `killed run: ${killed.signal ?? `exit ${killed.exitCode}`}, ${formatCount(partial)} of ${formatCount(total)} rows landed before the kill`,
+      );
+      console.log(
+        `resumed run: ${(resumed.ms / 1000).toFixed(1)} s, ${formatCount(resumedRequests.total)} requests (of ${formatCount(requests.total)} for the whole backfill)`,
+      );
+      console.log(
+        differences.length
+          ? `RESUME MISMATCH in ${differences.join(', ')}`
+          : 'stopped-and-resumed backfill = uninterrupted backfill: same (restaurant, key, hash) rows in every table',
+      );
       if (differences.length) process.exitCode = 1;
     }
   } finally {

@@ -11,12 +11,17 @@ async function main(): Promise<number> {
   loadEnv();
   const args = process.argv.slice(2);
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
-    console.log('Usage: npm run dbt -- <dbt command> [dbt options]   (e.g. npm run dbt -- build)\nAdd --demo to use the demo database the sandbox sources land in.');
+    console.log(
+      'Usage: npm run dbt -- <dbt command> [dbt options]   (e.g. npm run dbt -- build)\nAdd --demo to use the demo database the sandbox sources land in.',
+    );
     return args.length === 0 ? 2 : 0;
   }
   const demo = args.includes('--demo');
   const connection = await dbtConnection({ demo, log: (m) => console.log(m) });
-  const result = await runDbt(args.filter((a) => a !== '--demo'), { ...connection, inherit: true, log: (m) => console.log(m) });
+  const result = await runDbt(
+    args.filter((a) => a !== '--demo'),
+    { ...connection, inherit: true, log: (m) => console.log(m) },
+  );
   return result.exitCode;
 }
 

@@ -17,7 +17,7 @@ async function main(): Promise<number> {
     console.error(`unknown source ${unknown.join(', ')} (known: ${SOURCES.map((s) => s.name).join(', ')})`);
     return 2;
   }
-  const chosen = SOURCES.filter((s) => (names.length === 0 || names.includes(s.name)) && s.startSandbox);
+  const chosen = SOURCES.filter((s) => (names.length === 0 || names.includes(s.name)) && s.startSandbox !== undefined);
   switch (command) {
     case 'advance':
       for (const source of chosen) {
@@ -45,7 +45,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  console.error(`sandbox: ${(error as Error).message}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`sandbox: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

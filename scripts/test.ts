@@ -13,7 +13,11 @@ import { ensureDbt } from '../extract/kit/dbt/install.js';
 import { localDir, projectPath } from '../extract/kit/paths.js';
 import { EmbeddedWarehouse } from '../extract/kit/warehouse/postgres/embedded.js';
 import { runLint } from './lint.js';
-import { resolvePostgresTarget, targetEnvironment, usesExternalPostgres } from '../extract/kit/warehouse/postgres/connection.js';
+import {
+  resolvePostgresTarget,
+  targetEnvironment,
+  usesExternalPostgres,
+} from '../extract/kit/warehouse/postgres/connection.js';
 
 const FIXTURE_DATABASE = 'elt_test_dbt_fixtures';
 
@@ -26,16 +30,29 @@ interface Tally {
 async function runVitest(): Promise<Tally> {
   const report = localDir('test-results', 'vitest.json');
   await mkdir(path.dirname(report), { recursive: true });
-  const result = await execa(projectPath('node_modules', '.bin', 'vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
-    stdio: 'inherit',
-    reject: false,
-    cwd: projectPath('.'),
-  });
+  const result = await execa(
+    projectPath('node_modules', '.bin', 'vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    {
+      stdio: 'inherit',
+      reject: false,
+      cwd: projectPath('.'),
+    },
+  );
   const json = await readFile(report, 'utf8').catch(() => '');
   if (!json) return { passed: 0, failed: 1, skipped: 0 };
-  const r = JSON.parse(json) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
+  const r = JSON.parse(json) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    numFailedTestSuites: number;
+  };
   // A suite that fails to load has no failed tests but must still fail the run.
-  const failed = r.numFailedTests + r.numFailedTestSuites + (result.exitCode !== 0 && r.numFailedTests === 0 && r.numFailedTestSuites === 0 ? 1 : 0);
+  const failed =
+    r.numFailedTests +
+    r.numFailedTestSuites +
+    (result.exitCode !== 0 && r.numFailedTests === 0 && r.numFailedTestSuites === 0 ? 1 : 0);
   return { passed: r.numPassedTests, failed, skipped: r.numPendingTests + r.numTodoTests };
 }
 

@@ -6,7 +6,12 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { loadEnv } from '../extract/kit/config.js';
 import { EmbeddedWarehouse, WarehouseError } from '../extract/kit/warehouse/postgres/embedded.js';
-import { ensureDatabase, resolvePostgresTarget, targetEnvironment, usesExternalPostgres } from '../extract/kit/warehouse/postgres/connection.js';
+import {
+  ensureDatabase,
+  resolvePostgresTarget,
+  targetEnvironment,
+  usesExternalPostgres,
+} from '../extract/kit/warehouse/postgres/connection.js';
 
 const HELP = `Usage: npm run warehouse -- <command> [--demo]
 
@@ -19,7 +24,10 @@ Commands:
 With DATABASE_URL or PG* variables set, start/stop do nothing: that server is yours to run.`;
 
 async function main(): Promise<number> {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { demo: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
   const command = positionals[0];
   if (values.help || !command) {
     console.log(HELP);
@@ -54,10 +62,19 @@ async function main(): Promise<number> {
       const result = await execa('psql', [], {
         stdio: 'inherit',
         reject: false,
-        env: { PGHOST: env.ELT_PG_HOST, PGPORT: env.ELT_PG_PORT, PGUSER: env.ELT_PG_USER, PGPASSWORD: env.ELT_PG_PASSWORD, PGDATABASE: env.ELT_PG_DATABASE, PGSSLMODE: env.ELT_PG_SSLMODE },
+        env: {
+          PGHOST: env.ELT_PG_HOST,
+          PGPORT: env.ELT_PG_PORT,
+          PGUSER: env.ELT_PG_USER,
+          PGPASSWORD: env.ELT_PG_PASSWORD,
+          PGDATABASE: env.ELT_PG_DATABASE,
+          PGSSLMODE: env.ELT_PG_SSLMODE,
+        },
       });
       if ((result as { code?: string }).code === 'ENOENT') {
-        console.error('psql is not installed; install the PostgreSQL client (Debian: apt-get install postgresql-client).');
+        console.error(
+          'psql is not installed; install the PostgreSQL client (Debian: apt-get install postgresql-client).',
+        );
         return 1;
       }
       return result.exitCode ?? 1;

@@ -1,5 +1,9 @@
 /** Runs `task` over `items` with at most `limit` in flight. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   const queue = [...items];
   const workers = Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, async () => {
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
@@ -8,7 +12,11 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, task
 }
 
 /** `task` over `items` with at most `limit` in flight; results in the items' order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   await forEachLimited([...items.keys()], limit, async (i) => {
     results[i] = await task(items[i]!);

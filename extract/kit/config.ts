@@ -8,7 +8,10 @@ export function loadEnv(): void {
 
 /** Splits a comma-separated setting, dropping blanks. */
 export function listSetting(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 export function numberSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -43,7 +43,8 @@ export function instancesFromEnv<Config>(
     if (match && env[name] && !variables.optional?.includes(match[1]!)) suffixes.add(match[2] ?? '');
   }
   const firstOf = (group: readonly string[]) => group[0] ?? '';
-  if (suffixes.size === 0) return { configured: false, missing: [...variables.required, ...(variables.oneOf ?? []).map(firstOf)] };
+  if (suffixes.size === 0)
+    return { configured: false, missing: [...variables.required, ...(variables.oneOf ?? []).map(firstOf)] };
 
   const instances: SourceInstance<Config>[] = [];
   const missing: string[] = [];

@@ -38,7 +38,7 @@ function serializeFields(fields: LogFields): LogFields {
 }
 
 export function createLogger(options: LoggerOptions = {}, bound: LogFields = {}): Logger {
-  const level = options.level ?? ((process.env.ELT_LOG_LEVEL as LogLevel | undefined) ?? 'info');
+  const level = options.level ?? (process.env.ELT_LOG_LEVEL as LogLevel | undefined) ?? 'info';
   const format = options.format ?? (process.stderr.isTTY ? 'pretty' : 'json');
   const sink = options.sink ?? { write: (line: string) => process.stderr.write(line + '\n') };
 

@@ -10,5 +10,8 @@ export function projectPath(...parts: string[]): string {
 
 /** Where the project keeps what it installs and runs (dbt venv, PostgreSQL data); ELT_LOCAL_DIR moves it. */
 export function localDir(...parts: string[]): string {
-  return path.join(process.env.ELT_LOCAL_DIR ? path.resolve(process.env.ELT_LOCAL_DIR) : projectPath('.local'), ...parts);
+  return path.join(
+    process.env.ELT_LOCAL_DIR ? path.resolve(process.env.ELT_LOCAL_DIR) : projectPath('.local'),
+    ...parts,
+  );
 }

@@ -86,17 +86,25 @@ export async function sourceInstances<Config>(
   secrets: SecretStore,
 ): Promise<SourceInstance<Config>[]> {
   const configuration = source.configure(env);
-  if (!configuration.configured) throw new Error(`${source.title} is not configured: set ${configuration.missing.join(', ')}.`);
-  return source.discoverInstances ? source.discoverInstances(configuration.instances, { env, secrets }) : configuration.instances;
+  if (!configuration.configured)
+    throw new Error(`${source.title} is not configured: set ${configuration.missing.join(', ')}.`);
+  return source.discoverInstances
+    ? source.discoverInstances(configuration.instances, { env, secrets })
+    : configuration.instances;
 }
 
-export async function runSource<Config>(source: SourceDefinition<Config>, options: SourceRunOptions): Promise<SourceRunResult> {
+export async function runSource<Config>(
+  source: SourceDefinition<Config>,
+  options: SourceRunOptions,
+): Promise<SourceRunResult> {
   const secrets = secretStore(options.warehouse, options.env);
   const instances = pickInstances(source, await sourceInstances(source, options.env, secrets), options.instances);
   const http = new HttpClient({ name: source.name, logger: options.log, ...httpOptionsFor(source, options.env) });
   const outcomes: EntityOutcome[] = [];
   const total = emptyCounts();
-  const entities = source.entities.filter((e) => (!options.entities || options.entities.has(e.name)) && (!options.backfill || e.backfill));
+  const entities = source.entities.filter(
+    (e) => (!options.entities || options.entities.has(e.name)) && (!options.backfill || e.backfill),
+  );
   const limits = source.concurrency?.(options.env) ?? { instances: 1, entities: 1 };
   // Every request in flight listens to the run's signal; side by side that is more than Node's default 10.
   setMaxListeners(0, options.signal);
@@ -113,15 +121,24 @@ export async function runSource<Config>(source: SourceDefinition<Config>, option
     });
   });
   // Finished in any order when run side by side; reported in the source's order.
-  const rank = (o: EntityOutcome) => instances.findIndex((i) => i.name === o.instance) * entities.length + entities.findIndex((e) => e.name === o.entity);
+  const rank = (o: EntityOutcome) =>
+    instances.findIndex((i) => i.name === o.instance) * entities.length +
+    entities.findIndex((e) => e.name === o.entity);
   outcomes.sort((a, b) => rank(a) - rank(b));
   return { outcomes, counts: total, http };
 }
 
-function pickInstances<Config>(source: SourceDefinition<Config>, all: SourceInstance<Config>[], wanted: ReadonlySet<string> | undefined): SourceInstance<Config>[] {
+function pickInstances<Config>(
+  source: SourceDefinition<Config>,
+  all: SourceInstance<Config>[],
+  wanted: ReadonlySet<string> | undefined,
+): SourceInstance<Config>[] {
   if (!wanted) return all;
   const unknown = [...wanted].filter((name) => !all.some((i) => i.name === name));
-  if (unknown.length) throw new Error(`${source.title} has no ${unknown.join(', ')} configured (configured: ${all.map((i) => i.name).join(', ')}).`);
+  if (unknown.length)
+    throw new Error(
+      `${source.title} has no ${unknown.join(', ')} configured (configured: ${all.map((i) => i.name).join(', ')}).`,
+    );
   return all.filter((i) => wanted.has(i.name));
 }
 
@@ -171,7 +188,16 @@ export async function sampleEntity<Config>(
     // Stops the entity's read-ahead once enough records are in.
     const stop = new AbortController();
     const signal = AbortSignal.any([options.signal, stop.signal]);
-    const context = { instance, state: undefined, full: true, http, log: options.log, signal, secrets, progress: () => {} };
+    const context = {
+      instance,
+      state: undefined,
+      full: true,
+      http,
+      log: options.log,
+      signal,
+      secrets,
+      progress: () => {},
+    };
     const units = entity.extract({ ...context, limits: { maxPages: 1 }, shared: sharedFor() });
     try {
       units: for await (const unit of units) {
@@ -224,7 +250,14 @@ async function runEntity<Config>(
   const counts = emptyCounts();
   const skipped: string[] = [];
   const stateName = options.backfill ? backfillStateName(entity.name) : entity.name;
-  const target = { source: source.name, entity: stateName, instance: instance.name, table: entity.table, keyPath: entity.keyPath, runId: options.runId };
+  const target = {
+    source: source.name,
+    entity: stateName,
+    instance: instance.name,
+    table: entity.table,
+    keyPath: entity.keyPath,
+    runId: options.runId,
+  };
   let origin: string | undefined;
   try {
     const schema = options.backfill ? (entity.backfillState ?? entity.state) : entity.state;
@@ -268,9 +301,16 @@ async function runEntity<Config>(
       counts.rowsLanded += result.landed;
       counts.rowsQuarantined += result.quarantined;
       counts.units++;
-      log.info('landed', { origin: unit.origin, seen: result.seen, new_versions: result.landed, quarantined: result.quarantined });
-      if (result.quarantined) log.warn('records quarantined', { origin: unit.origin, count: result.quarantined, see: 'elt.quarantine' });
-      for (const part of unit.skipped ?? []) log.warn('skipped: the vendor refused it; asked again next time', { part });
+      log.info('landed', {
+        origin: unit.origin,
+        seen: result.seen,
+        new_versions: result.landed,
+        quarantined: result.quarantined,
+      });
+      if (result.quarantined)
+        log.warn('records quarantined', { origin: unit.origin, count: result.quarantined, see: 'elt.quarantine' });
+      for (const part of unit.skipped ?? [])
+        log.warn('skipped: the vendor refused it; asked again next time', { part });
       skipped.push(...(unit.skipped ?? []));
       origin = undefined;
     }
@@ -280,12 +320,23 @@ async function runEntity<Config>(
     }
     return { entity: entity.name, instance: instance.name, ok: true, skipped, counts };
   } catch (error) {
-    const reason = options.signal.aborted && options.signal.reason instanceof Error ? options.signal.reason.message : describeError(error);
+    const reason =
+      options.signal.aborted && options.signal.reason instanceof Error
+        ? options.signal.reason.message
+        : describeError(error);
     // Name the unit that failed: nothing of it was committed, and the rerun starts there.
     const message = origin ? `${origin}: ${reason}` : reason;
     if (!options.signal.aborted && httpErrorOf(error)?.kind === 'circuit_open') {
       log.warn('skipped for this run: endpoint circuit open (degraded)', { error: message });
-      return { entity: entity.name, instance: instance.name, ok: true, degraded: true, error: message, skipped, counts };
+      return {
+        entity: entity.name,
+        instance: instance.name,
+        ok: true,
+        degraded: true,
+        error: message,
+        skipped,
+        counts,
+      };
     }
     log.error('failed', { error: message });
     return { entity: entity.name, instance: instance.name, ok: false, error: message, skipped, counts };

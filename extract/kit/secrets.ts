@@ -17,9 +17,19 @@ export class SecretKeyError extends Error {
 /** A 32-byte key written as base64 (44 characters) or hex (64 characters). */
 export function parseSecretKey(text: string | undefined): Buffer {
   const value = (text ?? '').trim();
-  if (!value) throw new SecretKeyError(`${SECRET_KEY_ENV} is not set: it encrypts the tokens kept in the warehouse (make one with: openssl rand -base64 32).`);
-  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(value) ? Buffer.from(value, 'base64') : undefined;
-  if (!key || key.length !== 32) throw new SecretKeyError(`${SECRET_KEY_ENV} must be 32 bytes written as base64 or hex (make one with: openssl rand -base64 32).`);
+  if (!value)
+    throw new SecretKeyError(
+      `${SECRET_KEY_ENV} is not set: it encrypts the tokens kept in the warehouse (make one with: openssl rand -base64 32).`,
+    );
+  const key = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : undefined;
+  if (!key || key.length !== 32)
+    throw new SecretKeyError(
+      `${SECRET_KEY_ENV} must be 32 bytes written as base64 or hex (make one with: openssl rand -base64 32).`,
+    );
   return key;
 }
 
@@ -33,7 +43,8 @@ export function seal(key: Buffer, name: string, plaintext: string): string {
 
 export function unseal(key: Buffer, name: string, sealed: string): string {
   const [version, payload] = sealed.split('.');
-  if (version !== VERSION || !payload) throw new SecretKeyError(`the stored secret "${name}" is not in a format this version reads.`);
+  if (version !== VERSION || !payload)
+    throw new SecretKeyError(`the stored secret "${name}" is not in a format this version reads.`);
   const bytes = Buffer.from(payload, 'base64url');
   const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
   decipher.setAAD(Buffer.from(name, 'utf8'));
@@ -41,7 +52,9 @@ export function unseal(key: Buffer, name: string, sealed: string): string {
   try {
     return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
   } catch {
-    throw new SecretKeyError(`${SECRET_KEY_ENV} cannot decrypt the stored secret "${name}": it is not the key the secret was stored with.`);
+    throw new SecretKeyError(
+      `${SECRET_KEY_ENV} cannot decrypt the stored secret "${name}": it is not the key the secret was stored with.`,
+    );
   }
 }
 

@@ -12,7 +12,10 @@ import type { Warehouse } from './warehouse/warehouse.js';
 
 export type SourceHttpOptions = Omit<HttpClientOptions, 'name' | 'logger'>;
 
-export function httpOptionsFor(source: { http?: SourceHttpOptions | ((env: NodeJS.ProcessEnv) => SourceHttpOptions) }, env: NodeJS.ProcessEnv): SourceHttpOptions | undefined {
+export function httpOptionsFor(
+  source: { http?: SourceHttpOptions | ((env: NodeJS.ProcessEnv) => SourceHttpOptions) },
+  env: NodeJS.ProcessEnv,
+): SourceHttpOptions | undefined {
   return typeof source.http === 'function' ? source.http(env) : source.http;
 }
 
@@ -24,8 +27,7 @@ export interface SourceInstance<Config> {
 }
 
 export type Configuration<Config> =
-  | { configured: true; instances: SourceInstance<Config>[] }
-  | { configured: false; missing: string[] };
+  { configured: true; instances: SourceInstance<Config>[] } | { configured: false; missing: string[] };
 
 export interface Progress {
   /** What is being worked on, e.g. a file name or a window. */
@@ -158,7 +160,10 @@ export interface SourceDefinition<Config> {
    * Instances whose credentials live in the warehouse rather than the environment (e.g. merchants
    * authorised by OAuth): called before a run or check with the configured ones; returns the full list.
    */
-  discoverInstances?(configured: SourceInstance<Config>[], context: { env: NodeJS.ProcessEnv; secrets: SecretStore }): Promise<SourceInstance<Config>[]>;
+  discoverInstances?(
+    configured: SourceInstance<Config>[],
+    context: { env: NodeJS.ProcessEnv; secrets: SecretStore },
+  ): Promise<SourceInstance<Config>[]>;
   commands?: readonly SourceCommand[];
   /**
    * How much of the source runs at once: instances side by side (vendors that limit per account, like

@@ -39,7 +39,7 @@ export function window(start: number, end: number): Window {
 export function fixedWindows(from: number, to: number, size: number | ((start: number) => number)): Window[] {
   const sizeAt = typeof size === 'number' ? () => size : size;
   const out: Window[] = [];
-  for (let start = from; start < to; ) {
+  for (let start = from; start < to;) {
     const end = Math.min(to, start + Math.max(1, sizeAt(start)));
     out.push(window(start, end));
     start = end;

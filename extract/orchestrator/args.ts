@@ -73,7 +73,10 @@ export class UsageError extends Error {
 }
 
 function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 export function parseCli(argv: readonly string[]): CliOptions {
@@ -115,21 +118,38 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const sample = command === 'sample';
   const sampleTarget = sample ? rest.shift() : undefined;
   if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
-  if (command !== undefined && !['status', 'check', 'backfill', 'sample'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-  if (sample && !sampleTarget?.includes('.')) throw new UsageError('sample needs an entity: npm run elt -- sample <source>.<entity> [--limit 5]');
-  if (!sample && (values.limit || values.output)) throw new UsageError('--limit and --output belong to the sample command');
+  if (command !== undefined && !['status', 'check', 'backfill', 'sample'].includes(command))
+    throw new UsageError(`unknown command "${command}"`);
+  if (sample && !sampleTarget?.includes('.'))
+    throw new UsageError('sample needs an entity: npm run elt -- sample <source>.<entity> [--limit 5]');
+  if (!sample && (values.limit || values.output))
+    throw new UsageError('--limit and --output belong to the sample command');
   if (values['no-dbt'] && values['dbt-only']) throw new UsageError('--no-dbt and --dbt-only exclude each other');
-  if (backfill && !backfillSource) throw new UsageError('backfill needs a source: npm run elt -- backfill <source> --from <yyyy-mm-dd>');
+  if (backfill && !backfillSource)
+    throw new UsageError('backfill needs a source: npm run elt -- backfill <source> --from <yyyy-mm-dd>');
   if (!backfill && (values.from || values.to)) throw new UsageError('--from and --to belong to the backfill command');
   if (backfill && values['dbt-only']) throw new UsageError('backfill extracts: --dbt-only does not apply');
   const instances = [...splitList(values.restaurants), ...splitList(values.instances)];
   // Entities of the backfilled source, as with --only: `backfill toast --only toast.orders`.
-  const only = [...splitList(values.only), ...splitList(checkSources), ...splitList(sampleTarget ? [sampleTarget] : [])];
+  const only = [
+    ...splitList(values.only),
+    ...splitList(checkSources),
+    ...splitList(sampleTarget ? [sampleTarget] : []),
+  ];
   if (backfillSource && only.some((item) => item.split('.')[0] !== backfillSource.toLowerCase())) {
     throw new UsageError(`backfill ${backfillSource}: --only can only name parts of ${backfillSource}`);
   }
   return {
-    command: values.check || command === 'check' ? 'check' : command === 'status' ? 'status' : backfill ? 'backfill' : sample ? 'sample' : 'run',
+    command:
+      values.check || command === 'check'
+        ? 'check'
+        : command === 'status'
+          ? 'status'
+          : backfill
+            ? 'backfill'
+            : sample
+              ? 'sample'
+              : 'run',
     sample: sample ? { limit: positiveInteger('--limit', values.limit ?? '5'), output: values.output } : undefined,
     limits: {
       maxPages: values['max-pages'] === undefined ? undefined : positiveInteger('--max-pages', values['max-pages']),
@@ -178,7 +198,11 @@ export interface Selection {
 }
 
 /** Resolves --only/--skip against the known sources; unknown names are a usage error, not a silent no-op. */
-export function selectSources(sources: readonly SourceDefinition<unknown>[], only: string[], skip: string[]): Selection[] {
+export function selectSources(
+  sources: readonly SourceDefinition<unknown>[],
+  only: string[],
+  skip: string[],
+): Selection[] {
   const known = new Map(sources.map((s) => [s.name, s]));
   // An item is a source, a source.entity or a source.part (a group of entities, e.g. toast.cash).
   const check = (item: string): { name: string; entity?: string }[] => {
@@ -199,11 +223,14 @@ export function selectSources(sources: readonly SourceDefinition<unknown>[], onl
   for (const source of sources) {
     const wanted = onlyItems.filter((i) => i.name === source.name);
     if (onlyItems.length && wanted.length === 0) continue;
-    let entities: Set<string> | undefined = wanted.some((i) => !i.entity) || wanted.length === 0 ? undefined : new Set(wanted.map((i) => i.entity!));
+    let entities: Set<string> | undefined =
+      wanted.some((i) => !i.entity) || wanted.length === 0 ? undefined : new Set(wanted.map((i) => i.entity!));
     const skipped = skipItems.filter((i) => i.name === source.name);
     if (skipped.some((i) => !i.entity)) continue;
     if (skipped.length) {
-      entities = new Set([...(entities ?? source.entities.map((e) => e.name))].filter((e) => !skipped.some((i) => i.entity === e)));
+      entities = new Set(
+        [...(entities ?? source.entities.map((e) => e.name))].filter((e) => !skipped.some((i) => i.entity === e)),
+      );
       if (entities.size === 0) continue;
     }
     selections.push({ source, entities });

@@ -14,7 +14,13 @@ export interface CheckLine extends CheckStep {
 
 export async function runChecks(
   selections: readonly Selection[],
-  context: { envs: SourceEnvironments; warehouse: Warehouse; log: Logger; signal: AbortSignal; print: (line: string) => void },
+  context: {
+    envs: SourceEnvironments;
+    warehouse: Warehouse;
+    log: Logger;
+    signal: AbortSignal;
+    print: (line: string) => void;
+  },
 ): Promise<boolean> {
   let ok = true;
   const report = (line: CheckLine) => {
@@ -34,7 +40,12 @@ export async function runChecks(
       context.print(`skip  ${source.name.padEnd(18)} not configured (set ${configuration.missing.join(', ')})`);
       continue;
     }
-    const http = new HttpClient({ name: source.name, logger: context.log, ...httpOptionsFor(source, env), retry: { attempts: 2 } });
+    const http = new HttpClient({
+      name: source.name,
+      logger: context.log,
+      ...httpOptionsFor(source, env),
+      retry: { attempts: 2 },
+    });
     const secrets = secretStore(context.warehouse, env);
     let instances;
     try {

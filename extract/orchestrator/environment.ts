@@ -7,10 +7,22 @@ import type { DbtConnection } from '../kit/dbt/connection.js';
 import type { Logger } from '../kit/log.js';
 import type { RunningSandbox, SourceDefinition } from '../kit/source.js';
 import { EmbeddedWarehouse, WarehouseError } from '../kit/warehouse/postgres/embedded.js';
-import { ensureDatabase, resolvePostgresTarget, targetEnvironment, type PostgresTarget } from '../kit/warehouse/postgres/connection.js';
+import {
+  ensureDatabase,
+  resolvePostgresTarget,
+  targetEnvironment,
+  type PostgresTarget,
+} from '../kit/warehouse/postgres/connection.js';
 import { PostgresWarehouse } from '../kit/warehouse/postgres/postgres-warehouse.js';
 import { BigQueryWarehouse, type BigQueryWarehouseOptions } from '../kit/warehouse/bigquery/bigquery-warehouse.js';
-import { BigQueryConfigError, bigQueryDbtEnvironment, bigQueryDbtVars, resolveBigQueryTarget, warehouseKind, type BigQueryTarget } from '../kit/warehouse/bigquery/config.js';
+import {
+  BigQueryConfigError,
+  bigQueryDbtEnvironment,
+  bigQueryDbtVars,
+  resolveBigQueryTarget,
+  warehouseKind,
+  type BigQueryTarget,
+} from '../kit/warehouse/bigquery/config.js';
 import { BigQueryConnectError } from '../kit/warehouse/bigquery/errors.js';
 import type { Warehouse } from '../kit/warehouse/warehouse.js';
 import { UsageError, type Selection } from './args.js';
@@ -30,7 +42,11 @@ export interface SourceEnvironments {
 }
 
 /** In demo mode, starts each selected source's sandbox and points that source (only) at it. */
-export async function sourceEnvironments(selections: readonly Selection[], demo: boolean, log: Logger): Promise<SourceEnvironments> {
+export async function sourceEnvironments(
+  selections: readonly Selection[],
+  demo: boolean,
+  log: Logger,
+): Promise<SourceEnvironments> {
   const sandboxes = new Map<string, RunningSandbox>();
   const close = async () => {
     await Promise.all([...sandboxes.values()].map((s) => s.close().catch(() => undefined)));
@@ -38,7 +54,10 @@ export async function sourceEnvironments(selections: readonly Selection[], demo:
   if (demo) {
     try {
       for (const { source } of selections) {
-        if (!source.startSandbox) throw new Error(`${source.title} has no sandbox: configure it (${source.name}) or leave it out with --skip ${source.name}.`);
+        if (!source.startSandbox)
+          throw new Error(
+            `${source.title} has no sandbox: configure it (${source.name}) or leave it out with --skip ${source.name}.`,
+          );
         sandboxes.set(source.name, await source.startSandbox());
         log.info('sandbox started', { source: source.name });
       }
@@ -127,7 +146,11 @@ export async function openWarehouse(demo: boolean, log: Logger, options: OpenOpt
 }
 
 /** Resolves the BigQuery settings and checks credentials, project and dataset locations with the first requests. */
-async function openBigQuery(demo: boolean, log: Logger, options: BigQueryWarehouseOptions = {}): Promise<OpenedWarehouse> {
+async function openBigQuery(
+  demo: boolean,
+  log: Logger,
+  options: BigQueryWarehouseOptions = {},
+): Promise<OpenedWarehouse> {
   let target: BigQueryTarget;
   try {
     target = resolveBigQueryTarget(process.env, { demo });
@@ -147,9 +170,15 @@ async function openBigQuery(demo: boolean, log: Logger, options: BigQueryWarehou
     warehouse,
     kind: 'bigquery',
     get target(): PostgresTarget {
-      throw new Error(`dbt on ${target.description} runs with the "bigquery" target: use the opened warehouse's dbt connection, not the PostgreSQL target.`);
+      throw new Error(
+        `dbt on ${target.description} runs with the "bigquery" target: use the opened warehouse's dbt connection, not the PostgreSQL target.`,
+      );
     },
-    dbt: { target: 'bigquery', env: { ...(process.env as Record<string, string>), ...bigQueryDbtEnvironment(target) }, vars: bigQueryDbtVars(target) },
+    dbt: {
+      target: 'bigquery',
+      env: { ...(process.env as Record<string, string>), ...bigQueryDbtEnvironment(target) },
+      vars: bigQueryDbtVars(target),
+    },
     close: async () => {
       await warehouse.close().catch(() => undefined);
     },

@@ -9,7 +9,13 @@ import type { SourceEnvironments } from './environment.js';
 export async function runSample(
   selection: Selection,
   options: { limit: number; output?: string; instances?: string[] },
-  context: { envs: SourceEnvironments; warehouse: Warehouse; log: Logger; signal: AbortSignal; print: (line: string) => void },
+  context: {
+    envs: SourceEnvironments;
+    warehouse: Warehouse;
+    log: Logger;
+    signal: AbortSignal;
+    print: (line: string) => void;
+  },
 ): Promise<number> {
   const { source } = selection;
   const entity = [...(selection.entities ?? [])][0]!;

@@ -9,7 +9,9 @@ const ERROR_SHOWN = 80;
 
 function entityRow(e: EntityStatus): string[] {
   const count = (n: number | undefined) => (n === undefined ? '' : formatCount(n));
-  const problem = e.lastProblem ? `${e.lastProblem.status} ${formatTime(e.lastProblem.finishedAt)}: ${e.lastProblem.error ?? ''}` : '';
+  const problem = e.lastProblem
+    ? `${e.lastProblem.status} ${formatTime(e.lastProblem.finishedAt)}: ${e.lastProblem.error ?? ''}`
+    : '';
   return [
     e.source,
     e.entity,
@@ -29,21 +31,42 @@ export function renderStatus(report: StatusReport, warehouse: string): string {
     report.runs.length
       ? renderTable(
           ['run', 'started', 'finished', 'status', 'mode', 'dbt', 'error'],
-          report.runs.map((r) => [String(r.runId), formatTime(r.startedAt), formatTime(r.finishedAt), r.status, r.demo ? 'demo' : 'real', r.dbtStatus ?? '-', (r.error ?? '').slice(0, 80)]),
+          report.runs.map((r) => [
+            String(r.runId),
+            formatTime(r.startedAt),
+            formatTime(r.finishedAt),
+            r.status,
+            r.demo ? 'demo' : 'real',
+            r.dbtStatus ?? '-',
+            (r.error ?? '').slice(0, 80),
+          ]),
         )
       : '(no runs yet)',
   );
   out.push('', 'Last success per source');
   out.push(
     report.lastSuccess.length
-      ? renderTable(['source', 'finished', 'new versions'], report.lastSuccess.map((s) => [s.source, formatTime(s.finishedAt), formatCount(s.rowsLanded)]))
+      ? renderTable(
+          ['source', 'finished', 'new versions'],
+          report.lastSuccess.map((s) => [s.source, formatTime(s.finishedAt), formatCount(s.rowsLanded)]),
+        )
       : '(none yet)',
   );
   out.push('', 'Entities (last completed sync, saved position, a failure since)');
   out.push(
     report.entities.length
       ? renderTable(
-          ['source', 'entity', 'instance', 'last success', 'position', 'rows seen', 'new versions', 'quarantined', 'last error'],
+          [
+            'source',
+            'entity',
+            'instance',
+            'last success',
+            'position',
+            'rows seen',
+            'new versions',
+            'quarantined',
+            'last error',
+          ],
           report.entities.map(entityRow),
         )
       : '(none yet)',
@@ -51,14 +74,24 @@ export function renderStatus(report: StatusReport, warehouse: string): string {
   out.push('', 'Quarantined records (elt.quarantine)');
   out.push(
     report.quarantine.length
-      ? renderTable(['source', 'entity', 'records', 'latest'], report.quarantine.map((q) => [q.source, q.entity, formatCount(q.count), formatTime(q.latest)]))
+      ? renderTable(
+          ['source', 'entity', 'records', 'latest'],
+          report.quarantine.map((q) => [q.source, q.entity, formatCount(q.count), formatTime(q.latest)]),
+        )
       : '(none)',
   );
   out.push('', 'Raw data available');
   out.push(
     renderTable(
       ['table', 'instances', 'keys', 'versions', 'first loaded', 'last loaded'],
-      report.tables.map((t) => [t.table, formatCount(t.instances), formatCount(t.keys), formatCount(t.versions), formatTime(t.firstLoadedAt), formatTime(t.lastLoadedAt)]),
+      report.tables.map((t) => [
+        t.table,
+        formatCount(t.instances),
+        formatCount(t.keys),
+        formatCount(t.versions),
+        formatTime(t.firstLoadedAt),
+        formatTime(t.lastLoadedAt),
+      ]),
     ),
   );
   if (report.endpoints.length) {

@@ -22,7 +22,12 @@ beforeEach(async () => {
   fake = new FakeBigQuery();
   await fake.start();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'elt-bq-connect-'));
-  Object.assign(process.env, { ELT_WAREHOUSE: 'bigquery', BIGQUERY_PROJECT: 'test-project', BIGQUERY_DATASET: 'raw', BIGQUERY_LOCATION: 'US' });
+  Object.assign(process.env, {
+    ELT_WAREHOUSE: 'bigquery',
+    BIGQUERY_PROJECT: 'test-project',
+    BIGQUERY_DATASET: 'raw',
+    BIGQUERY_LOCATION: 'US',
+  });
 });
 
 afterEach(async () => {
@@ -32,9 +37,15 @@ afterEach(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-const fast = () => ({ apiEndpoint: fake.endpoint, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 }, poll: { initialMs: 1, maxMs: 2 } });
+const fast = () => ({
+  apiEndpoint: fake.endpoint,
+  retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+  poll: { initialMs: 1, maxMs: 2 },
+});
 
-async function openError(options: Parameters<typeof openWarehouse>[2] = { bigquery: { ...fast(), authClient: stubAuthClient() } }): Promise<Error> {
+async function openError(
+  options: Parameters<typeof openWarehouse>[2] = { bigquery: { ...fast(), authClient: stubAuthClient() } },
+): Promise<Error> {
   const error = await openWarehouse(false, silentLogger, options).then(
     async (opened) => {
       await opened.close();
@@ -52,7 +63,12 @@ describe('choosing and opening BigQuery', () => {
       expect(opened.kind).toBe('bigquery');
       expect(opened.warehouse.description).toBe('BigQuery test-project.raw (US)');
       expect(opened.dbt.target).toBe('bigquery');
-      expect(opened.dbt.env).toMatchObject({ BIGQUERY_PROJECT: 'test-project', BIGQUERY_DATASET: 'raw', BIGQUERY_LOCATION: 'US', BIGQUERY_DBT_DATASET: 'analytics' });
+      expect(opened.dbt.env).toMatchObject({
+        BIGQUERY_PROJECT: 'test-project',
+        BIGQUERY_DATASET: 'raw',
+        BIGQUERY_LOCATION: 'US',
+        BIGQUERY_DBT_DATASET: 'analytics',
+      });
       expect(opened.dbt.vars).toEqual({ raw_schema: 'raw' });
       expect(() => opened.target).toThrow(/bigquery/);
       // The first requests check the raw and meta datasets (credentials, project, location).
@@ -74,7 +90,12 @@ describe('choosing and opening BigQuery', () => {
     process.env.BIGQUERY_DBT_DATASET = 'marts_here';
     const connection = await dbtConnection({ demo: false, args: ['build'] });
     expect(connection.target).toBe('bigquery');
-    expect(connection.env).toMatchObject({ BIGQUERY_PROJECT: 'test-project', BIGQUERY_DATASET: 'raw', BIGQUERY_DBT_DATASET: 'marts_here', BIGQUERY_LOCATION: 'US' });
+    expect(connection.env).toMatchObject({
+      BIGQUERY_PROJECT: 'test-project',
+      BIGQUERY_DATASET: 'raw',
+      BIGQUERY_DBT_DATASET: 'marts_here',
+      BIGQUERY_LOCATION: 'US',
+    });
     expect(connection.vars).toEqual({ raw_schema: 'raw' });
     // A command line with its own --vars keeps them (dbt reads only the last --vars).
     expect((await dbtConnection({ args: ['build', '--vars', '{fixtures: true}'] })).vars).toBeUndefined();
@@ -95,13 +116,20 @@ describe('choosing and opening BigQuery', () => {
     process.env.GOOGLE_APPLICATION_CREDENTIALS = path.join(scratch, 'missing-key.json');
     const error = await openError({ bigquery: fast() });
     expect(error).toBeInstanceOf(WarehouseUnreachable);
-    expect(error.message).toBe(`GOOGLE_APPLICATION_CREDENTIALS points to ${path.join(scratch, 'missing-key.json')}, which does not exist or is not a file.`);
+    expect(error.message).toBe(
+      `GOOGLE_APPLICATION_CREDENTIALS points to ${path.join(scratch, 'missing-key.json')}, which does not exist or is not a file.`,
+    );
     expect(fake.requests).toHaveLength(0);
   });
 
   it('explains missing credentials in one sentence', async () => {
     delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
-    Object.assign(process.env, { HOME: scratch, CLOUDSDK_CONFIG: scratch, APPDATA: scratch, METADATA_SERVER_DETECTION: 'none' });
+    Object.assign(process.env, {
+      HOME: scratch,
+      CLOUDSDK_CONFIG: scratch,
+      APPDATA: scratch,
+      METADATA_SERVER_DETECTION: 'none',
+    });
     const error = await openError({ bigquery: fast() });
     expect(error).toBeInstanceOf(WarehouseUnreachable);
     expect(error.message).toBe(
@@ -114,18 +142,32 @@ describe('choosing and opening BigQuery', () => {
       path: /datasets/,
       status: 401,
       times: 1,
-      body: { error: { code: 401, message: 'Request had invalid authentication credentials.', errors: [{ reason: 'authError', message: 'Invalid Credentials' }] } },
+      body: {
+        error: {
+          code: 401,
+          message: 'Request had invalid authentication credentials.',
+          errors: [{ reason: 'authError', message: 'Invalid Credentials' }],
+        },
+      },
     });
     const refused = await openError();
     expect(refused).toBeInstanceOf(WarehouseUnreachable);
-    expect(refused.message).toMatch(/^BigQuery refused the credentials \(401: Request had invalid authentication credentials\.[^)]*\): set GOOGLE_APPLICATION_CREDENTIALS/);
+    expect(refused.message).toMatch(
+      /^BigQuery refused the credentials \(401: Request had invalid authentication credentials\.[^)]*\): set GOOGLE_APPLICATION_CREDENTIALS/,
+    );
     expect(refused.message.split('\n')).toHaveLength(1);
 
     fake.fail({
       path: /datasets/,
       status: 403,
       times: 1,
-      body: { error: { code: 403, message: 'Access Denied: Dataset test-project:raw: Permission bigquery.datasets.get denied', errors: [{ reason: 'accessDenied' }] } },
+      body: {
+        error: {
+          code: 403,
+          message: 'Access Denied: Dataset test-project:raw: Permission bigquery.datasets.get denied',
+          errors: [{ reason: 'accessDenied' }],
+        },
+      },
     });
     const denied = await openError();
     expect(denied.message).toBe(
@@ -137,9 +179,13 @@ describe('choosing and opening BigQuery', () => {
     fake.datasets.set('raw', { location: 'EU' });
     const error = await openError();
     expect(error).toBeInstanceOf(WarehouseUnreachable);
-    expect(error.message).toBe('BigQuery dataset test-project.raw is in location EU, but BIGQUERY_LOCATION is US: set BIGQUERY_LOCATION=EU or use a dataset in US.');
+    expect(error.message).toBe(
+      'BigQuery dataset test-project.raw is in location EU, but BIGQUERY_LOCATION is US: set BIGQUERY_LOCATION=EU or use a dataset in US.',
+    );
     // A job sent to the wrong location fails with a "not found in location" error: explained the same way.
-    const job = Object.assign(new Error('Not found: Dataset test-project:raw was not found in location US'), { code: 404 });
+    const job = Object.assign(new Error('Not found: Dataset test-project:raw was not found in location US'), {
+      code: 404,
+    });
     expect(explainConnectError(job, testTarget())).toBe(
       'A dataset of test-project is not in location US (BIGQUERY_LOCATION=US): Not found: Dataset test-project:raw was not found in location US.',
     );

@@ -31,7 +31,12 @@ interface ManifestNode {
   alias?: string;
   identifier?: string;
   compiled_code?: string;
-  config: { materialized?: string; enabled?: boolean; partition_by?: { field: string; data_type?: string } | null; cluster_by?: string[] | string | null };
+  config: {
+    materialized?: string;
+    enabled?: boolean;
+    partition_by?: { field: string; data_type?: string } | null;
+    cluster_by?: string[] | string | null;
+  };
   depends_on?: { nodes: string[] };
 }
 
@@ -71,18 +76,30 @@ async function compileForBigQuery(targetPath: string, incremental = false): Prom
   // read a half-written one.
   await mkdir(targetPath, { recursive: true });
   await copyFile(PARSE_CACHE, path.join(targetPath, 'partial_parse.msgpack')).catch(() => undefined);
-  const result = await runDbt(['compile', '--no-populate-cache', '--threads', '4', '--target-path', targetPath, '--log-path', path.join(targetPath, 'logs')], {
-    target: 'bigquery',
-    env: {
-      ...(process.env as Record<string, string>),
-      GOOGLE_APPLICATION_CREDENTIALS: keyfile,
-      BIGQUERY_PROJECT: PROJECT,
-      BIGQUERY_DATASET: 'raw',
-      BIGQUERY_DBT_DATASET: 'analytics',
-      BIGQUERY_LOCATION: 'US',
+  const result = await runDbt(
+    [
+      'compile',
+      '--no-populate-cache',
+      '--threads',
+      '4',
+      '--target-path',
+      targetPath,
+      '--log-path',
+      path.join(targetPath, 'logs'),
+    ],
+    {
+      target: 'bigquery',
+      env: {
+        ...(process.env as Record<string, string>),
+        GOOGLE_APPLICATION_CREDENTIALS: keyfile,
+        BIGQUERY_PROJECT: PROJECT,
+        BIGQUERY_DATASET: 'raw',
+        BIGQUERY_DBT_DATASET: 'analytics',
+        BIGQUERY_LOCATION: 'US',
+      },
+      vars: incremental ? { raw_schema: 'raw', compile_incremental: true } : { raw_schema: 'raw' },
     },
-    vars: incremental ? { raw_schema: 'raw', compile_incremental: true } : { raw_schema: 'raw' },
-  });
+  );
   if (result.ok && !incremental) {
     await mkdir(path.dirname(PARSE_CACHE), { recursive: true });
     const next = `${PARSE_CACHE}.${process.pid}`;
@@ -93,8 +110,13 @@ async function compileForBigQuery(targetPath: string, incremental = false): Prom
   return { ok: result.ok, output: result.output };
 }
 
-async function readManifest(targetPath: string): Promise<{ nodes: Record<string, ManifestNode>; sources: Record<string, ManifestNode> }> {
-  return JSON.parse(await readFile(path.join(targetPath, 'manifest.json'), 'utf8')) as { nodes: Record<string, ManifestNode>; sources: Record<string, ManifestNode> };
+async function readManifest(
+  targetPath: string,
+): Promise<{ nodes: Record<string, ManifestNode>; sources: Record<string, ManifestNode> }> {
+  return JSON.parse(await readFile(path.join(targetPath, 'manifest.json'), 'utf8')) as {
+    nodes: Record<string, ManifestNode>;
+    sources: Record<string, ManifestNode>;
+  };
 }
 
 /** Models in an order where each comes after the models it reads. */
@@ -119,7 +141,11 @@ beforeAll(async () => {
   scratch = await mkdtemp(path.join(os.tmpdir(), 'elt-dbt-bq-'));
   TARGET_PATH = path.join(scratch, 'target');
   const incrementalTarget = path.join(scratch, 'target-incremental');
-  const [compiled, compiledIncremental, started] = await Promise.all([compileForBigQuery(TARGET_PATH), compileForBigQuery(incrementalTarget, true), ZetaSql.start()]);
+  const [compiled, compiledIncremental, started] = await Promise.all([
+    compileForBigQuery(TARGET_PATH),
+    compileForBigQuery(incrementalTarget, true),
+    ZetaSql.start(),
+  ]);
   zetasql = started;
   compileOutput = compiled.output;
   incrementalCompileOutput = compiledIncremental.output;
@@ -143,7 +169,9 @@ beforeAll(async () => {
   // Incremental models again, as an incremental run compiles them (reading their own table, `this`).
   if (!compiledIncremental.ok) return;
   const incrementalNodes = Object.values((await readManifest(incrementalTarget)).nodes);
-  incrementalModels = incrementalNodes.filter((n) => n.resource_type === 'model' && n.config.enabled !== false && n.config.materialized === 'incremental');
+  incrementalModels = incrementalNodes.filter(
+    (n) => n.resource_type === 'model' && n.config.enabled !== false && n.config.materialized === 'incremental',
+  );
   for (const model of incrementalModels) {
     const result = await zetasql.analyze(model.compiled_code ?? '', zetasql.catalog(tables));
     if (!result.ok) incrementalFailures.push(`${model.name}: ${result.error}`);
@@ -169,7 +197,9 @@ describe('dbt models compiled for BigQuery, analysed by ZetaSQL', () => {
 
   it('every incremental model, as an incremental run compiles it, is valid BigQuery SQL', () => {
     expect(incrementalCompileOutput).toMatch(/Concurrency: \d+ threads \(target='bigquery'\)/);
-    expect(incrementalModels.map((m) => m.name)).toEqual(expect.arrayContaining(['stg_square__orders', 'int_square_orders_attributed', 'fct_square_order_lines']));
+    expect(incrementalModels.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['stg_square__orders', 'int_square_orders_attributed', 'fct_square_order_lines']),
+    );
     // The incremental form differs from the full build (it reads the model's own table).
     const lines = incrementalModels.find((m) => m.name === 'fct_square_order_lines')!;
     expect(lines.compiled_code).toMatch(/orders_to_rebuild/);
@@ -190,12 +220,18 @@ describe('dbt models compiled for BigQuery, analysed by ZetaSQL', () => {
   it('partitions and clusters BigQuery tables by columns the models have, with the right types', () => {
     const configured = models.filter((m) => m.config.partition_by || m.config.cluster_by);
     expect(configured.map((m) => m.name)).toEqual(expect.arrayContaining(['fct_tock_reservations', 'dim_tock_guests']));
-    const kinds: Record<string, string> = { date: 'TYPE_DATE', timestamp: 'TYPE_TIMESTAMP', datetime: 'TYPE_DATETIME', int64: 'TYPE_INT64' };
+    const kinds: Record<string, string> = {
+      date: 'TYPE_DATE',
+      timestamp: 'TYPE_TIMESTAMP',
+      datetime: 'TYPE_DATETIME',
+      int64: 'TYPE_INT64',
+    };
     for (const model of configured) {
       const table = tables.find((t) => t.path[2] === (model.alias ?? model.name) && t.path[1] === model.schema)!;
       const columns = new Map(table.columns.map((c) => [c.name, c.type.typeKind]));
       const partition = model.config.partition_by;
-      if (partition) expect(columns.get(partition.field), `${model.name} partition_by`).toBe(kinds[partition.data_type ?? 'date']);
+      if (partition)
+        expect(columns.get(partition.field), `${model.name} partition_by`).toBe(kinds[partition.data_type ?? 'date']);
       const cluster = model.config.cluster_by ? [model.config.cluster_by].flat() : [];
       expect(cluster.length, `${model.name} cluster_by`).toBeLessThanOrEqual(4);
       for (const column of cluster) expect(columns.has(column), `${model.name} cluster_by ${column}`).toBe(true);

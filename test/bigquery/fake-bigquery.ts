@@ -141,7 +141,11 @@ export class FakeBigQuery {
   queries(): { sql: string; params: Record<string, unknown>; labels: any }[] {
     return this.requests
       .filter((r) => r.method === 'POST' && /\/jobs$/.test(r.path) && r.json?.configuration?.query)
-      .map((r) => ({ sql: r.json.configuration.query.query, params: paramValues(r.json.configuration.query.queryParameters ?? []), labels: r.json.configuration.labels }));
+      .map((r) => ({
+        sql: r.json.configuration.query.query,
+        params: paramValues(r.json.configuration.query.queryParameters ?? []),
+        labels: r.json.configuration.labels,
+      }));
   }
 
   uploads(): RecordedRequest[] {
@@ -153,7 +157,13 @@ export class FakeBigQuery {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://x');
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
     const contentType = String(req.headers['content-type'] ?? '');
     try {
       if (contentType.startsWith('multipart/related')) recorded.multipart = parseMultipart(contentType, body);
@@ -172,14 +182,19 @@ export class FakeBigQuery {
     // BigQuery calls must carry credentials. (The storage client sends none to a custom, non-Google
     // endpoint by design, so GCS calls are not checked.)
     if (!req.headers.authorization && /^\/(upload\/)?bigquery\//.test(recorded.path)) {
-      const message = 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.';
+      const message =
+        'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.';
       send(401, apiError(401, 'required', message));
       return;
     }
-    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === recorded.method) && f.path.test(recorded.path));
+    const fault = this.faults.find(
+      (f) => f.times > 0 && (!f.method || f.method === recorded.method) && f.path.test(recorded.path),
+    );
     if (fault) {
       fault.times--;
-      const error = fault.body ?? apiError(fault.status, fault.status === 429 ? 'rateLimitExceeded' : 'backendError', `injected ${fault.status}`);
+      const error =
+        fault.body ??
+        apiError(fault.status, fault.status === 429 ? 'rateLimitExceeded' : 'backendError', `injected ${fault.status}`);
       if (fault.afterHandling) this.route(recorded, () => undefined);
       send(fault.status, error);
       return;
@@ -191,7 +206,10 @@ export class FakeBigQuery {
     }
   }
 
-  private route(r: RecordedRequest, send: (status: number, payload?: unknown, headers?: Record<string, string>) => void): void {
+  private route(
+    r: RecordedRequest,
+    send: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
+  ): void {
     let m: RegExpExecArray | null;
     if ((m = /^\/upload\/bigquery\/v2\/projects\/([^/]+)\/jobs$/.exec(r.path)) && r.method === 'POST') {
       return send(200, this.insertLoadJob(m[1]!, r.multipart!.metadata, r.multipart!.media));
@@ -204,7 +222,9 @@ export class FakeBigQuery {
       if (!session) return send(404, apiError(404, 'notFound', 'no session'));
       // "bytes */*" asks how much has arrived; "bytes <from>-..." sends the rest from <from> on.
       const range = /^bytes (\d+)-/.exec(String(r.headers['content-range'] ?? ''));
-      const received: Record<string, string> = session.bytes.length ? { range: `bytes=0-${session.bytes.length - 1}` } : {};
+      const received: Record<string, string> = session.bytes.length
+        ? { range: `bytes=0-${session.bytes.length - 1}` }
+        : {};
       if (!range && !session.done) return send(308, undefined, received);
       if (range) session.bytes = Buffer.concat([session.bytes.subarray(0, Number(range[1])), r.body]);
       session.done = true;
@@ -229,13 +249,15 @@ export class FakeBigQuery {
     }
     if (rest === 'datasets' && r.method === 'POST') {
       const id = r.json.datasetReference.datasetId;
-      if (this.datasets.has(id)) return send(409, apiError(409, 'duplicate', `Already Exists: Dataset ${project}:${id}`));
+      if (this.datasets.has(id))
+        return send(409, apiError(409, 'duplicate', `Already Exists: Dataset ${project}:${id}`));
       this.datasets.set(id, { location: r.json.location ?? 'US' });
       return send(200, { ...r.json, id: `${project}:${id}` });
     }
     if ((m = /^datasets\/([^/]+)\/tables$/.exec(rest))) {
       const dataset = m[1]!;
-      if (!this.datasets.has(dataset)) return send(404, apiError(404, 'notFound', `Not found: Dataset ${project}:${dataset}`));
+      if (!this.datasets.has(dataset))
+        return send(404, apiError(404, 'notFound', `Not found: Dataset ${project}:${dataset}`));
       if (r.method === 'GET') {
         const tables = [...this.tables.entries()]
           .filter(([k]) => k.startsWith(`${dataset}.`))
@@ -244,7 +266,8 @@ export class FakeBigQuery {
       }
       if (r.method === 'POST') {
         const key = `${dataset}.${r.json.tableReference.tableId}`;
-        if (this.tables.has(key)) return send(409, apiError(409, 'duplicate', `Already Exists: Table ${project}:${key}`));
+        if (this.tables.has(key))
+          return send(409, apiError(409, 'duplicate', `Already Exists: Table ${project}:${key}`));
         this.tables.set(key, r.json);
         return send(200, r.json);
       }
@@ -257,8 +280,16 @@ export class FakeBigQuery {
     }
     if (rest === 'jobs' && r.method === 'POST') {
       const id = r.json.jobReference.jobId;
-      if (this.jobs.has(id)) return send(409, apiError(409, 'duplicate', `Already Exists: Job ${project}:${r.json.jobReference.location}.${id}`));
-      if (r.json.configuration.load) return send(200, this.insertLoadJob(project, r.json, this.gcsMedia(r.json.configuration.load.sourceUris ?? [])));
+      if (this.jobs.has(id))
+        return send(
+          409,
+          apiError(409, 'duplicate', `Already Exists: Job ${project}:${r.json.jobReference.location}.${id}`),
+        );
+      if (r.json.configuration.load)
+        return send(
+          200,
+          this.insertLoadJob(project, r.json, this.gcsMedia(r.json.configuration.load.sourceUris ?? [])),
+        );
       return send(200, this.insertQueryJob(r.json));
     }
     if ((m = /^jobs\/([^/]+)$/.exec(rest)) && r.method === 'GET') {
@@ -271,7 +302,8 @@ export class FakeBigQuery {
     if ((m = /^queries\/([^/]+)$/.exec(rest)) && r.method === 'GET') {
       const job = this.jobs.get(m[1]!);
       if (!job) return send(404, apiError(404, 'notFound', `Not found: Job ${project}:${m[1]}`));
-      if (job.resource.status.state !== 'DONE') return send(200, { jobReference: job.resource.jobReference, jobComplete: false });
+      if (job.resource.status.state !== 'DONE')
+        return send(200, { jobReference: job.resource.jobReference, jobComplete: false });
       if (job.answer.error) return send(400, apiError(400, job.answer.error.reason, job.answer.error.message));
       const rows = job.answer.rows ?? [];
       const names = rows.length ? Object.keys(rows[0]!) : [];
@@ -280,7 +312,9 @@ export class FakeBigQuery {
         jobReference: job.resource.jobReference,
         jobComplete: true,
         schema: { fields },
-        rows: rows.map((row) => ({ f: names.map((n) => ({ v: row[n] === null || row[n] === undefined ? null : String(row[n]) })) })),
+        rows: rows.map((row) => ({
+          f: names.map((n) => ({ v: row[n] === null || row[n] === undefined ? null : String(row[n]) })),
+        })),
         totalRows: String(rows.length),
       });
     }
@@ -305,7 +339,10 @@ export class FakeBigQuery {
       ...body,
       id: `${body.jobReference.projectId}:${body.jobReference.location}.${body.jobReference.jobId}`,
       status: { state: 'RUNNING' },
-      statistics: answer.numDmlAffectedRows !== undefined ? { query: { numDmlAffectedRows: String(answer.numDmlAffectedRows) } } : { query: {} },
+      statistics:
+        answer.numDmlAffectedRows !== undefined
+          ? { query: { numDmlAffectedRows: String(answer.numDmlAffectedRows) } }
+          : { query: {} },
     };
     const final = answer.error ? { errorResult: answer.error, errors: [answer.error] } : {};
     this.jobs.set(body.jobReference.jobId, { resource, polls: 0, answer, final });
@@ -316,7 +353,11 @@ export class FakeBigQuery {
     const load = body.configuration.load;
     const table = `${load.destinationTable.datasetId}.${load.destinationTable.tableId}`;
     const jobId = body.jobReference?.jobId ?? `upload_${this.jobs.size}`;
-    const resource: any = { ...body, jobReference: { projectId: project, location: body.jobReference?.location, jobId }, status: { state: 'RUNNING' } };
+    const resource: any = {
+      ...body,
+      jobReference: { projectId: project, location: body.jobReference?.location, jobId },
+      status: { state: 'RUNNING' },
+    };
     if (this.jobs.has(jobId)) throw new Error(`duplicate job ${jobId}`);
     const injected = this.loadJobErrors.find((e) => e.times > 0);
     const failed = (error: { reason: string; message: string }) => {
@@ -337,7 +378,11 @@ export class FakeBigQuery {
     for (const line of lines) {
       const bad = this.rejectLine(line);
       if (bad !== undefined) {
-        errors.push({ reason: 'invalid', location: 'file-00000000', message: `Error while reading data, error message: JSON parsing error in row starting at position ${position}: ${bad}` });
+        errors.push({
+          reason: 'invalid',
+          location: 'file-00000000',
+          message: `Error while reading data, error message: JSON parsing error in row starting at position ${position}: ${bad}`,
+        });
       } else accepted.push(line);
       position += Buffer.byteLength(line) + 1;
     }
@@ -350,7 +395,13 @@ export class FakeBigQuery {
       };
       final = { errorResult: summary, errors: [summary, ...errors] };
     } else {
-      resource.statistics = { load: { outputRows: String(accepted.length), badRecords: String(errors.length), inputFileBytes: String(media.length) } };
+      resource.statistics = {
+        load: {
+          outputRows: String(accepted.length),
+          badRecords: String(errors.length),
+          inputFileBytes: String(media.length),
+        },
+      };
       if (errors.length) final = { errors };
     }
     this.jobs.set(jobId, { resource, polls: 0, answer: {}, final, load: { table, accepted } });
@@ -361,7 +412,11 @@ export class FakeBigQuery {
     return Buffer.concat(uris.map((u) => this.objects.get(u.replace(/^gs:\/\//, '')) ?? Buffer.alloc(0)));
   }
 
-  private gcsUpload(bucket: string, r: RecordedRequest, send: (status: number, payload?: unknown, headers?: Record<string, string>) => void): void {
+  private gcsUpload(
+    bucket: string,
+    r: RecordedRequest,
+    send: (status: number, payload?: unknown, headers?: Record<string, string>) => void,
+  ): void {
     const type = r.query.get('uploadType');
     const name = r.query.get('name') ?? r.json?.name ?? r.multipart?.metadata?.name;
     if (type === 'resumable') {
@@ -381,9 +436,15 @@ export class FakeBigQuery {
     const now = Date.now();
     if (/run_lock/.test(sql) && /BEGIN TRANSACTION/.test(sql)) {
       const free = !this.lock || this.lock.holder === null || this.lock.expiresAt < now;
-      const mine = this.lock?.holder === params.holder || (this.lock?.holder !== undefined && this.lock?.holder === params.stale_holder);
-      if (free || mine) this.lock = { holder: String(params.holder), expiresAt: now + Number(params.lease_seconds) * 1000 };
-      return { rows: [{ holder: this.lock!.holder, expires_at: String(this.lock!.expiresAt * 1000) }], types: { expires_at: 'TIMESTAMP' } };
+      const mine =
+        this.lock?.holder === params.holder ||
+        (this.lock?.holder !== undefined && this.lock?.holder === params.stale_holder);
+      if (free || mine)
+        this.lock = { holder: String(params.holder), expiresAt: now + Number(params.lease_seconds) * 1000 };
+      return {
+        rows: [{ holder: this.lock!.holder, expires_at: String(this.lock!.expiresAt * 1000) }],
+        types: { expires_at: 'TIMESTAMP' },
+      };
     }
     if (/^UPDATE \S+run_lock`\nSET renewed_at/.test(sql)) {
       const mine = this.lock?.holder === params.holder;
@@ -403,7 +464,13 @@ export class FakeBigQuery {
 function objectResource(bucket: string, name: string, bytes: Buffer) {
   const crc32c = new CRC32C();
   crc32c.update(bytes);
-  return { bucket, name, size: String(bytes.length), crc32c: crc32c.toString(), md5Hash: createHash('md5').update(bytes).digest('base64') };
+  return {
+    bucket,
+    name,
+    size: String(bytes.length),
+    crc32c: crc32c.toString(),
+    md5Hash: createHash('md5').update(bytes).digest('base64'),
+  };
 }
 
 /** Query parameters back to plain values (arrays and structs included). */
@@ -411,7 +478,10 @@ export function paramValues(parameters: any[]): Record<string, unknown> {
   const decode = (type: any, value: any): unknown => {
     if (!value || (value.value === undefined && !value.arrayValues && !value.structValues)) return null;
     if (type.type === 'ARRAY') return (value.arrayValues ?? []).map((v: any) => decode(type.arrayType, v));
-    if (type.type === 'STRUCT') return Object.fromEntries(type.structTypes.map((s: any) => [s.name, decode(s.type, value.structValues?.[s.name])]));
+    if (type.type === 'STRUCT')
+      return Object.fromEntries(
+        type.structTypes.map((s: any) => [s.name, decode(s.type, value.structValues?.[s.name])]),
+      );
     return value.value;
   };
   return Object.fromEntries(parameters.map((p) => [p.name, decode(p.parameterType, p.parameterValue)]));

@@ -37,11 +37,22 @@ describe('BigQuery loads staged through GCS', () => {
     const loads = fake.requests.filter((r) => r.method === 'POST' && r.json?.configuration?.load);
     expect(loads.length).toBeGreaterThanOrEqual(2);
     const uris = loads.flatMap((l) => l.json.configuration.load.sourceUris as string[]);
-    for (const uri of uris) expect(uri).toMatch(/^gs:\/\/elt-staging-bucket\/team-a\/elt-staging\/stage_7_[0-9a-f]{12}\/chunk-\d{6}\.ndjson$/);
-    expect(loads[0]!.json.configuration.load).toMatchObject({ sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_APPEND', schema: { fields: STAGE_FIELDS } });
+    for (const uri of uris)
+      expect(uri).toMatch(
+        /^gs:\/\/elt-staging-bucket\/team-a\/elt-staging\/stage_7_[0-9a-f]{12}\/chunk-\d{6}\.ndjson$/,
+      );
+    expect(loads[0]!.json.configuration.load).toMatchObject({
+      sourceFormat: 'NEWLINE_DELIMITED_JSON',
+      writeDisposition: 'WRITE_APPEND',
+      schema: { fields: STAGE_FIELDS },
+    });
     expect(fake.uploads()).toHaveLength(0); // nothing went through the BigQuery upload endpoint
     // Uploaded with GCS resumable uploads; the loaded lines are every record, in order.
-    expect(fake.requests.some((r) => r.path === '/upload/storage/v1/b/elt-staging-bucket/o' && r.query.get('uploadType') === 'resumable')).toBe(true);
+    expect(
+      fake.requests.some(
+        (r) => r.path === '/upload/storage/v1/b/elt-staging-bucket/o' && r.query.get('uploadType') === 'resumable',
+      ),
+    ).toBe(true);
     const stage = loads[0]!.json.configuration.load.destinationTable.tableId;
     expect((fake.loadedHistory.get(`raw_elt.${stage}`) ?? []).map((l) => JSON.parse(l).rec_index)).toEqual([0, 1, 2]);
     // Objects are deleted after the commit.

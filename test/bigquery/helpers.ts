@@ -2,7 +2,10 @@
 import { createRequire } from 'node:module';
 import type { OAuth2Client } from 'google-auth-library';
 import { readJsonRecords } from '../../extract/kit/records/json-records.js';
-import { BigQueryWarehouse, type BigQueryWarehouseOptions } from '../../extract/kit/warehouse/bigquery/bigquery-warehouse.js';
+import {
+  BigQueryWarehouse,
+  type BigQueryWarehouseOptions,
+} from '../../extract/kit/warehouse/bigquery/bigquery-warehouse.js';
 import { resolveBigQueryTarget, type BigQueryTarget } from '../../extract/kit/warehouse/bigquery/config.js';
 import type { LandingTarget, LandingUnit } from '../../extract/kit/warehouse/warehouse.js';
 import { FakeBigQuery, stubAuthClient } from './fake-bigquery.js';
@@ -33,14 +36,21 @@ export function fastOptions(fake: FakeBigQuery, extra: BigQueryWarehouseOptions 
  */
 export function offlineStorageAuth(): unknown {
   const storageRequire = createRequire(require.resolve('@google-cloud/storage'));
-  const { OAuth2Client: StorageOAuth2Client } = storageRequire('google-auth-library') as { OAuth2Client: typeof OAuth2Client };
+  const { OAuth2Client: StorageOAuth2Client } = storageRequire('google-auth-library') as {
+    OAuth2Client: typeof OAuth2Client;
+  };
   const client = new StorageOAuth2Client();
   client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
   return client;
 }
 
 export async function fakeWithWarehouse(
-  options: { target?: BigQueryTarget; warehouse?: BigQueryWarehouseOptions; datasets?: Record<string, string>; pollsBeforeDone?: number } = {},
+  options: {
+    target?: BigQueryTarget;
+    warehouse?: BigQueryWarehouseOptions;
+    datasets?: Record<string, string>;
+    pollsBeforeDone?: number;
+  } = {},
 ): Promise<{ fake: FakeBigQuery; warehouse: BigQueryWarehouse; target: BigQueryTarget; close: () => Promise<void> }> {
   const fake = new FakeBigQuery({ datasets: options.datasets, pollsBeforeDone: options.pollsBeforeDone });
   await fake.start();
@@ -58,10 +68,21 @@ export async function fakeWithWarehouse(
 }
 
 export function guestTarget(runId = 7): LandingTarget {
-  return { source: 'tock', entity: 'guest', instance: 'default', table: 'raw_tock_guest', keyPath: ['patron', 'id'], runId };
+  return {
+    source: 'tock',
+    entity: 'guest',
+    instance: 'default',
+    table: 'raw_tock_guest',
+    keyPath: ['patron', 'id'],
+    runId,
+  };
 }
 
-export function unitOf(document: string, origin = 'guest-profile-1.json', state: unknown = { files: [origin] }): LandingUnit {
+export function unitOf(
+  document: string,
+  origin = 'guest-profile-1.json',
+  state: unknown = { files: [origin] },
+): LandingUnit {
   async function* chunks() {
     // Several chunks, so records straddle chunk boundaries as they do from the network.
     const bytes = Buffer.from(document);
@@ -73,5 +94,7 @@ export function unitOf(document: string, origin = 'guest-profile-1.json', state:
 /** The landing script's answer. */
 export function answerLanding(landed: number, quarantined: number) {
   return (sql: string) =>
-    sql.includes('SET landed = @@row_count') ? { rows: [{ landed, quarantined }], types: { landed: 'INTEGER', quarantined: 'INTEGER' } } : undefined;
+    sql.includes('SET landed = @@row_count')
+      ? { rows: [{ landed, quarantined }], types: { landed: 'INTEGER', quarantined: 'INTEGER' } }
+      : undefined;
 }

@@ -29,7 +29,8 @@ afterAll(async () => {
   const client = new BigQuery({ projectId: PROJECT, location: LOCATION });
   const [datasets] = await client.getDatasets();
   for (const dataset of datasets) {
-    if (dataset.id?.startsWith(RUN) || created.includes(dataset.id ?? '')) await dataset.delete({ force: true }).catch(() => undefined);
+    if (dataset.id?.startsWith(RUN) || created.includes(dataset.id ?? ''))
+      await dataset.delete({ force: true }).catch(() => undefined);
   }
 }, 600_000);
 
@@ -38,7 +39,12 @@ async function* chunks(text: string) {
 }
 
 describe.skipIf(!PROJECT)('BigQuery live (BIGQUERY_TEST_PROJECT)', () => {
-  const env = { BIGQUERY_PROJECT: PROJECT ?? '', BIGQUERY_DATASET: RUN, BIGQUERY_LOCATION: LOCATION, BIGQUERY_STAGING_BUCKET: process.env.BIGQUERY_TEST_STAGING_BUCKET ?? '' };
+  const env = {
+    BIGQUERY_PROJECT: PROJECT ?? '',
+    BIGQUERY_DATASET: RUN,
+    BIGQUERY_LOCATION: LOCATION,
+    BIGQUERY_STAGING_BUCKET: process.env.BIGQUERY_TEST_STAGING_BUCKET ?? '',
+  };
 
   it('lands, deduplicates, quarantines, keeps uint64 ids exact, and holds the lock', async () => {
     const target = resolveBigQueryTarget(env);
@@ -59,10 +65,25 @@ describe.skipIf(!PROJECT)('BigQuery live (BIGQUERY_TEST_PROJECT)', () => {
         42,
         {"patron":{"id":7},"deep":${deep}}
       ]`;
-      const landing = { source: 'tock', entity: 'guest', instance: 'default', table: 'raw_tock_guest', keyPath: ['patron', 'id'], runId };
-      const first = await warehouse.land(landing, { origin: 'live-1.json', records: readJsonRecords(chunks(document)), state: { n: 1 } });
+      const landing = {
+        source: 'tock',
+        entity: 'guest',
+        instance: 'default',
+        table: 'raw_tock_guest',
+        keyPath: ['patron', 'id'],
+        runId,
+      };
+      const first = await warehouse.land(landing, {
+        origin: 'live-1.json',
+        records: readJsonRecords(chunks(document)),
+        state: { n: 1 },
+      });
       expect(first).toMatchObject({ seen: 4, landed: 2, quarantined: 2 });
-      const again = await warehouse.land(landing, { origin: 'live-1.json', records: readJsonRecords(chunks(document)), state: { n: 2 } });
+      const again = await warehouse.land(landing, {
+        origin: 'live-1.json',
+        records: readJsonRecords(chunks(document)),
+        state: { n: 2 },
+      });
       expect(again).toMatchObject({ seen: 4, landed: 0 });
       expect(await warehouse.loadState('tock', 'guest', 'default')).toEqual({ n: 2 });
 
@@ -85,16 +106,30 @@ describe.skipIf(!PROJECT)('BigQuery live (BIGQUERY_TEST_PROJECT)', () => {
 
   it('runs the demo pipeline and dbt build on BigQuery', async () => {
     const childEnv = { ...process.env, ...env, ELT_WAREHOUSE: 'bigquery', BIGQUERY_DBT_DATASET: `${RUN}_dbt` };
-    const extract = await execa('npm', ['run', '-s', 'elt', '--', '--demo', '--no-dbt'], { cwd: projectPath('.'), env: childEnv, reject: false, all: true });
-    expect(extract.exitCode, extract.all).toBe(0);
-    const dbt = await execa('npm', ['run', '-s', 'dbt', '--', 'build', '--demo'], { cwd: projectPath('.'), env: childEnv, reject: false, all: true });
-    expect(dbt.exitCode, dbt.all).toBe(0);
-    const fixtures = await execa('npm', ['run', '-s', 'dbt', '--', 'build', '--vars', `{fixtures: true, raw_schema: ${RUN}}`], {
+    const extract = await execa('npm', ['run', '-s', 'elt', '--', '--demo', '--no-dbt'], {
       cwd: projectPath('.'),
       env: childEnv,
       reject: false,
       all: true,
     });
+    expect(extract.exitCode, extract.all).toBe(0);
+    const dbt = await execa('npm', ['run', '-s', 'dbt', '--', 'build', '--demo'], {
+      cwd: projectPath('.'),
+      env: childEnv,
+      reject: false,
+      all: true,
+    });
+    expect(dbt.exitCode, dbt.all).toBe(0);
+    const fixtures = await execa(
+      'npm',
+      ['run', '-s', 'dbt', '--', 'build', '--vars', `{fixtures: true, raw_schema: ${RUN}}`],
+      {
+        cwd: projectPath('.'),
+        env: childEnv,
+        reject: false,
+        all: true,
+      },
+    );
     expect(fixtures.exitCode, fixtures.all).toBe(0);
   }, 3_600_000);
 });

@@ -51,7 +51,9 @@ describe('BigQuery loader (wire)', () => {
     expect(result).toEqual({ seen: 5, landed: 2, quarantined: 2, bytes: Buffer.byteLength(R0 + R1 + '42' + R3 + R4) });
 
     // 1. The staging table: the stage schema, in the meta dataset, expiring by itself.
-    const created = fake.requests.find((r) => r.method === 'POST' && r.path === `/bigquery/v2/projects/${PROJECT}/datasets/raw_elt/tables`)!;
+    const created = fake.requests.find(
+      (r) => r.method === 'POST' && r.path === `/bigquery/v2/projects/${PROJECT}/datasets/raw_elt/tables`,
+    )!;
     const stage = created.json.tableReference.tableId as string;
     expect(stage).toMatch(/^stage_7_[0-9a-f]{12}$/);
     expect(created.json.schema.fields).toEqual(STAGE_FIELDS);
@@ -85,9 +87,13 @@ describe('BigQuery loader (wire)', () => {
     const [script, ...others] = fake.queries();
     expect(others).toHaveLength(0);
     const sql = script!.sql;
-    expect(sql).toMatch(/BEGIN TRANSACTION;[\s\S]*INSERT INTO `test-project\.raw\.raw_tock_guest`[\s\S]*INSERT INTO `test-project\.raw_elt\.quarantine`[\s\S]*INSERT INTO `test-project\.raw_elt\.state`[\s\S]*COMMIT TRANSACTION;/);
+    expect(sql).toMatch(
+      /BEGIN TRANSACTION;[\s\S]*INSERT INTO `test-project\.raw\.raw_tock_guest`[\s\S]*INSERT INTO `test-project\.raw_elt\.quarantine`[\s\S]*INSERT INTO `test-project\.raw_elt\.state`[\s\S]*COMMIT TRANSACTION;/,
+    );
     expect(sql).toContain(`FROM \`test-project.raw_elt.${stage}\``);
-    expect(sql).toMatch(/WHERE NOT EXISTS \(\s*SELECT 1 FROM `test-project\.raw\.raw_tock_guest` AS r\s*WHERE r\._source_instance = @instance AND r\._key = s\.record_key AND r\._hash = s\.content_hash/);
+    expect(sql).toMatch(
+      /WHERE NOT EXISTS \(\s*SELECT 1 FROM `test-project\.raw\.raw_tock_guest` AS r\s*WHERE r\._source_instance = @instance AND r\._key = s\.record_key AND r\._hash = s\.content_hash/,
+    );
     expect(sql).toContain('QUALIFY ROW_NUMBER() OVER (PARTITION BY record_key, content_hash ORDER BY rec_index) = 1');
     expect(sql).toMatch(/EXCEPTION WHEN ERROR THEN\s+ROLLBACK TRANSACTION;/);
     expect(script!.params).toEqual({
@@ -101,7 +107,10 @@ describe('BigQuery loader (wire)', () => {
     expect(script!.labels).toEqual({ tool: 'hospitality-elt', step: 'land' });
 
     // 5. The staging table is dropped after the commit.
-    expect(fake.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/bigquery/v2/projects/${PROJECT}/datasets/raw_elt/tables/${stage}` });
+    expect(fake.requests.at(-1)).toMatchObject({
+      method: 'DELETE',
+      path: `/bigquery/v2/projects/${PROJECT}/datasets/raw_elt/tables/${stage}`,
+    });
     expect(fake.tables.has(`raw_elt.${stage}`)).toBe(false);
   });
 
@@ -115,7 +124,10 @@ describe('BigQuery loader (wire)', () => {
     expect(uploads.length).toBeGreaterThan(3);
     const lines = uploads.flatMap((u) => u.multipart!.media.toString('utf8').split('\n').filter(Boolean));
     expect(lines.map((l) => JSON.parse(l).rec_index)).toEqual(records.map((_, i) => i));
-    for (const u of uploads) expect(u.multipart!.metadata.configuration.load.destinationTable.tableId).toBe(uploads[0]!.multipart!.metadata.configuration.load.destinationTable.tableId);
+    for (const u of uploads)
+      expect(u.multipart!.metadata.configuration.load.destinationTable.tableId).toBe(
+        uploads[0]!.multipart!.metadata.configuration.load.destinationTable.tableId,
+      );
     expect(fake.queries()).toHaveLength(1);
   });
 
@@ -154,7 +166,9 @@ describe('BigQuery loader (wire)', () => {
 
   it('fails the unit on broken JSON grammar with the record and its byte offset, before any load', async () => {
     const { fake, warehouse } = await setUp();
-    const error = await warehouse.land(guestTarget(), unitOf('[{"patron":{"id":1}},{"patron":{"id":2},"x":tru}]')).catch((e: unknown) => e);
+    const error = await warehouse
+      .land(guestTarget(), unitOf('[{"patron":{"id":1}},{"patron":{"id":2},"x":tru}]'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RecordSyntaxError);
     expect((error as Error).message).toMatch(/^invalid JSON in record 2 at byte 21/);
     expect(fake.uploads()).toHaveLength(0);
@@ -180,15 +194,29 @@ describe('BigQuery loader (wire)', () => {
     fake.onQuery = (sql) => {
       if (!sql.includes('SET landed')) return undefined;
       attempts++;
-      if (attempts === 1) return { error: { reason: 'quotaExceeded', message: 'Quota exceeded: Your project exceeded quota for concurrent queries.' } };
-      if (attempts === 2) return { error: { reason: 'invalidQuery', message: 'Transaction is aborted due to concurrent update against table test-project.raw_elt.state.' } };
+      if (attempts === 1)
+        return {
+          error: {
+            reason: 'quotaExceeded',
+            message: 'Quota exceeded: Your project exceeded quota for concurrent queries.',
+          },
+        };
+      if (attempts === 2)
+        return {
+          error: {
+            reason: 'invalidQuery',
+            message: 'Transaction is aborted due to concurrent update against table test-project.raw_elt.state.',
+          },
+        };
       return answerLanding(1, 0)(sql);
     };
     fake.loadJobErrors.push({ reason: 'backendError', message: 'Backend error. Job aborted.', times: 1 });
     const result = await warehouse.land(guestTarget(), unitOf('[{"patron":{"id":1}}]'));
     expect(result.landed).toBe(1);
     expect(attempts).toBe(3);
-    const queryJobIds = fake.requests.filter((r) => r.method === 'POST' && /^\/bigquery\/v2\/projects\/[^/]+\/jobs$/.test(r.path)).map((r) => r.json.jobReference.jobId);
+    const queryJobIds = fake.requests
+      .filter((r) => r.method === 'POST' && /^\/bigquery\/v2\/projects\/[^/]+\/jobs$/.test(r.path))
+      .map((r) => r.json.jobReference.jobId);
     expect(new Set(queryJobIds).size).toBe(3);
     expect(new Set(fake.uploads().map((u) => u.multipart!.metadata.jobReference.jobId)).size).toBe(2);
   });
@@ -196,10 +224,18 @@ describe('BigQuery loader (wire)', () => {
   it('adopts a job whose insert went through although its answer was lost (409 on the retry)', async () => {
     const { fake, warehouse } = await setUp();
     fake.onQuery = answerLanding(1, 0);
-    fake.fail({ method: 'POST', path: /^\/bigquery\/v2\/projects\/[^/]+\/jobs$/, status: 503, times: 1, afterHandling: true });
+    fake.fail({
+      method: 'POST',
+      path: /^\/bigquery\/v2\/projects\/[^/]+\/jobs$/,
+      status: 503,
+      times: 1,
+      afterHandling: true,
+    });
     const result = await warehouse.land(guestTarget(), unitOf('[{"patron":{"id":1}}]'));
     expect(result.landed).toBe(1);
-    const inserts = fake.requests.filter((r) => r.method === 'POST' && /^\/bigquery\/v2\/projects\/[^/]+\/jobs$/.test(r.path));
+    const inserts = fake.requests.filter(
+      (r) => r.method === 'POST' && /^\/bigquery\/v2\/projects\/[^/]+\/jobs$/.test(r.path),
+    );
     expect(inserts).toHaveLength(2);
     expect(inserts[0]!.json.jobReference.jobId).toBe(inserts[1]!.json.jobReference.jobId);
     expect([...fake.jobs.values()].filter((j) => j.resource.configuration.query)).toHaveLength(1);
@@ -207,8 +243,13 @@ describe('BigQuery loader (wire)', () => {
 
   it('fails at once on an error a retry cannot fix, and drops the staging table', async () => {
     const { fake, warehouse } = await setUp();
-    fake.onQuery = (sql) => (sql.includes('SET landed') ? { error: { reason: 'invalidQuery', message: 'Unrecognized name: nope at [3:5]' } } : undefined);
-    await expect(warehouse.land(guestTarget(), unitOf('[{"patron":{"id":1}}]'))).rejects.toThrow('Unrecognized name: nope at [3:5]');
+    fake.onQuery = (sql) =>
+      sql.includes('SET landed')
+        ? { error: { reason: 'invalidQuery', message: 'Unrecognized name: nope at [3:5]' } }
+        : undefined;
+    await expect(warehouse.land(guestTarget(), unitOf('[{"patron":{"id":1}}]'))).rejects.toThrow(
+      'Unrecognized name: nope at [3:5]',
+    );
     expect(fake.queries()).toHaveLength(1);
     expect([...fake.tables.keys()].filter((k) => k.includes('stage_'))).toEqual([]);
   });

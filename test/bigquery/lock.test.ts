@@ -37,7 +37,9 @@ describe('BigQuery run lock', () => {
 
     // Taken by one transaction: ensure the row exists, then a conditional UPDATE, then read the holder.
     const script = fake.queries()[0]!;
-    expect(script.sql).toMatch(/^BEGIN TRANSACTION;\nINSERT INTO `test-project\.raw_elt\.run_lock`[\s\S]*WHERE NOT EXISTS[\s\S]*UPDATE `test-project\.raw_elt\.run_lock`\nSET holder = @holder[\s\S]*expires_at < CURRENT_TIMESTAMP\(\)[\s\S]*COMMIT TRANSACTION;\nSELECT holder, expires_at/);
+    expect(script.sql).toMatch(
+      /^BEGIN TRANSACTION;\nINSERT INTO `test-project\.raw_elt\.run_lock`[\s\S]*WHERE NOT EXISTS[\s\S]*UPDATE `test-project\.raw_elt\.run_lock`\nSET holder = @holder[\s\S]*expires_at < CURRENT_TIMESTAMP\(\)[\s\S]*COMMIT TRANSACTION;\nSELECT holder, expires_at/,
+    );
     expect(script.params).toMatchObject({ lock_name: 'run', lease_seconds: '600', stale_holder: '' });
     expect(script.params.holder).toMatch(new RegExp(`/${process.pid}/`));
 
@@ -57,7 +59,10 @@ describe('BigQuery run lock', () => {
     const warehouse = warehouseOn(fake, { renewEveryMs: 10 });
     expect(await warehouse.tryLock()).toBe(true);
     const expiresAt = fake.lock!.expiresAt;
-    await vi.waitFor(() => expect(fake.queries().filter((q) => q.sql.includes('SET renewed_at')).length).toBeGreaterThanOrEqual(2), { timeout: 5000, interval: 10 });
+    await vi.waitFor(
+      () => expect(fake.queries().filter((q) => q.sql.includes('SET renewed_at')).length).toBeGreaterThanOrEqual(2),
+      { timeout: 5000, interval: 10 },
+    );
     expect(fake.lock!.expiresAt).toBeGreaterThanOrEqual(expiresAt);
   });
 
@@ -77,7 +82,7 @@ describe('BigQuery run lock', () => {
     expect(fake.queries().some((q) => q.sql.includes('SET landed'))).toBe(false);
   });
 
-  it("takes over at once from a run of this host whose process is gone (a kill does not block for a whole lease)", async () => {
+  it('takes over at once from a run of this host whose process is gone (a kill does not block for a whole lease)', async () => {
     const fake = await fakeServer();
     const killed = warehouseOn(fake, { pid: 999_999_991, renewEveryMs: 3_600_000 });
     expect(await killed.tryLock()).toBe(true);

@@ -15,7 +15,14 @@ const target = testTarget();
 const STAGE = 'stage_7_0123456789ab';
 const RAW = 'raw_tock_guest';
 const names = { table: RAW, stage: STAGE };
-const values = { runId: 7, source: 'tock', entity: 'guest', instance: 'default', origin: 'guest-profile-1.json', state: '{}' };
+const values = {
+  runId: 7,
+  source: 'tock',
+  entity: 'guest',
+  instance: 'default',
+  origin: 'guest-profile-1.json',
+  state: '{}',
+};
 const lock = { holder: 'host/1/x', staleHolder: '', leaseSeconds: 600 };
 const counts = { rowsSeen: 1, rowsLanded: 1, rowsQuarantined: 0, units: 1 };
 const sync = {
@@ -29,7 +36,17 @@ const sync = {
   error: 'boom',
   finished_at: new Date(),
 };
-const metric = { endpoint: 'GET /x', requests: 1, failures: 0, throttled: 0, retries: 0, total_latency_ms: 1, max_latency_ms: 1, circuit: 'closed', last_success_at: null };
+const metric = {
+  endpoint: 'GET /x',
+  requests: 1,
+  failures: 0,
+  throttled: 0,
+  retries: 0,
+  total_latency_ms: 1,
+  max_latency_ms: 1,
+  circuit: 'closed',
+  last_success_at: null,
+};
 
 const tables: CatalogTable[] = [
   tableOf([target.project, target.dataset, RAW], RAW_FIELDS),
@@ -135,22 +152,44 @@ describe('ZetaSQL analysis of the loader SQL', () => {
   it('fails on an unknown column, a type error, an unknown table and PostgreSQL-only syntax', async () => {
     const raw = STATEMENTS.insertRawVersions!;
     const cases: [string, string, RegExp][] = [
-      ['unknown column', raw.sql.replace('r._hash = s.content_hash', 'r._hash_md5 = s.content_hash'), /Name _hash_md5 not found|_hash_md5/],
-      ['type error', raw.sql.replace('@run_id\nFROM', "'7'\nFROM"), /STRING.*cannot be inserted into column _run_id.*INT64|_run_id/],
+      [
+        'unknown column',
+        raw.sql.replace('r._hash = s.content_hash', 'r._hash_md5 = s.content_hash'),
+        /Name _hash_md5 not found|_hash_md5/,
+      ],
+      [
+        'type error',
+        raw.sql.replace('@run_id\nFROM', "'7'\nFROM"),
+        /STRING.*cannot be inserted into column _run_id.*INT64|_run_id/,
+      ],
       ['unknown table', STATEMENTS.loadState!.sql.replace('.state`', '.states`'), /Table not found/],
       ['PostgreSQL cast', 'SELECT _seq::bigint FROM `test-project.raw.raw_tock_guest`', /Syntax error/],
-      ['PostgreSQL JSON operator', "SELECT record ->> 'id' FROM `test-project.raw.raw_tock_guest`", /Syntax error|Unrecognized|not found/],
+      [
+        'PostgreSQL JSON operator',
+        "SELECT record ->> 'id' FROM `test-project.raw.raw_tock_guest`",
+        /Syntax error|Unrecognized|not found/,
+      ],
       ['DISTINCT ON', 'SELECT DISTINCT ON (_key) _key FROM `test-project.raw.raw_tock_guest`', /Syntax error/],
-      ['ON CONFLICT', "INSERT INTO `test-project.raw_elt.secrets` (name, value, updated_at) VALUES ('a', 'b', CURRENT_TIMESTAMP()) ON CONFLICT (name) DO NOTHING", /Syntax error/],
+      [
+        'ON CONFLICT',
+        "INSERT INTO `test-project.raw_elt.secrets` (name, value, updated_at) VALUES ('a', 'b', CURRENT_TIMESTAMP()) ON CONFLICT (name) DO NOTHING",
+        /Syntax error/,
+      ],
       ['now()', 'SELECT now()', /Function not found: now/],
-      ['jsonb function', 'SELECT jsonb_array_elements(record) FROM `test-project.raw.raw_tock_guest`', /Function not found: jsonb_array_elements/],
+      [
+        'jsonb function',
+        'SELECT jsonb_array_elements(record) FROM `test-project.raw.raw_tock_guest`',
+        /Function not found: jsonb_array_elements/,
+      ],
     ];
     for (const [what, text, error] of cases) {
       const result = await zetasql.analyze(text, catalog, paramsOf(raw));
       expect(result.ok, what).toBe(false);
       expect(result.ok ? '' : result.error, what).toMatch(error);
     }
-    const brokenScript = await zetasql.parseScript(landing.sql.replace('EXCEPTION WHEN ERROR THEN', 'EXCEPTION WHEN OTHERS THEN'));
+    const brokenScript = await zetasql.parseScript(
+      landing.sql.replace('EXCEPTION WHEN ERROR THEN', 'EXCEPTION WHEN OTHERS THEN'),
+    );
     expect(brokenScript.ok).toBe(false);
   });
 });

@@ -15,7 +15,11 @@ import type { Field, FieldType } from '../../extract/kit/warehouse/bigquery/sche
 const require = createRequire(import.meta.url);
 
 /** A ZetaSQL TypeProto, as plain JSON. */
-export type ZType = { typeKind: string; arrayType?: { elementType: ZType }; structType?: { field: { fieldName: string; fieldType: ZType }[] } };
+export type ZType = {
+  typeKind: string;
+  arrayType?: { elementType: ZType };
+  structType?: { field: { fieldName: string; fieldType: ZType }[] };
+};
 
 const KINDS: Record<FieldType | 'FLOAT64' | 'BOOL', string> = {
   STRING: 'TYPE_STRING',
@@ -35,18 +39,31 @@ export function fieldType(type: FieldType): ZType {
 export function paramType(type: ParamType): ZType {
   if (typeof type === 'string') return { typeKind: KINDS[type] };
   if ('array' in type) return { typeKind: 'TYPE_ARRAY', arrayType: { elementType: paramType(type.array) } };
-  return { typeKind: 'TYPE_STRUCT', structType: { field: type.struct.map(([fieldName, t]) => ({ fieldName, fieldType: paramType(t) })) } };
+  return {
+    typeKind: 'TYPE_STRUCT',
+    structType: { field: type.struct.map(([fieldName, t]) => ({ fieldName, fieldType: paramType(t) })) },
+  };
 }
 
 const KIND_NAMES = new Map<number, string>(Object.entries(TypeKind).map(([name, n]) => [n as number, name]));
 
 /** An analyser's TypeProto (enums as numbers, unset fields as null) as a plain ZType. */
 export function normalizeType(type: unknown): ZType {
-  const t = type as { typeKind: number | string; arrayType?: { elementType: unknown } | null; structType?: { field: { fieldName: string; fieldType: unknown }[] } | null };
+  const t = type as {
+    typeKind: number | string;
+    arrayType?: { elementType: unknown } | null;
+    structType?: { field: { fieldName: string; fieldType: unknown }[] } | null;
+  };
   const kind = typeof t.typeKind === 'number' ? (KIND_NAMES.get(t.typeKind) ?? String(t.typeKind)) : t.typeKind;
-  if (kind === 'TYPE_ARRAY' && t.arrayType) return { typeKind: kind, arrayType: { elementType: normalizeType(t.arrayType.elementType) } };
+  if (kind === 'TYPE_ARRAY' && t.arrayType)
+    return { typeKind: kind, arrayType: { elementType: normalizeType(t.arrayType.elementType) } };
   if (kind === 'TYPE_STRUCT' && t.structType) {
-    return { typeKind: kind, structType: { field: t.structType.field.map((f) => ({ fieldName: f.fieldName, fieldType: normalizeType(f.fieldType) })) } };
+    return {
+      typeKind: kind,
+      structType: {
+        field: t.structType.field.map((f) => ({ fieldName: f.fieldName, fieldType: normalizeType(f.fieldType) })),
+      },
+    };
   }
   return { typeKind: kind };
 }
@@ -66,7 +83,10 @@ export function tableOf(pathParts: [string, string, string], fields: readonly Fi
  * quoted path, as the loader writes it) and `project`.`dataset`.`table` (as dbt writes it).
  */
 export function buildCatalog(tables: readonly CatalogTable[], languageOptions: unknown): unknown {
-  const simple = (t: CatalogTable, name: string) => ({ name, column: t.columns.map((c) => ({ name: c.name, type: c.type })) });
+  const simple = (t: CatalogTable, name: string) => ({
+    name,
+    column: t.columns.map((c) => ({ name: c.name, type: c.type })),
+  });
   const projects = new Map<string, Map<string, CatalogTable[]>>();
   for (const t of tables) {
     const [project, dataset] = t.path;
@@ -80,7 +100,10 @@ export function buildCatalog(tables: readonly CatalogTable[], languageOptions: u
     table: tables.map((t) => simple(t, t.path.join('.'))),
     catalog: [...projects].map(([project, datasets]) => ({
       name: project,
-      catalog: [...datasets].map(([dataset, list]) => ({ name: dataset, table: list.map((t) => simple(t, t.path[2])) })),
+      catalog: [...datasets].map(([dataset, list]) => ({
+        name: dataset,
+        table: list.map((t) => simple(t, t.path[2])),
+      })),
     })),
     builtinFunctionOptions: { languageOptions },
   };
@@ -149,11 +172,17 @@ export class ZetaSql {
         continue;
       }
       // Resolved ASTs of real models nest deeper than protobufjs decodes by default (100 levels).
-      const protobuf = createRequire(require.resolve('@grpc/proto-loader'))('protobufjs') as { Reader: { recursionLimit: number }; util: { recursionLimit: number } };
+      const protobuf = createRequire(require.resolve('@grpc/proto-loader'))('protobufjs') as {
+        Reader: { recursionLimit: number };
+        util: { recursionLimit: number };
+      };
       protobuf.Reader.recursionLimit = Math.max(protobuf.Reader.recursionLimit, 10_000);
       protobuf.util.recursionLimit = Math.max(protobuf.util.recursionLimit, 10_000);
       ZetaSQLClient.init(port);
-      const languageOptions = (await new LanguageOptions().enableMaximumLanguageFeatures()).serialize() as Record<string, unknown>;
+      const languageOptions = (await new LanguageOptions().enableMaximumLanguageFeatures()).serialize() as Record<
+        string,
+        unknown
+      >;
       // BigQuery is ZetaSQL's external product mode (INT64, FLOAT64, no INT32/UINT types).
       languageOptions.productMode = 'PRODUCT_EXTERNAL';
       return new ZetaSql(child, languageOptions);
@@ -167,12 +196,18 @@ export class ZetaSql {
 
   /** Registers a catalog on the server once, for many analyses against it. */
   async register(tables: readonly CatalogTable[]): Promise<{ registeredId: string }> {
-    const response = await ZetaSQLClient.getInstance().registerCatalog({ simpleCatalog: this.catalog(tables) as never });
+    const response = await ZetaSQLClient.getInstance().registerCatalog({
+      simpleCatalog: this.catalog(tables) as never,
+    });
     return { registeredId: String(response?.registeredId) };
   }
 
   /** Analyses one statement (query, DML, DDL) with named query parameters. */
-  async analyze(sql: string, catalog: unknown, params: Record<string, ZType> = {}): Promise<AnalysisOk | AnalysisError> {
+  async analyze(
+    sql: string,
+    catalog: unknown,
+    params: Record<string, ZType> = {},
+  ): Promise<AnalysisOk | AnalysisError> {
     const registered = (catalog as { registeredId?: string }).registeredId;
     try {
       const response = await ZetaSQLClient.getInstance().analyze({
@@ -188,7 +223,10 @@ export class ZetaSql {
       });
       const statement = response?.resolvedStatement;
       const query = statement?.resolvedQueryStmtNode;
-      const columns = (query?.outputColumnList ?? []).map((c) => ({ name: c.name ?? '', type: normalizeType(c.column?.type) }));
+      const columns = (query?.outputColumnList ?? []).map((c) => ({
+        name: c.name ?? '',
+        type: normalizeType(c.column?.type),
+      }));
       return { ok: true, columns };
     } catch (error) {
       return { ok: false, error: (error as { details?: string }).details ?? (error as Error).message };
@@ -198,7 +236,11 @@ export class ZetaSql {
   /** Parses a multi-statement script (DECLARE, BEGIN ... EXCEPTION ... END, SET, system variables). */
   async parseScript(sql: string): Promise<AnalysisOk | AnalysisError> {
     try {
-      await ZetaSQLClient.getInstance().extractTableNamesFromStatement({ sqlStatement: sql, allowScript: true, options: this.languageOptions as never });
+      await ZetaSQLClient.getInstance().extractTableNamesFromStatement({
+        sqlStatement: sql,
+        allowScript: true,
+        options: this.languageOptions as never,
+      });
       return { ok: true, columns: [] };
     } catch (error) {
       return { ok: false, error: (error as { details?: string }).details ?? (error as Error).message };

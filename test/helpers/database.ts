@@ -60,7 +60,10 @@ export interface SourceTestLifecycle<Sandbox extends { close(): Promise<void> }>
  * Per-file setup of a source's tests: a fresh database and a sandbox state folder for the file, the source's
  * raw tables, state, quarantine and secrets emptied before each test, sandboxes closed after it.
  */
-export function sourceTestLifecycle<Sandbox extends { close(): Promise<void> }>(databaseName: string, rawTables: readonly string[]): SourceTestLifecycle<Sandbox> {
+export function sourceTestLifecycle<Sandbox extends { close(): Promise<void> }>(
+  databaseName: string,
+  rawTables: readonly string[],
+): SourceTestLifecycle<Sandbox> {
   let db: TestDatabase | undefined;
   let warehouse: PostgresWarehouse | undefined;
   let stateDir = '';
@@ -75,7 +78,9 @@ export function sourceTestLifecycle<Sandbox extends { close(): Promise<void> }>(
     await rm(stateDir, { recursive: true, force: true });
   });
   beforeEach(async () => {
-    await db!.query(`truncate ${rawTables.map((t) => `raw.${t}`).join(', ')}, elt.state, elt.quarantine, elt.secrets restart identity`);
+    await db!.query(
+      `truncate ${rawTables.map((t) => `raw.${t}`).join(', ')}, elt.state, elt.quarantine, elt.secrets restart identity`,
+    );
   });
   afterEach(async () => {
     for (const s of sandboxes.splice(0)) await s.close();

@@ -8,7 +8,12 @@ const SCRUB = ['DATABASE_URL', 'PGHOST', 'PGDATABASE', 'ELT_DATABASE', 'TOCK_API
 export function eltEnv(extra: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !SCRUB.includes(k) && !/^(X_TOCK_|SQUARE_|ELT_SQUARE_|TOAST_|ELT_TOAST_|ELT_SECRET_KEY$)/.test(k)) env[k] = v;
+    if (
+      v !== undefined &&
+      !SCRUB.includes(k) &&
+      !/^(X_TOCK_|SQUARE_|ELT_SQUARE_|TOAST_|ELT_TOAST_|ELT_SECRET_KEY$)/.test(k)
+    )
+      env[k] = v;
   }
   // A developer's own .env must not leak credentials into test runs.
   env.ELT_ENV_FILE = '/dev/null';
@@ -16,15 +21,22 @@ export function eltEnv(extra: Record<string, string | undefined>): Record<string
   return env;
 }
 
-export function startElt(args: string[], env: Record<string, string | undefined>): ResultPromise<{ all: true; reject: false; extendEnv: false; env: Record<string, string> }> {
+export function startElt(
+  args: string[],
+  env: Record<string, string | undefined>,
+): ResultPromise<{ all: true; reject: false; extendEnv: false; env: Record<string, string> }> {
   // node with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild, which a SIGKILL would miss.
-  return execa(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', projectPath('orchestrate.ts'), ...args], {
-    cwd: projectPath('.'),
-    all: true,
-    reject: false,
-    extendEnv: false,
-    env: eltEnv(env),
-  });
+  return execa(
+    process.execPath,
+    ['--max-semi-space-size=2', '--import', 'tsx', projectPath('orchestrate.ts'), ...args],
+    {
+      cwd: projectPath('.'),
+      all: true,
+      reject: false,
+      extendEnv: false,
+      env: eltEnv(env),
+    },
+  );
 }
 
 export async function runElt(args: string[], env: Record<string, string | undefined>) {

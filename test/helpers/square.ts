@@ -6,17 +6,34 @@ import { secretStore, type SecretStore } from '../../extract/kit/secrets.js';
 import type { SourceDefinition } from '../../extract/kit/source.js';
 import type { PostgresWarehouse } from '../../extract/kit/warehouse/postgres/postgres-warehouse.js';
 import { squareHttpOptions, type SquareConfig } from '../../extract/sources/square/config.js';
-import { startSquareSandbox, type SquareSandbox, type SquareSandboxOptions } from '../../extract/sources/square/sandbox/index.js';
+import {
+  startSquareSandbox,
+  type SquareSandbox,
+  type SquareSandboxOptions,
+} from '../../extract/sources/square/sandbox/index.js';
 import { square } from '../../extract/sources/square/source.js';
 import { sourceTestLifecycle, type TestDatabase } from './database.js';
 
 /** The Square source with retries and slow-downs in milliseconds instead of seconds; otherwise as shipped. */
 export const fastSquare: SourceDefinition<SquareConfig> = {
   ...square,
-  http: (env) => ({ ...squareHttpOptions(env), retry: { attempts: 9, baseDelayMs: 5, maxDelayMs: 40 }, adaptive: { initialSpacingMs: 5, maxSpacingMs: 40 } }),
+  http: (env) => ({
+    ...squareHttpOptions(env),
+    retry: { attempts: 9, baseDelayMs: 5, maxDelayMs: 40 },
+    adaptive: { initialSpacingMs: 5, maxSpacingMs: 40 },
+  }),
 };
 
-export const SQUARE_ENTITIES = ['locations', 'customers', 'payments', 'orders', 'bookings', 'team_members', 'catalog_objects', 'loyalty_accounts'] as const;
+export const SQUARE_ENTITIES = [
+  'locations',
+  'customers',
+  'payments',
+  'orders',
+  'bookings',
+  'team_members',
+  'catalog_objects',
+  'loyalty_accounts',
+] as const;
 export type SquareEntity = (typeof SQUARE_ENTITIES)[number];
 
 /** A key for ELT_SECRET_KEY (32 bytes, base64). */
@@ -44,14 +61,19 @@ export interface SquareTestbed {
 
 /** Per-file setup: a fresh database, Square's tables and state emptied before each test, sandboxes closed after. */
 export function squareTestbed(databaseName: string): SquareTestbed {
-  const life = sourceTestLifecycle<SquareSandbox>(databaseName, SQUARE_ENTITIES.map((e) => `raw_square_${e}`));
+  const life = sourceTestLifecycle<SquareSandbox>(
+    databaseName,
+    SQUARE_ENTITIES.map((e) => `raw_square_${e}`),
+  );
   const db = () => life.db();
   const warehouse = () => life.warehouse();
   return {
     db,
     warehouse,
     async sandbox(options = {}) {
-      return life.track(await startSquareSandbox({ stateDir: life.stateDir(), days: 0, faults: {}, requestsPerSecond: 0, ...options }));
+      return life.track(
+        await startSquareSandbox({ stateDir: life.stateDir(), days: 0, faults: {}, requestsPerSecond: 0, ...options }),
+      );
     },
     run: (env, options = {}) =>
       runSource(options.source ?? fastSquare, {
@@ -66,7 +88,9 @@ export function squareTestbed(databaseName: string): SquareTestbed {
       }),
     secrets: (env = { ELT_SECRET_KEY: TEST_SECRET_KEY }) => secretStore(warehouse(), env),
     async count(entity, where = 'true') {
-      const [row] = await db().query<{ n: number }>(`select count(*)::int as n from raw.raw_square_${entity} where ${where}`);
+      const [row] = await db().query<{ n: number }>(
+        `select count(*)::int as n from raw.raw_square_${entity} where ${where}`,
+      );
       return row!.n;
     },
   };

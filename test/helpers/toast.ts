@@ -4,7 +4,11 @@ import { runSource, type SourceRunResult } from '../../extract/kit/runner.js';
 import type { RunLimits, SourceDefinition } from '../../extract/kit/source.js';
 import type { PostgresWarehouse } from '../../extract/kit/warehouse/postgres/postgres-warehouse.js';
 import { toastHttpOptions, type ToastConfig } from '../../extract/sources/toast/config.js';
-import { startToastSandbox, type ToastSandbox, type ToastSandboxOptions } from '../../extract/sources/toast/sandbox/index.js';
+import {
+  startToastSandbox,
+  type ToastSandbox,
+  type ToastSandboxOptions,
+} from '../../extract/sources/toast/sandbox/index.js';
 import { toast } from '../../extract/sources/toast/source.js';
 import { sourceTestLifecycle, type TestDatabase } from './database.js';
 
@@ -50,7 +54,9 @@ export function toastTestbed(databaseName: string): ToastTestbed {
     warehouse: () => life.warehouse(),
     async sandbox(options = {}) {
       const rateLimits = { overall: 0, ordersBulk: 0, menus: 0, per15Minutes: 0 };
-      return life.track(await startToastSandbox({ stateDir: life.stateDir(), days: 0, faults: {}, rateLimits, ...options }));
+      return life.track(
+        await startToastSandbox({ stateDir: life.stateDir(), days: 0, faults: {}, rateLimits, ...options }),
+      );
     },
     run: (env, options = {}) =>
       runSource(fastToast, {
@@ -67,14 +73,21 @@ export function toastTestbed(databaseName: string): ToastTestbed {
       }),
     state: async (entity, instance) => (await life.warehouse().loadState('toast', entity, instance)) as never,
     async saveUnversioned(entity, instance, value) {
-      await db().query(`insert into elt.state (source, entity, source_instance, state, run_id) values ('toast', $1, $2, $3, 1)`, [entity, instance, JSON.stringify(value)]);
+      await db().query(
+        `insert into elt.state (source, entity, source_instance, state, run_id) values ('toast', $1, $2, $3, 1)`,
+        [entity, instance, JSON.stringify(value)],
+      );
     },
     async count(table, where) {
-      const rows = await db().query<{ n: string }>(`select count(*) as n from raw.${table}${where ? ` where ${where}` : ''}`);
+      const rows = await db().query<{ n: string }>(
+        `select count(*) as n from raw.${table}${where ? ` where ${where}` : ''}`,
+      );
       return Number(rows[0]!.n);
     },
     async versions(table) {
-      const rows = await db().query<{ v: string }>(`select _source_instance || ' ' || _key || ' ' || _hash as v from raw.${table} order by 1`);
+      const rows = await db().query<{ v: string }>(
+        `select _source_instance || ' ' || _key || ' ' || _hash as v from raw.${table} order by 1`,
+      );
       return rows.map((r) => r.v);
     },
   };

@@ -99,7 +99,9 @@ export function cdn503Html(): string {
 export async function startTockServer(options: TockServerOptions = {}): Promise<TockServer> {
   const auth = options.auth ?? `tock-test-token-${randomBytes(12).toString('hex')}`;
   const scope = options.scope ?? JSON.stringify({ businessId: '31337', businessGroupId: '4242' });
-  const files = new Map<string, ServedFile>(Object.entries(options.files ?? {}).map(([name, file]) => [name, normalise(file)]));
+  const files = new Map<string, ServedFile>(
+    Object.entries(options.files ?? {}).map(([name, file]) => [name, normalise(file)]),
+  );
   const log: { entry: TockServerRequest; res: ServerResponse }[] = [];
   const signatures = new Map<number, string>();
   let generation = 1;
@@ -123,7 +125,8 @@ export async function startTockServer(options: TockServerOptions = {}): Promise<
     listingCalls++;
     const scripted = options.onListing?.(listingCalls);
     if (scripted) return send(res, scripted);
-    if (req.headers['x-tock-authorization'] !== auth || req.headers['x-tock-scope'] !== scope) return send(res, { status: 403 });
+    if (req.headers['x-tock-authorization'] !== auth || req.headers['x-tock-scope'] !== scope)
+      return send(res, { status: 403 });
     // Descending on purpose: clients must sort by the file number.
     const names = [...files.keys()].sort((a, b) => Number(FILE_NAME.exec(b)?.[2]) - Number(FILE_NAME.exec(a)?.[2]));
     const urls = (entity: string) => names.filter((n) => FILE_NAME.exec(n)?.[1] === entity).map(fileUrl);
@@ -142,10 +145,19 @@ export async function startTockServer(options: TockServerOptions = {}): Promise<
     const gen = Number(params.get('gen'));
     entry.gen = gen;
     if (gen !== generation || params.get('X-Goog-Signature') !== signature(gen)) {
-      return send(res, { status: 400, body: expiredTokenXml(), headers: { 'content-type': 'application/xml; charset=UTF-8' } });
+      return send(res, {
+        status: 400,
+        body: expiredTokenXml(),
+        headers: { 'content-type': 'application/xml; charset=UTF-8' },
+      });
     }
     const served = files.get(name);
-    if (!served) return send(res, { status: 404, body: '<Error><Code>NoSuchKey</Code></Error>', headers: { 'content-type': 'application/xml' } });
+    if (!served)
+      return send(res, {
+        status: 404,
+        body: '<Error><Code>NoSuchKey</Code></Error>',
+        headers: { 'content-type': 'application/xml' },
+      });
     const body = Buffer.isBuffer(served.body) ? served.body : Buffer.from(served.body, 'utf8');
     const etag = served.etag ?? `"${createHash('md5').update(body).digest('hex')}"`;
     res.writeHead(200, { 'content-type': 'application/json', etag, 'content-length': String(body.length) });
@@ -210,7 +222,11 @@ export function jsonArray(records: readonly (string | object)[]): string {
 }
 
 export function guest(patronId: string | number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: `profile-${patronId}-${String(extra.version ?? 1)}`, patron: { id: patronId, firstName: 'Test', lastName: `Guest ${patronId}` }, ...extra };
+  return {
+    id: `profile-${patronId}-${String(extra.version ?? 1)}`,
+    patron: { id: patronId, firstName: 'Test', lastName: `Guest ${patronId}` },
+    ...extra,
+  };
 }
 
 export function reservation(id: string | number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -219,9 +235,11 @@ export function reservation(id: string | number, extra: Record<string, unknown> 
 
 // ---------------------------------------------------------------- running the source in-process
 
-
 /** The Tock source with fast retries (5 ms base, 20 ms cap), same entities and settings otherwise. */
-export const fastTock: SourceDefinition<TockConfig> = { ...tock, http: { ...tock.http, retry: { baseDelayMs: 5, maxDelayMs: 20 } } };
+export const fastTock: SourceDefinition<TockConfig> = {
+  ...tock,
+  http: { ...tock.http, retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+};
 
 export interface RunTockOptions {
   source?: SourceDefinition<TockConfig>;
@@ -248,7 +266,11 @@ export async function resetTock(db: TestDatabase): Promise<void> {
   await db.query('truncate raw.raw_tock_guest, raw.raw_tock_reservation, elt.state, elt.quarantine restart identity');
 }
 
-export async function runTock(db: TestDatabase, env: Record<string, string>, options: RunTockOptions = {}): Promise<SourceRunResult> {
+export async function runTock(
+  db: TestDatabase,
+  env: Record<string, string>,
+  options: RunTockOptions = {},
+): Promise<SourceRunResult> {
   return runSource(options.source ?? fastTock, {
     warehouse: await warehouseOf(db),
     runId: options.runId ?? 1,
@@ -262,14 +284,20 @@ export async function runTock(db: TestDatabase, env: Record<string, string>, opt
 /** A JSON-lines logger whose output the test can read. */
 export function captureLogs(): { lines: string[]; logger: Logger } {
   const lines: string[] = [];
-  return { lines, logger: createLogger({ format: 'json', level: 'debug', sink: { write: (line) => lines.push(line) } }) };
+  return {
+    lines,
+    logger: createLogger({ format: 'json', level: 'debug', sink: { write: (line) => lines.push(line) } }),
+  };
 }
 
 /**
  * Per-file setup of the scripted-server suites: a fresh database, Tock state reset before each test, and
  * every server a test starts closed after it.
  */
-export function tockTestbed(databaseName: string): { db: () => TestDatabase; server: (options: TockServerOptions) => Promise<TockServer> } {
+export function tockTestbed(databaseName: string): {
+  db: () => TestDatabase;
+  server: (options: TockServerOptions) => Promise<TockServer>;
+} {
   let db: TestDatabase | undefined;
   const servers: TockServer[] = [];
   beforeAll(async () => {

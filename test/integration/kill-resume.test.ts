@@ -19,7 +19,13 @@ describe('a landing process killed mid-load', () => {
   beforeAll(async () => {
     stateDir = await mkdtemp(path.join(tmpdir(), 'elt-kill-'));
     // Files big enough that a COPY is still streaming when the kill lands.
-    sandbox = await startTockSandbox({ stateDir, exports: 3, guestsInFirstExport: 20_000, changesPerExport: 150_000, seed: 7 });
+    sandbox = await startTockSandbox({
+      stateDir,
+      exports: 3,
+      guestsInFirstExport: 20_000,
+      changesPerExport: 150_000,
+      seed: 7,
+    });
     killed = await freshDatabase('elt_test_kill');
     reference = await freshDatabase('elt_test_kill_reference');
   });
@@ -32,7 +38,9 @@ describe('a landing process killed mid-load', () => {
   });
 
   const versions = (db: TestDatabase) =>
-    db.query<{ _key: string; _hash: string; n: number }>(`select _key, _hash, count(*)::int as n from raw.raw_tock_guest group by 1, 2 order by 1, 2`);
+    db.query<{ _key: string; _hash: string; n: number }>(
+      `select _key, _hash, count(*)::int as n from raw.raw_tock_guest group by 1, 2 order by 1, 2`,
+    );
 
   it('resumes without duplicates or gaps, with state matching the landed rows', async () => {
     const args = ['--only', 'tock.guest', '--no-dbt'];
@@ -58,7 +66,9 @@ describe('a landing process killed mid-load', () => {
     );
     // File 1 committed with its state; file 2 was in flight and must have left nothing behind.
     expect(afterKill?.files).toEqual(['guest-profile-1.json']);
-    const origins = await killed.query<{ _origin: string }>(`select distinct _origin from raw.raw_tock_guest order by 1`);
+    const origins = await killed.query<{ _origin: string }>(
+      `select distinct _origin from raw.raw_tock_guest order by 1`,
+    );
     expect(origins.map((o) => o._origin)).toEqual(['guest-profile-1.json']);
     const [job] = await killed.query<{ status: string }>(`select status from elt.jobs order by job_id desc limit 1`);
     expect(job?.status).toBe('processing');
@@ -66,7 +76,9 @@ describe('a landing process killed mid-load', () => {
     const rerun = await startElt(args, env);
     expect(rerun.exitCode, rerun.all).toBe(0);
     // The next run marked the killed run's job failed rather than leaving it 'processing' forever.
-    const jobs = await killed.query<{ status: string; error: string | null }>(`select status, error from elt.jobs order by job_id`);
+    const jobs = await killed.query<{ status: string; error: string | null }>(
+      `select status, error from elt.jobs order by job_id`,
+    );
     expect(jobs[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('stopped') });
     expect(jobs.at(-1)?.status).toBe('completed');
 
@@ -82,6 +94,10 @@ describe('a landing process killed mid-load', () => {
       `select state->'value' as state from elt.state where source = 'tock' and entity = 'guest'`,
     );
     expect(state?.state.initialLoadComplete).toBe(true);
-    expect(Object.keys(state?.state.files ?? {}).sort()).toEqual(['guest-profile-1.json', 'guest-profile-2.json', 'guest-profile-3.json']);
+    expect(Object.keys(state?.state.files ?? {}).sort()).toEqual([
+      'guest-profile-1.json',
+      'guest-profile-2.json',
+      'guest-profile-3.json',
+    ]);
   });
 });

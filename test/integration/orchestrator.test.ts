@@ -45,9 +45,13 @@ describe('npm run elt: warehouse problems', () => {
   });
 
   it('an unreachable warehouse is one sentence with exit code 4 and no password', async () => {
-    const result = await runElt(['--no-dbt'], { DATABASE_URL: 'postgresql://someone:hunter2secret@127.0.0.1:1/nowhere' });
+    const result = await runElt(['--no-dbt'], {
+      DATABASE_URL: 'postgresql://someone:hunter2secret@127.0.0.1:1/nowhere',
+    });
     expect(result.exitCode).toBe(4);
-    expect(result.stderr).toContain('Cannot reach the warehouse at 127.0.0.1:1/nowhere_demo: nothing is listening there.');
+    expect(result.stderr).toContain(
+      'Cannot reach the warehouse at 127.0.0.1:1/nowhere_demo: nothing is listening there.',
+    );
     expect(result.all).not.toContain('hunter2secret');
     expectOneSentence(result.stderr);
   });
@@ -72,7 +76,11 @@ describe('npm run elt: warehouse problems', () => {
     try {
       const c = resolvePostgresTarget({ ...process.env, ELT_DATABASE: 'elt_test_nodbt' }).config;
       const url = `postgresql://${c.user}:${String(c.password)}@${c.host}:${c.port}/elt_test_nodbt`;
-      const result = await runElt(['--dbt-only'], { DATABASE_URL: url, ELT_LOCAL_DIR: localDir, ELT_PYTHON: '/nonexistent/python3' });
+      const result = await runElt(['--dbt-only'], {
+        DATABASE_URL: url,
+        ELT_LOCAL_DIR: localDir,
+        ELT_PYTHON: '/nonexistent/python3',
+      });
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain('dbt needs Python 3.9 or newer');
       expectOneSentence(result.stderr);
@@ -101,7 +109,9 @@ describe('npm run elt: demo mode end to end', () => {
     expect(result.stdout).toMatch(/dbt build: ok/);
     const [guests] = await demo.query<{ n: number }>('select count(*)::int as n from raw.raw_tock_guest');
     expect(guests!.n).toBeGreaterThan(0);
-    const [run] = await demo.query<{ status: string; demo: boolean }>('select status, demo from elt.runs order by run_id desc limit 1');
+    const [run] = await demo.query<{ status: string; demo: boolean }>(
+      'select status, demo from elt.runs order by run_id desc limit 1',
+    );
     expect(run).toEqual({ status: 'completed', demo: true });
   });
 
@@ -142,21 +152,36 @@ describe('npm run elt: demo mode end to end', () => {
   it('status reports runs, last success per source and per entity, quarantine and data available', async () => {
     const result = await runElt(['status'], env);
     expect(result.exitCode, result.all).toBe(0);
-    const headings = ['Recent runs', 'Last success per source', 'Entities', 'Quarantined records', 'Raw data available', 'Endpoint health'];
+    const headings = [
+      'Recent runs',
+      'Last success per source',
+      'Entities',
+      'Quarantined records',
+      'Raw data available',
+      'Endpoint health',
+    ];
     const at = headings.map((heading) => result.stdout.indexOf(`\n${heading}`));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(result.stdout).toMatch(/raw_tock_guest\s+1\s+\d+/);
     expect(result.stdout).toMatch(/tock\s+tock\.listing/);
     // Each Tock entity's counts add up to the job's, and its line shows them with the files landed.
-    const syncs = await demo.query<{ entity: string; status: string; rows_seen: number; rows_landed: number; rows_quarantined: number }>(
+    const syncs = await demo.query<{
+      entity: string;
+      status: string;
+      rows_seen: number;
+      rows_landed: number;
+      rows_quarantined: number;
+    }>(
       `select entity, status, rows_seen, rows_landed, rows_quarantined from elt.entity_syncs where source = 'tock' order by entity`,
     );
     expect(syncs.map((s) => [s.entity, s.status])).toEqual([
       ['guest', 'completed'],
       ['reservation', 'completed'],
     ]);
-    const [job] = await demo.query<{ rows_seen: number }>(`select rows_seen from elt.jobs where source = 'tock' order by job_id desc limit 1`);
+    const [job] = await demo.query<{ rows_seen: number }>(
+      `select rows_seen from elt.jobs where source = 'tock' order by job_id desc limit 1`,
+    );
     expect(syncs.reduce((n, s) => n + s.rows_seen, 0)).toBe(job!.rows_seen);
     const [guest] = syncs;
     const [files] = await demo.query<{ n: number }>(
@@ -172,26 +197,38 @@ describe('npm run elt: demo mode end to end', () => {
   });
 
   it('fails a job that runs past its time limit, and says so', async () => {
-    const result = await runElt(['--only', 'tock', '--no-dbt'], { ...env, ELT_JOB_TIMEOUT_MINUTES: '0.002', ELT_SANDBOX_FAULTS: 'slowMs=2000' });
+    const result = await runElt(['--only', 'tock', '--no-dbt'], {
+      ...env,
+      ELT_JOB_TIMEOUT_MINUTES: '0.002',
+      ELT_SANDBOX_FAULTS: 'slowMs=2000',
+    });
     expect(result.exitCode, result.all).toBe(1);
     expect(result.stdout).toMatch(/tock\s+failed/);
-    const [job] = await demo.query<{ status: string; error: string }>(`select status, error from elt.jobs order by job_id desc limit 1`);
+    const [job] = await demo.query<{ status: string; error: string }>(
+      `select status, error from elt.jobs order by job_id desc limit 1`,
+    );
     expect(job?.status).toBe('failed');
     expect(job?.error).toContain('exceeded its time limit of 0.002 min (ELT_JOB_TIMEOUT_MINUTES)');
     // Per entity: the failure shows next to the last success, which it does not replace.
     const status = await runElt(['status'], env);
     expect(status.exitCode, status.all).toBe(0);
-    expect(status.stdout).toMatch(/tock +guest +default +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\d+ files? .* failed \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: \S/);
+    expect(status.stdout).toMatch(
+      /tock +guest +default +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\d+ files? .* failed \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: \S/,
+    );
   });
 
   it('--check tests credentials and the warehouse without touching data', async () => {
-    const before = await demo.query('select count(*)::int as n from raw.raw_tock_guest union all select count(*)::int from elt.runs');
+    const before = await demo.query(
+      'select count(*)::int as n from raw.raw_tock_guest union all select count(*)::int from elt.runs',
+    );
     const result = await runElt(['--check'], env);
     expect(result.exitCode, result.all).toBe(0);
     expect(result.stdout).toMatch(/ok\s+warehouse\s+write test \(rolled back\)/);
     expect(result.stdout).toMatch(/ok\s+tock\s+list export: \d+ guest and \d+ reservation files/);
     expect(result.stdout).toMatch(/ok\s+tock\s+read a file/);
-    const after = await demo.query('select count(*)::int as n from raw.raw_tock_guest union all select count(*)::int from elt.runs');
+    const after = await demo.query(
+      'select count(*)::int as n from raw.raw_tock_guest union all select count(*)::int from elt.runs',
+    );
     expect(after).toEqual(before);
   });
 });

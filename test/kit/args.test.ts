@@ -4,12 +4,22 @@ import { SOURCES } from '../../extract/sources/index.js';
 
 const names = (argv: string[]) => {
   const o = parseCli(argv);
-  return selectSources(SOURCES, o.only, o.skip).map((s) => `${s.source.name}:${s.entities ? [...s.entities].sort().join('+') : '*'}`);
+  return selectSources(SOURCES, o.only, o.skip).map(
+    (s) => `${s.source.name}:${s.entities ? [...s.entities].sort().join('+') : '*'}`,
+  );
 };
 
 describe('npm run elt options', () => {
   it('defaults to running everything with dbt', () => {
-    expect(parseCli([])).toMatchObject({ command: 'run', only: [], skip: [], full: false, dbt: true, extract: true, demo: false });
+    expect(parseCli([])).toMatchObject({
+      command: 'run',
+      only: [],
+      skip: [],
+      full: false,
+      dbt: true,
+      extract: true,
+      demo: false,
+    });
     expect(names([])).toEqual(['tock:*', 'square:*', 'toast:*']);
   });
 
@@ -24,11 +34,20 @@ describe('npm run elt options', () => {
   });
 
   it('sample, --since and --max-pages', () => {
-    expect(parseCli(['sample', 'square.payments'])).toMatchObject({ command: 'sample', only: ['square.payments'], sample: { limit: 5 } });
-    expect(parseCli(['sample', 'tock.guest', '--limit', '2', '--output', 'x.json'])).toMatchObject({ sample: { limit: 2, output: 'x.json' } });
+    expect(parseCli(['sample', 'square.payments'])).toMatchObject({
+      command: 'sample',
+      only: ['square.payments'],
+      sample: { limit: 5 },
+    });
+    expect(parseCli(['sample', 'tock.guest', '--limit', '2', '--output', 'x.json'])).toMatchObject({
+      sample: { limit: 2, output: 'x.json' },
+    });
     expect(() => parseCli(['sample', 'tock'])).toThrow(/sample needs an entity/);
     expect(() => parseCli(['--limit', '2'])).toThrow(/belong to the sample command/);
-    expect(parseCli(['--since', '2026-01-02', '--max-pages', '3']).limits).toEqual({ since: Date.UTC(2026, 0, 2), maxPages: 3 });
+    expect(parseCli(['--since', '2026-01-02', '--max-pages', '3']).limits).toEqual({
+      since: Date.UTC(2026, 0, 2),
+      maxPages: 3,
+    });
     expect(() => parseCli(['--max-pages', '0'])).toThrow(/--max-pages 0: expected a whole number/);
     expect(() => parseCli(['--since', 'yesterday'])).toThrow(/--since yesterday: expected a date/);
   });
@@ -56,15 +75,31 @@ describe('npm run elt options', () => {
     expect(names(['--only', 'toast.cash'])).toEqual(['toast:cash_deposits+cash_entries']);
     expect(names(['--only', 'toast.labor'])).toEqual(['toast:employees+jobs+time_entries']);
     expect(names(['--only', 'toast.orders,toast.cash'])).toEqual(['toast:cash_deposits+cash_entries+orders']);
-    expect(names(['--only', 'toast', '--skip', 'toast.config'])).toEqual(['toast:cash_deposits+cash_entries+employees+jobs+orders+time_entries']);
-    expect(() => names(['--only', 'toast.payroll'])).toThrow(/unknown entity "toast.payroll" \(known: toast.orders, toast.cash, toast.cash_entries/);
+    expect(names(['--only', 'toast', '--skip', 'toast.config'])).toEqual([
+      'toast:cash_deposits+cash_entries+employees+jobs+orders+time_entries',
+    ]);
+    expect(() => names(['--only', 'toast.payroll'])).toThrow(
+      /unknown entity "toast.payroll" \(known: toast.orders, toast.cash, toast.cash_entries/,
+    );
   });
 
   it('parses a backfill: source, inclusive dates, instances', () => {
-    const options = parseCli(['backfill', 'toast', '--from', '2025-01-01', '--to', '2025-01-31', '--restaurants', 'a,b', '--no-dbt']);
+    const options = parseCli([
+      'backfill',
+      'toast',
+      '--from',
+      '2025-01-01',
+      '--to',
+      '2025-01-31',
+      '--restaurants',
+      'a,b',
+      '--no-dbt',
+    ]);
     expect(options).toMatchObject({ command: 'backfill', only: ['toast'], instances: ['a', 'b'], dbt: false });
     expect(options.range).toEqual({ from: Date.parse('2025-01-01T00:00:00Z'), to: Date.parse('2025-02-01T00:00:00Z') });
-    expect(parseCli(['backfill', 'toast', '--from', '2025-01-01', '--only', 'toast.orders']).only).toEqual(['toast.orders']);
+    expect(parseCli(['backfill', 'toast', '--from', '2025-01-01', '--only', 'toast.orders']).only).toEqual([
+      'toast.orders',
+    ]);
     expect(parseCli(['--instances', 'x']).instances).toEqual(['x']);
     const now = Date.parse('2025-03-10T12:00:00Z');
     expect(backfillRange('2025-03-01', undefined, now)).toEqual({ from: Date.parse('2025-03-01T00:00:00Z'), to: now });
@@ -74,9 +109,13 @@ describe('npm run elt options', () => {
     expect(() => parseCli(['backfill'])).toThrow('backfill needs a source');
     expect(() => parseCli(['backfill', 'toast'])).toThrow('backfill needs --from');
     expect(() => parseCli(['backfill', 'toast', '--from', '2025-13-45'])).toThrow('expected a date like 2025-01-31');
-    expect(() => parseCli(['backfill', 'toast', '--from', '2025-02-01', '--to', '2025-01-01'])).toThrow('is before --from');
+    expect(() => parseCli(['backfill', 'toast', '--from', '2025-02-01', '--to', '2025-01-01'])).toThrow(
+      'is before --from',
+    );
     expect(() => parseCli(['backfill', 'toast', '--from', '2999-01-01'])).toThrow('is in the future');
-    expect(() => parseCli(['backfill', 'toast', '--from', '2025-01-01', '--only', 'square'])).toThrow('--only can only name parts of toast');
+    expect(() => parseCli(['backfill', 'toast', '--from', '2025-01-01', '--only', 'square'])).toThrow(
+      '--only can only name parts of toast',
+    );
     expect(() => parseCli(['--from', '2025-01-01'])).toThrow('--from and --to belong to the backfill command');
   });
 });

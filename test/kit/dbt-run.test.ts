@@ -9,7 +9,11 @@ describe("dbt's outcome without run_results.json", () => {
       '\x1b[0m16:14:17  Done. PASS=162 WARN=5 ERROR=0 SKIP=0 NO-OP=0 TOTAL=167',
     ].join('\n');
     expect(countsFromSummary(output)).toEqual({ pass: 162, warn: 5 });
-    expect(countsFromSummary('12:00:00  Done. PASS=3 WARN=0 ERROR=1 SKIP=2 NO-OP=0 TOTAL=6')).toEqual({ pass: 3, error: 1, skipped: 2 });
+    expect(countsFromSummary('12:00:00  Done. PASS=3 WARN=0 ERROR=1 SKIP=2 NO-OP=0 TOTAL=6')).toEqual({
+      pass: 3,
+      error: 1,
+      skipped: 2,
+    });
   });
 
   it('has no counts when dbt stopped before its summary', () => {

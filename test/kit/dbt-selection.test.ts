@@ -4,7 +4,14 @@ import { dbtSelection, type SourceOutcome } from '../../extract/orchestrator/pip
 import { emptyCounts } from '../../extract/kit/runner.js';
 import { SOURCES } from '../../extract/sources/index.js';
 
-const outcome = (source: string, status: SourceOutcome['status']): SourceOutcome => ({ source, status, counts: emptyCounts(), durationMs: 0, note: '', skipped: [] });
+const outcome = (source: string, status: SourceOutcome['status']): SourceOutcome => ({
+  source,
+  status,
+  counts: emptyCounts(),
+  durationMs: 0,
+  note: '',
+  skipped: [],
+});
 
 function selection(argv: string[], outcomes: SourceOutcome[]) {
   const options = parseCli(argv);
@@ -13,12 +20,19 @@ function selection(argv: string[], outcomes: SourceOutcome[]) {
 
 describe('what dbt builds after a run', () => {
   it('builds what the extracted sources feed, whatever their outcome', () => {
-    expect(selection([], [outcome('tock', 'completed'), outcome('square', 'failed')])).toEqual(['--select', 'source:square+', 'source:tock+']);
+    expect(selection([], [outcome('tock', 'completed'), outcome('square', 'failed')])).toEqual([
+      '--select',
+      'source:square+',
+      'source:tock+',
+    ]);
     expect(selection(['--only', 'tock.guest'], [outcome('tock', 'completed')])).toEqual(['--select', 'source:tock+']);
   });
 
   it('leaves out sources that are not configured', () => {
-    expect(selection([], [outcome('tock', 'completed'), outcome('square', 'not configured')])).toEqual(['--select', 'source:tock+']);
+    expect(selection([], [outcome('tock', 'completed'), outcome('square', 'not configured')])).toEqual([
+      '--select',
+      'source:tock+',
+    ]);
   });
 
   it('builds everything on a plain --dbt-only, and the chosen sources with --only', () => {

@@ -89,7 +89,10 @@ describe('RateLimiter', () => {
         if (timers.clock.now() < 10_000) granted[kind]++;
       }
     };
-    const chains = [...Array.from({ length: 8 }, () => chain('cash')), ...Array.from({ length: 3 }, () => chain('orders'))];
+    const chains = [
+      ...Array.from({ length: 8 }, () => chain('cash')),
+      ...Array.from({ length: 3 }, () => chain('orders')),
+    ];
     await timers.runUntil(10_000);
     stop = true;
     await timers.runUntil(11_000);
@@ -120,7 +123,9 @@ describe('RateLimiter', () => {
 describe('retry timing', () => {
   it('backs off exponentially with full jitter, capped', () => {
     const policy = { ...DEFAULT_HTTP_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
-    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelayMs(attempt, policy, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelayMs(attempt, policy, () => 1))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
     expect(backoffDelayMs(3, policy, () => 0.25)).toBe(100);
     expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
   });
@@ -176,7 +181,10 @@ describe('AdaptiveThrottle', () => {
     let now = 0;
     const sleeps: number[] = [];
     const clock: Clock = { now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) };
-    const throttle = new AdaptiveThrottle({ window: 10, minSamples: 4, threshold: 0.2, initialSpacingMs: 100, maxSpacingMs: 800 }, clock);
+    const throttle = new AdaptiveThrottle(
+      { window: 10, minSamples: 4, threshold: 0.2, initialSpacingMs: 100, maxSpacingMs: 800 },
+      clock,
+    );
     for (let i = 0; i < 3; i++) expect(throttle.record('e', true)).toBeUndefined(); // too few samples to judge
     expect(throttle.record('e', true)).toEqual({ endpoint: 'e', spacingMs: 100, failureRatio: 1 });
     for (let i = 0; i < 4; i++) throttle.record('e', true);
@@ -200,10 +208,19 @@ describe('AdaptiveThrottle', () => {
 describe('bearerAuth', () => {
   it('replaces a refused token once for every request refused with it, also while the new one is on its way', async () => {
     let obtained = 0;
-    const auth = bearerAuth({ obtain: () => new Promise<{ accessToken: string }>((resolve) => setTimeout(() => resolve({ accessToken: `t${++obtained}` }), 20)) });
+    const auth = bearerAuth({
+      obtain: () =>
+        new Promise<{ accessToken: string }>((resolve) =>
+          setTimeout(() => resolve({ accessToken: `t${++obtained}` }), 20),
+        ),
+    });
     const sent = await auth.headers();
     expect(sent).toEqual({ authorization: 'Bearer t1' });
-    expect(await Promise.all([auth.refused!(sent), auth.refused!(sent), auth.refused!(sent)])).toEqual([true, true, true]);
+    expect(await Promise.all([auth.refused!(sent), auth.refused!(sent), auth.refused!(sent)])).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(await auth.headers()).toEqual({ authorization: 'Bearer t2' });
     expect(obtained).toBe(2);
     expect(await auth.refused!({ authorization: 'Bearer t2' })).toBe(false);

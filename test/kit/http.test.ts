@@ -56,7 +56,10 @@ function fakeClock(start = 1_700_000_000_000) {
 
 function logCapture() {
   const lines: string[] = [];
-  return { lines, logger: createLogger({ format: 'json', level: 'debug', sink: { write: (line) => lines.push(line) } }) };
+  return {
+    lines,
+    logger: createLogger({ format: 'json', level: 'debug', sink: { write: (line) => lines.push(line) } }),
+  };
 }
 
 function client(overrides: Partial<HttpClientOptions> = {}) {
@@ -103,7 +106,9 @@ describe('HttpClient', () => {
   });
 
   it('retries a 503 with jittered exponential backoff, then succeeds', async () => {
-    const server = await serve((_req, res, hit) => (hit <= 2 ? sendJson(res, 503, { busy: true }) : sendJson(res, 200, { ok: 1 })));
+    const server = await serve((_req, res, hit) =>
+      hit <= 2 ? sendJson(res, 503, { busy: true }) : sendJson(res, 200, { ok: 1 }),
+    );
     const { http, sleeps, lines } = client();
     const response = await http.json({ url: `${server.base}/x`, endpoint: 'x' });
     expect(response.body).toEqual({ ok: 1 });
@@ -112,11 +117,20 @@ describe('HttpClient', () => {
     expect(sleeps).toEqual([50, 100]);
     const warns = lines.map((line) => JSON.parse(line)).filter((entry) => entry.level === 'warn');
     expect(warns).toHaveLength(2);
-    expect(warns[0]).toMatchObject({ msg: 'retrying HTTP request', source: 'test', endpoint: 'x', attempt: 1, delayMs: 50, reason: 'HTTP 503' });
+    expect(warns[0]).toMatchObject({
+      msg: 'retrying HTTP request',
+      source: 'test',
+      endpoint: 'x',
+      attempt: 1,
+      delayMs: 50,
+      reason: 'HTTP 503',
+    });
   });
 
   it('waits at least Retry-After seconds on a 429', async () => {
-    const server = await serve((_req, res, hit) => (hit === 1 ? sendJson(res, 429, {}, { 'retry-after': '7' }) : sendJson(res, 200, {})));
+    const server = await serve((_req, res, hit) =>
+      hit === 1 ? sendJson(res, 429, {}, { 'retry-after': '7' }) : sendJson(res, 200, {}),
+    );
     const { http, sleeps } = client({ random: () => 0 });
     await http.json({ url: server.base, endpoint: 'x' });
     expect(sleeps).toEqual([7000]);
@@ -136,7 +150,9 @@ describe('HttpClient', () => {
     const { http, sleeps, clock } = client({ random: () => 0 });
     const resetAt = Math.floor(clock.now() / 1000) + 12;
     const server = await serve((_req, res, hit) =>
-      hit === 1 ? sendJson(res, 429, { status: 429 }, { 'x-toast-ratelimit-reset': String(resetAt) }) : sendJson(res, 200, {}),
+      hit === 1
+        ? sendJson(res, 429, { status: 429 }, { 'x-toast-ratelimit-reset': String(resetAt) })
+        : sendJson(res, 200, {}),
     );
     await http.json({ url: server.base, endpoint: 'toast.orders' });
     expect(sleeps).toEqual([12_000]);
@@ -154,7 +170,9 @@ describe('HttpClient', () => {
   });
 
   it('a 429 pauses every caller on the same rate key, not other keys', async () => {
-    const server = await serve((_req, res, hit) => (hit === 1 ? sendJson(res, 429, {}, { 'retry-after': '5' }) : sendJson(res, 200, {})));
+    const server = await serve((_req, res, hit) =>
+      hit === 1 ? sendJson(res, 429, {}, { 'retry-after': '5' }) : sendJson(res, 200, {}),
+    );
     const { http, sleeps } = client({ retry: { attempts: 1 } });
     await failure(http.json({ url: server.base, endpoint: 'x', rateKey: 'r1' }));
     await http.json({ url: server.base, endpoint: 'x', rateKey: 'r2' });
@@ -200,7 +218,9 @@ describe('HttpClient', () => {
   });
 
   it('retries when the server destroys the socket', async () => {
-    const server = await serve((req, res, hit) => (hit === 1 ? req.socket.destroy() : sendJson(res, 200, { ok: true })));
+    const server = await serve((req, res, hit) =>
+      hit === 1 ? req.socket.destroy() : sendJson(res, 200, { ok: true }),
+    );
     const { http, lines } = client();
     const response = await http.json({ url: server.base, endpoint: 'x' });
     expect(response.body).toEqual({ ok: true });
@@ -231,7 +251,10 @@ describe('HttpClient', () => {
   it('opens the circuit after consecutive failures, fails fast, half-opens and closes on success', async () => {
     let healthy = false;
     const server = await serve((_req, res) => (healthy ? sendJson(res, 200, { ok: 1 }) : sendJson(res, 503, {})));
-    const { http, advance, lines } = client({ retry: { attempts: 2 }, circuit: { failureThreshold: 2, resetAfterMs: 10_000 } });
+    const { http, advance, lines } = client({
+      retry: { attempts: 2 },
+      circuit: { failureThreshold: 2, resetAfterMs: 10_000 },
+    });
     const call = () => http.json({ url: server.base, endpoint: 'listing' });
 
     await failure(call());
@@ -255,7 +278,9 @@ describe('HttpClient', () => {
   });
 
   it('reopens when the half-open trial fails, and 4xx answers never open it', async () => {
-    const server = await serve((req, res) => (req.url === '/missing' ? sendJson(res, 404, {}) : sendJson(res, 502, {})));
+    const server = await serve((req, res) =>
+      req.url === '/missing' ? sendJson(res, 404, {}) : sendJson(res, 502, {}),
+    );
     const { http, advance } = client({ retry: { attempts: 1 }, circuit: { failureThreshold: 1, resetAfterMs: 1000 } });
 
     for (let i = 0; i < 3; i++) await failure(http.json({ url: `${server.base}/missing`, endpoint: 'lookup' }));
@@ -391,8 +416,28 @@ describe('HttpClient', () => {
     await http.json({ url: `${server.base}/b`, endpoint: 'b' });
     await http.json({ url: `${server.base}/b`, endpoint: 'b' });
     expect(http.metrics()).toEqual([
-      { endpoint: 'a', requests: 2, failures: 1, throttled: 1, retries: 1, totalLatencyMs: 0, maxLatencyMs: 0, circuit: 'closed', lastSuccessAt: new Date(clock.now()) },
-      { endpoint: 'b', requests: 2, failures: 0, throttled: 0, retries: 0, totalLatencyMs: 0, maxLatencyMs: 0, circuit: 'closed', lastSuccessAt: new Date(clock.now()) },
+      {
+        endpoint: 'a',
+        requests: 2,
+        failures: 1,
+        throttled: 1,
+        retries: 1,
+        totalLatencyMs: 0,
+        maxLatencyMs: 0,
+        circuit: 'closed',
+        lastSuccessAt: new Date(clock.now()),
+      },
+      {
+        endpoint: 'b',
+        requests: 2,
+        failures: 0,
+        throttled: 0,
+        retries: 0,
+        totalLatencyMs: 0,
+        maxLatencyMs: 0,
+        circuit: 'closed',
+        lastSuccessAt: new Date(clock.now()),
+      },
     ]);
   });
 
@@ -422,8 +467,14 @@ describe('HttpClient', () => {
 
 describe('HttpClient: adaptive throttling, per-attempt circuit, error bodies in a 2xx', () => {
   it('slows down an endpoint whose attempts keep failing, and says so', async () => {
-    const server = await serve((_req, res, hit) => (hit <= 6 ? sendJson(res, 503, {}) : sendJson(res, 200, { ok: true })));
-    const { http, sleeps, lines } = client({ random: () => 0, retry: { attempts: 9, baseDelayMs: 1 }, adaptive: { minSamples: 2, initialSpacingMs: 50, maxSpacingMs: 400 } });
+    const server = await serve((_req, res, hit) =>
+      hit <= 6 ? sendJson(res, 503, {}) : sendJson(res, 200, { ok: true }),
+    );
+    const { http, sleeps, lines } = client({
+      random: () => 0,
+      retry: { attempts: 9, baseDelayMs: 1 },
+      adaptive: { minSamples: 2, initialSpacingMs: 50, maxSpacingMs: 400 },
+    });
     await expect(http.json({ url: server.base, endpoint: 'x' })).resolves.toMatchObject({ body: { ok: true } });
     expect(lines.some((l) => l.includes('slowing down: high failure ratio'))).toBe(true);
     // Backoff sleeps are 0 (random 0): every wait here is the adaptive spacing, doubling.
@@ -432,7 +483,10 @@ describe('HttpClient: adaptive throttling, per-attempt circuit, error bodies in 
 
   it('perAttempt: a dead endpoint opens its circuit within one request, which fails as circuit_open; 429s do not count', async () => {
     const dead = await serve((_req, res) => sendJson(res, 500, {}));
-    const { http } = client({ retry: { attempts: 9, baseDelayMs: 1 }, circuit: { failureThreshold: 5, resetAfterMs: 60_000, perAttempt: true } });
+    const { http } = client({
+      retry: { attempts: 9, baseDelayMs: 1 },
+      circuit: { failureThreshold: 5, resetAfterMs: 60_000, perAttempt: true },
+    });
     const error = await failure(http.json({ url: dead.base, endpoint: 'dead' }));
     expect(error).toMatchObject({ kind: 'circuit_open', endpoint: 'dead' });
     expect(error.message).toContain('(last: HTTP 500)');
@@ -446,13 +500,21 @@ describe('HttpClient: adaptive throttling, per-attempt circuit, error bodies in 
   });
 
   it('bodyError: a 2xx that reports a failure is retried when retryable, thrown as is otherwise', async () => {
-    const server = await serve((_req, res, hit) => sendJson(res, 200, hit === 1 ? { errors: [{ code: 'INTERNAL' }] } : hit === 2 ? { items: [1] } : { errors: [{ code: 'BAD' }] }));
+    const server = await serve((_req, res, hit) =>
+      sendJson(
+        res,
+        200,
+        hit === 1 ? { errors: [{ code: 'INTERNAL' }] } : hit === 2 ? { items: [1] } : { errors: [{ code: 'BAD' }] },
+      ),
+    );
     const { http } = client({ retry: { baseDelayMs: 1 } });
     const bodyError = (body: unknown) => {
       const code = (body as { errors?: { code: string }[] }).errors?.[0]?.code;
       return code ? { detail: code, retryable: code === 'INTERNAL' } : undefined;
     };
-    await expect(http.json({ url: server.base, endpoint: 'e', bodyError })).resolves.toMatchObject({ body: { items: [1] } });
+    await expect(http.json({ url: server.base, endpoint: 'e', bodyError })).resolves.toMatchObject({
+      body: { items: [1] },
+    });
     const error = await failure(http.json({ url: server.base, endpoint: 'e', bodyError }));
     expect(error).toMatchObject({ status: 200, retryable: false });
     expect(error.message).toContain('HTTP 200 with an error body: BAD');

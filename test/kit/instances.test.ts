@@ -3,11 +3,21 @@ import { instancesFromEnv } from '../../extract/kit/instances.js';
 import { redact } from '../../extract/kit/redact.js';
 
 const variables = { required: ['V_KEY', 'V_TOKEN'], optional: ['V_URL'], secrets: ['V_TOKEN'] };
-const build = (values: Record<string, string | undefined>) => ({ key: values.V_KEY, token: values.V_TOKEN, url: values.V_URL ?? 'https://default' });
+const build = (values: Record<string, string | undefined>) => ({
+  key: values.V_KEY,
+  token: values.V_TOKEN,
+  url: values.V_URL ?? 'https://default',
+});
 
 describe('instancesFromEnv (VAR and VAR__NAME accounts)', () => {
   it('finds the default account and suffixed ones, lower-cased, sorted', () => {
-    const env = { V_KEY: 'k', V_TOKEN: 't-secret-1', V_KEY__NAPA: 'k2', V_TOKEN__NAPA: 't-secret-2', V_URL: 'http://u' };
+    const env = {
+      V_KEY: 'k',
+      V_TOKEN: 't-secret-1',
+      V_KEY__NAPA: 'k2',
+      V_TOKEN__NAPA: 't-secret-2',
+      V_URL: 'http://u',
+    };
     const result = instancesFromEnv(env, variables, build);
     expect(result).toEqual({
       configured: true,
@@ -21,13 +31,21 @@ describe('instancesFromEnv (VAR and VAR__NAME accounts)', () => {
   });
 
   it('lists what is missing, per account; optional variables alone configure nothing', () => {
-    expect(instancesFromEnv({ V_URL: 'x' }, variables, build)).toEqual({ configured: false, missing: ['V_KEY', 'V_TOKEN'] });
-    expect(instancesFromEnv({ V_KEY__SONOMA: 'k' }, variables, build)).toEqual({ configured: false, missing: ['V_TOKEN__SONOMA'] });
+    expect(instancesFromEnv({ V_URL: 'x' }, variables, build)).toEqual({
+      configured: false,
+      missing: ['V_KEY', 'V_TOKEN'],
+    });
+    expect(instancesFromEnv({ V_KEY__SONOMA: 'k' }, variables, build)).toEqual({
+      configured: false,
+      missing: ['V_TOKEN__SONOMA'],
+    });
   });
 
   it('oneOf: any one of a group will do', () => {
     const spec = { required: ['C_TENANT'], oneOf: [['C_ID', 'C_AUTH_TOKEN']] };
-    expect(instancesFromEnv({ C_TENANT: 't', C_AUTH_TOKEN: 'x' }, spec, (v) => v.C_AUTH_TOKEN)).toMatchObject({ configured: true });
+    expect(instancesFromEnv({ C_TENANT: 't', C_AUTH_TOKEN: 'x' }, spec, (v) => v.C_AUTH_TOKEN)).toMatchObject({
+      configured: true,
+    });
     expect(instancesFromEnv({ C_TENANT: 't' }, spec, (v) => v)).toEqual({ configured: false, missing: ['C_ID'] });
   });
 });

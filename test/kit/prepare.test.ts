@@ -6,7 +6,10 @@ const prep = (text: string | Buffer, path = ['patron', 'id']) =>
 
 describe('prepareRecord', () => {
   it('keys on the path, keeping numeric ids digit for digit', () => {
-    expect(prep('{"id": 1, "patron": {"id": 18446744073709551615}}')).toMatchObject({ ok: true, key: '18446744073709551615' });
+    expect(prep('{"id": 1, "patron": {"id": 18446744073709551615}}')).toMatchObject({
+      ok: true,
+      key: '18446744073709551615',
+    });
     expect(prep('{"patron": {"name": "x", "id": "0042"}}')).toMatchObject({ ok: true, key: '0042' });
     expect(prep('{"nested": {"patron": {"id": 1}}, "patron": {"id": 7}}')).toMatchObject({ ok: true, key: '7' });
     expect(prep('{"p\\u0061tron": {"id": "esc"}}')).toMatchObject({ ok: true, key: 'esc' });
@@ -24,13 +27,21 @@ describe('prepareRecord', () => {
   });
 
   it('quarantines what cannot be landed, with the reason', () => {
-    expect(prep('42')).toMatchObject({ ok: false, reason: 'record is a number, not a JSON object', index: 3, offset: 120 });
+    expect(prep('42')).toMatchObject({
+      ok: false,
+      reason: 'record is a number, not a JSON object',
+      index: 3,
+      offset: 120,
+    });
     expect(prep('"x"')).toMatchObject({ ok: false, reason: 'record is a string, not a JSON object' });
     expect(prep('[1]')).toMatchObject({ ok: false, reason: 'record is an array, not a JSON object' });
     expect(prep('null')).toMatchObject({ ok: false, reason: 'record is null, not a JSON object' });
     expect(prep('{"id": 1}')).toMatchObject({ ok: false, reason: 'missing key patron.id', text: '{"id": 1}' });
     expect(prep('{"patron": {"id": null}}')).toMatchObject({ ok: false, reason: 'missing key patron.id' });
-    expect(prep('{"patron": {"id": {"a": 1}}}')).toMatchObject({ ok: false, reason: 'key patron.id is an object, not a string or number' });
+    expect(prep('{"patron": {"id": {"a": 1}}}')).toMatchObject({
+      ok: false,
+      reason: 'key patron.id is an object, not a string or number',
+    });
     expect(prep('{"patron": {"id": "  "}}')).toMatchObject({ ok: false, reason: 'empty key patron.id' });
     expect(prep(Buffer.from([0x7b, 0xff, 0x7d]))).toMatchObject({ ok: false, reason: 'record is not valid UTF-8' });
   });

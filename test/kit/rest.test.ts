@@ -9,7 +9,15 @@ import { basicAuth, bearerAuth } from '../../extract/kit/http/index.js';
 import { silentLogger } from '../../extract/kit/log.js';
 import { cursor, linkHeader, pageNumber, restSource, type RestEntitySpec } from '../../extract/kit/rest/index.js';
 import { runSource } from '../../extract/kit/runner.js';
-import { listReply, pageNumberSlice, isReply, encodeCursor, decodeCursor, startRoutes, type Route } from '../../extract/kit/sandbox/routes.js';
+import {
+  listReply,
+  pageNumberSlice,
+  isReply,
+  encodeCursor,
+  decodeCursor,
+  startRoutes,
+  type Route,
+} from '../../extract/kit/sandbox/routes.js';
 import type { LoopbackServer } from '../../extract/kit/sandbox/server.js';
 import type { EntityDefinition, SourceDefinition } from '../../extract/kit/source.js';
 import { readState, storedState } from '../../extract/kit/state.js';
@@ -49,7 +57,8 @@ function routes(knobs: Knobs): Route[] {
         if (isReply(slice)) return slice;
         const all = inRange(req.query('from'), req.query('to'));
         if (knobs.fault === 'down') return { status: 503, json: { error: 'down' } };
-        if (knobs.fault === 'page-400' && slice.start >= 10) return { status: 400, json: { error: 'page out of range' } };
+        if (knobs.fault === 'page-400' && slice.start >= 10)
+          return { status: 400, json: { error: 'page out of range' } };
         const texts = all.slice(slice.start, slice.start + slice.count).map((w) => w.text);
         if (knobs.fault === 'missing-field' && slice.start === 10) texts[0] = '{"id":77,"name":"no time"}';
         const total = knobs.fault === 'bad-total' ? all.length + 1 : all.length;
@@ -62,7 +71,9 @@ function routes(knobs: Knobs): Route[] {
       handle(req) {
         const at = req.query('cursor') === 'start' ? 0 : decodeCursor(req.query('cursor') ?? '', 'w');
         if (at === undefined) return { status: 400, json: { error: 'bad cursor' } };
-        const texts = widgetTexts().slice(at, at + 5).map((w) => w.text);
+        const texts = widgetTexts()
+          .slice(at, at + 5)
+          .map((w) => w.text);
         const next = at + 5 < 23 ? encodeCursor(knobs.fault === 'repeat-cursor' ? 5 : at + 5, 'w') : undefined;
         if (knobs.fault === 'no-envelope') return { json: { items: [] } };
         return listReply({ texts }, { key: 'widgets', fields: next ? { cursor: next } : {} });
@@ -73,7 +84,9 @@ function routes(knobs: Knobs): Route[] {
       path: '/linked/widgets',
       handle(req) {
         const page = Number(req.query('p') ?? '0');
-        const texts = widgetTexts().slice(page * 8, page * 8 + 8).map((w) => w.text);
+        const texts = widgetTexts()
+          .slice(page * 8, page * 8 + 8)
+          .map((w) => w.text);
         const more = page * 8 + 8 < 23;
         return listReply({ texts }, undefined, more ? { link: `</linked/widgets?p=${page + 1}>; rel="next"` } : {});
       },
@@ -112,7 +125,11 @@ beforeEach(async () => {
       knobs.requests.push(`${req.url.pathname}${req.url.search}`);
       const token = req.headers.authorization;
       if (knobs.tokenRefused && token === 'Bearer first') return { json: { error: 'expired' } };
-      return token === 'Bearer first' || token === 'Bearer second' || token === `Basic ${Buffer.from('u:p').toString('base64')}` ? undefined : { json: { error: 'unauthorized' } };
+      return token === 'Bearer first' ||
+        token === 'Bearer second' ||
+        token === `Basic ${Buffer.from('u:p').toString('base64')}`
+        ? undefined
+        : { json: { error: 'unauthorized' } };
     },
   });
   await db.query(`truncate ${TABLES.map((t) => `raw.${t}`).join(', ')}, elt.state, elt.quarantine`);
@@ -120,7 +137,10 @@ beforeEach(async () => {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function source(entities: (kit: ReturnType<typeof restSource<{ url: string }>>) => EntityDefinition<{ url: string }, any>[], auth: 'bearer' | 'basic' = 'basic'): SourceDefinition<{ url: string }> {
+function source(
+  entities: (kit: ReturnType<typeof restSource<{ url: string }>>) => EntityDefinition<{ url: string }, unknown>[],
+  auth: 'bearer' | 'basic' = 'basic',
+): SourceDefinition<{ url: string }> {
   let obtained = 0;
   const kit = restSource<{ url: string }>({
     name: 'kit',
@@ -158,7 +178,10 @@ const incremental = {
   overlapMs: DAY_MS,
 };
 
-async function run(src: SourceDefinition<{ url: string }>, options: { full?: boolean; maxPages?: number; since?: number } = {}) {
+async function run(
+  src: SourceDefinition<{ url: string }>,
+  options: { full?: boolean; maxPages?: number; since?: number } = {},
+) {
   const result = await runSource(src, {
     warehouse,
     runId: 1,
@@ -171,7 +194,8 @@ async function run(src: SourceDefinition<{ url: string }>, options: { full?: boo
   return result.outcomes;
 }
 
-const ids = async (table = 'raw_kit_widgets') => (await db.query<{ k: string }>(`select _key as k from raw.${table} order by _seq`)).map((r) => r.k);
+const ids = async (table = 'raw_kit_widgets') =>
+  (await db.query<{ k: string }>(`select _key as k from raw.${table} order by _seq`)).map((r) => r.k);
 const savedState = async (entity = 'widgets') =>
   (await db.query<{ state: unknown }>(`select state from elt.state where entity = $1`, [entity]))[0]?.state;
 
@@ -185,7 +209,10 @@ describe('paginators', () => {
   });
 
   it('cursor from a body field, starting at cursor=start', async () => {
-    const spec = widgets({ path: '/cursor/widgets', paginator: cursor({ from: { field: ['cursor'] }, param: 'cursor', start: 'start' }) });
+    const spec = widgets({
+      path: '/cursor/widgets',
+      paginator: cursor({ from: { field: ['cursor'] }, param: 'cursor', start: 'start' }),
+    });
     const [outcome] = await run(source((kit) => [kit.entity(spec)]));
     expect(outcome).toMatchObject({ ok: true, counts: { rowsSeen: 23 } });
     expect(knobs.requests.filter((r) => r.startsWith('/cursor'))).toHaveLength(5);
@@ -230,8 +257,16 @@ describe('incremental cursor', () => {
 
 describe('bad input fails the unit, names the endpoint and page, commits nothing', () => {
   const cases: [Knobs['fault'], Partial<RestEntitySpec>, RegExp][] = [
-    ['repeat-cursor', { path: '/cursor/widgets', paginator: cursor({ from: { field: ['cursor'] }, param: 'cursor', start: 'start' }) }, /GET \/cursor\/widgets page 2: .*repeated the cursor/],
-    ['no-envelope', { path: '/cursor/widgets', paginator: cursor({ from: { field: ['cursor'] }, param: 'cursor', start: 'start' }) }, /page 1: the answer has no list at "widgets"/],
+    [
+      'repeat-cursor',
+      { path: '/cursor/widgets', paginator: cursor({ from: { field: ['cursor'] }, param: 'cursor', start: 'start' }) },
+      /GET \/cursor\/widgets page 2: .*repeated the cursor/,
+    ],
+    [
+      'no-envelope',
+      { path: '/cursor/widgets', paginator: cursor({ from: { field: ['cursor'] }, param: 'cursor', start: 'start' }) },
+      /page 1: the answer has no list at "widgets"/,
+    ],
     ['bad-total', {}, /page 3: paging ended after 23 records but the total says 24/],
     ['missing-field', { incremental }, /page 2: a record has no "updated_at"/],
     ['page-400', {}, /GET \/widgets page 2: .*HTTP 400/],
@@ -250,9 +285,16 @@ describe('bad input fails the unit, names the endpoint and page, commits nothing
 
 it('an endpoint whose circuit opens leaves the entity degraded, not failed', async () => {
   knobs.fault = 'down';
-  const http = { retry: { limit: 3, baseDelayMs: 1, maxDelayMs: 2 }, circuit: { failureThreshold: 2, resetAfterMs: 60_000, perAttempt: true } };
+  const http = {
+    retry: { limit: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    circuit: { failureThreshold: 2, resetAfterMs: 60_000, perAttempt: true },
+  };
   const [outcome] = await run({ ...source((kit) => [kit.entity(widgets())]), http });
-  expect(outcome).toMatchObject({ ok: true, degraded: true, error: expect.stringMatching(/GET \/widgets page 1: .*circuit/) });
+  expect(outcome).toMatchObject({
+    ok: true,
+    degraded: true,
+    error: expect.stringMatching(/GET \/widgets page 1: .*circuit/),
+  });
 });
 
 describe('forEach children', () => {
@@ -262,12 +304,19 @@ describe('forEach children', () => {
         name: 'parts',
         table: 'raw_kit_parts',
         keyPath: ['part'],
-        forEach: { parent: { ...widgets(), path: '/widgets' }, parentKey: ['id'], child: { path: '/widgets/{id}/parts' }, as: 'widget_id' },
+        forEach: {
+          parent: { ...widgets(), path: '/widgets' },
+          parentKey: ['id'],
+          child: { path: '/widgets/{id}/parts' },
+          as: 'widget_id',
+        },
       });
     const src = source((kit) => [parts(kit)]);
     const [outcome] = await run(src);
     expect(outcome).toMatchObject({ ok: true, counts: { rowsSeen: 46 } });
-    const [row] = await db.query<{ record: string }>(`select record::text from raw.raw_kit_parts where _key = $1`, [`${BIG}-a`]);
+    const [row] = await db.query<{ record: string }>(`select record::text from raw.raw_kit_parts where _key = $1`, [
+      `${BIG}-a`,
+    ]);
     expect(row!.record).toContain(`"widget_id": ${BIG}`);
     knobs.requests = [];
     const [again] = await run(src);
@@ -285,18 +334,28 @@ describe('auth', () => {
 });
 
 describe('versioned state', () => {
-  const spec = { version: 2, schema: z.object({ cursor: z.string() }), migrations: { 1: (old: unknown) => ({ cursor: (old as { c: string }).c }) } };
+  const spec = {
+    version: 2,
+    schema: z.object({ cursor: z.string() }),
+    migrations: { 1: (old: unknown) => ({ cursor: (old as { c: string }).c }) },
+  };
   it('migrates, refuses newer or malformed state with one sentence naming the entity and --full', () => {
-    expect(readState(spec, storedState({ ...spec, version: 1 }, { c: 'x' } as never), 'kit.widgets (default)')).toEqual({ cursor: 'x' });
+    expect(readState(spec, storedState({ ...spec, version: 1 }, { c: 'x' } as never), 'kit.widgets (default)')).toEqual(
+      { cursor: 'x' },
+    );
     expect(() => readState(spec, { $version: 3, value: {} }, 'kit.widgets (default)')).toThrow(
       /^The saved state of kit.widgets \(default\) was written by a newer version.*--full/,
     );
     expect(() => readState(spec, { cursor: 1 }, 'kit.widgets (default)')).toThrow(/old shape \(v0, now v2\)/);
-    expect(() => readState(spec, { $version: 2, value: { cursor: 1 } }, 'kit.widgets (default)')).toThrow(/expected shape .* at cursor/);
+    expect(() => readState(spec, { $version: 2, value: { cursor: 1 } }, 'kit.widgets (default)')).toThrow(
+      /expected shape .* at cursor/,
+    );
   });
 
   it('a run with unreadable state fails that entity, names it and says --full', async () => {
-    await db.query(`insert into elt.state (source, entity, source_instance, state, run_id) values ('kit', 'widgets', 'default', '{"$version": 9, "value": {}}', 1)`);
+    await db.query(
+      `insert into elt.state (source, entity, source_instance, state, run_id) values ('kit', 'widgets', 'default', '{"$version": 9, "value": {}}', 1)`,
+    );
     const [outcome] = await run(source((kit) => [kit.entity(widgets({ incremental }))]));
     expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/kit\.widgets \(default\).*--full/) });
   });

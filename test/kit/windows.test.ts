@@ -13,7 +13,11 @@ describe('windows', () => {
   it('calendar weeks start on Mondays, clipped to the range; days and months align too', () => {
     // 2026-01-07 is a Wednesday.
     const weeks = calendarWindows(d('2026-01-07'), d('2026-01-20'), 'week');
-    expect(weeks.map((w) => w.id)).toEqual(['2026-01-07..2026-01-12', '2026-01-12..2026-01-19', '2026-01-19..2026-01-20']);
+    expect(weeks.map((w) => w.id)).toEqual([
+      '2026-01-07..2026-01-12',
+      '2026-01-12..2026-01-19',
+      '2026-01-19..2026-01-20',
+    ]);
     expect(new Date(weeks[1]!.start).getUTCDay()).toBe(1);
     const days = calendarWindows(d('2026-01-01') + 3_600_000, d('2026-01-03'), 'day', false);
     expect(days.map((w) => w.id)).toEqual(['2026-01-01..2026-01-02', '2026-01-02..2026-01-03']);
@@ -25,7 +29,9 @@ describe('windows', () => {
   });
 
   it('describes times off midnight in full, and counts months back', () => {
-    expect(describeWindow({ start: d('2026-01-01') + 90_000, end: d('2026-01-02') })).toBe('2026-01-01T00:01:30Z..2026-01-02');
+    expect(describeWindow({ start: d('2026-01-01') + 90_000, end: d('2026-01-02') })).toBe(
+      '2026-01-01T00:01:30Z..2026-01-02',
+    );
     expect(monthsBefore(d('2026-03-31'), 1)).toBe(d('2026-03-03'));
   });
 });

@@ -22,7 +22,16 @@ describe('random', () => {
   it('is deterministic per seed and differs across seeds', () => {
     const draw = (seed: number) => {
       const r = createRandom(seed, 'x');
-      return [r.uint32(), r.int(1, 6), r.id(10), r.pick(['a', 'b', 'c']), r.chance(0.5), r.uuid(), r.timestamp(0, 1e12), r.shuffle([1, 2, 3, 4, 5])];
+      return [
+        r.uint32(),
+        r.int(1, 6),
+        r.id(10),
+        r.pick(['a', 'b', 'c']),
+        r.chance(0.5),
+        r.uuid(),
+        r.timestamp(0, 1e12),
+        r.shuffle([1, 2, 3, 4, 5]),
+      ];
     };
     expect(draw(7)).toEqual(draw(7));
     expect(draw(7)).not.toEqual(draw(8));
@@ -48,8 +57,15 @@ describe('random', () => {
 
 describe('faults', () => {
   it('parses the env-style string', () => {
-    expect(parseFaults('error5xxRate=0.1,status429Burst=3,slowMs=200')).toEqual({ error5xxRate: 0.1, status429Burst: 3, slowMs: 200 });
-    expect(parseFaults('truncateBodies, malformedRecordRate=0.02')).toEqual({ truncateBodies: true, malformedRecordRate: 0.02 });
+    expect(parseFaults('error5xxRate=0.1,status429Burst=3,slowMs=200')).toEqual({
+      error5xxRate: 0.1,
+      status429Burst: 3,
+      slowMs: 200,
+    });
+    expect(parseFaults('truncateBodies, malformedRecordRate=0.02')).toEqual({
+      truncateBodies: true,
+      malformedRecordRate: 0.02,
+    });
     expect(parseFaults('truncateBodies=false')).toEqual({ truncateBodies: false });
     expect(parseFaults(undefined)).toEqual({});
     expect(() => parseFaults('error5xxRate=2')).toThrow(/between 0 and 1/);
@@ -61,7 +77,13 @@ describe('faults', () => {
 
   it('answers a 429 burst with Retry-After, then seeded 5xx', async () => {
     const run = async () => {
-      const server = await startLoopbackServer(withFaults((_req, res) => sendJson(res, 200, { ok: true }), { status429Burst: 2, error5xxRate: 0.5 }, { seed: 9 }));
+      const server = await startLoopbackServer(
+        withFaults(
+          (_req, res) => sendJson(res, 200, { ok: true }),
+          { status429Burst: 2, error5xxRate: 0.5 },
+          { seed: 9 },
+        ),
+      );
       try {
         const out: (number | string | null)[] = [];
         for (let i = 0; i < 12; i++) {
@@ -84,7 +106,9 @@ describe('faults', () => {
 
   it('truncates bodies and destroys the socket', async () => {
     const body = JSON.stringify({ data: 'x'.repeat(10_000) });
-    const server = await startLoopbackServer(withFaults((_req, res) => sendJson(res, 200, JSON.parse(body)), { truncateBodies: true }));
+    const server = await startLoopbackServer(
+      withFaults((_req, res) => sendJson(res, 200, JSON.parse(body)), { truncateBodies: true }),
+    );
     try {
       const res = await fetch(server.url);
       expect(res.status).toBe(200);
@@ -112,7 +136,9 @@ describe('state', () => {
     expect(await loadState('demo', { exports: 1 }, dir)).toEqual({ exports: 1 });
     await saveState('demo', { exports: 3 }, dir);
     expect(await loadState('demo', { exports: 1 }, dir)).toEqual({ exports: 3 });
-    expect(await advanceState('demo', { exports: 1 }, (s) => ({ exports: s.exports + 1 }), dir)).toEqual({ exports: 4 });
+    expect(await advanceState('demo', { exports: 1 }, (s) => ({ exports: s.exports + 1 }), dir)).toEqual({
+      exports: 4,
+    });
     const store = stateStore('demo', { exports: 1, extra: 'x' }, dir);
     expect(await store.load()).toEqual({ exports: 4, extra: 'x' });
     await store.advance((s) => {

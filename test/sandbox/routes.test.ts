@@ -26,7 +26,10 @@ const shop: SandboxDeclaration<Shop> = {
     faults,
     seed: 3,
     auth: (req) => (req.headers['x-key'] === 'k' ? undefined : { json: { error: 'bad key' } }),
-    rateLimit: () => (state().limited ? { requestsPerSecond: 2, headers: (waitMs) => ({ 'x-reset-ms': String(waitMs), 'retry-after': '1' }) } : undefined),
+    rateLimit: () =>
+      state().limited
+        ? { requestsPerSecond: 2, headers: (waitMs) => ({ 'x-reset-ms': String(waitMs), 'retry-after': '1' }) }
+        : undefined,
     routes: [
       {
         method: 'GET',
@@ -50,18 +53,29 @@ async function started(options: Parameters<typeof startSandbox>[1] = {}) {
   return { stateDir, sandbox: await startSandbox(shop, { faults: {}, ...options, stateDir }) };
 }
 
-const client = () => new HttpClient({ name: 'shop', logger: silentLogger, retry: { attempts: 9, baseDelayMs: 10, maxDelayMs: 50 } });
+const client = () =>
+  new HttpClient({ name: 'shop', logger: silentLogger, retry: { attempts: 9, baseDelayMs: 10, maxDelayMs: 50 } });
 
 describe('declared sandboxes', () => {
   it('routes with params, pages, checks auth and says 404 for unknown paths', async () => {
     const { sandbox } = await started();
     try {
       const http = client();
-      const page = await http.json<{ items: { day: number }[] }>({ url: `${sandbox.url}/days/7/items?page=3`, endpoint: 'items', headers: { 'x-key': 'k' } });
+      const page = await http.json<{ items: { day: number }[] }>({
+        url: `${sandbox.url}/days/7/items?page=3`,
+        endpoint: 'items',
+        headers: { 'x-key': 'k' },
+      });
       expect(page.body.items).toEqual([{ id: 4, day: 7, today: 0 }]);
-      await expect(http.json({ url: `${sandbox.url}/days/7/items`, endpoint: 'items', headers: { 'x-key': 'no' } })).rejects.toMatchObject({ status: 401 });
-      await expect(http.json({ url: `${sandbox.url}/nowhere`, endpoint: 'x', headers: { 'x-key': 'k' } })).rejects.toMatchObject({ status: 404 });
-      await expect(http.json({ url: `${sandbox.url}/days/1/items?page=0`, endpoint: 'x', headers: { 'x-key': 'k' } })).rejects.toMatchObject({ status: 400 });
+      await expect(
+        http.json({ url: `${sandbox.url}/days/7/items`, endpoint: 'items', headers: { 'x-key': 'no' } }),
+      ).rejects.toMatchObject({ status: 401 });
+      await expect(
+        http.json({ url: `${sandbox.url}/nowhere`, endpoint: 'x', headers: { 'x-key': 'k' } }),
+      ).rejects.toMatchObject({ status: 404 });
+      await expect(
+        http.json({ url: `${sandbox.url}/days/1/items?page=0`, endpoint: 'x', headers: { 'x-key': 'k' } }),
+      ).rejects.toMatchObject({ status: 400 });
     } finally {
       await sandbox.close();
     }
@@ -74,12 +88,18 @@ describe('declared sandboxes', () => {
     await saveState('shop', { day: 0, limited: true }, stateDir);
     const limited = await startSandbox(shop, { faults: {}, stateDir });
     try {
-      const raw = await Promise.all([0, 1, 2].map(() => fetch(`${limited.url}/days/1/items`, { headers: { 'x-key': 'k' } })));
+      const raw = await Promise.all(
+        [0, 1, 2].map(() => fetch(`${limited.url}/days/1/items`, { headers: { 'x-key': 'k' } })),
+      );
       const refused = raw.filter((r) => r.status === 429);
       expect(refused.length).toBeGreaterThan(0);
       expect(Number(refused[0]!.headers.get('x-reset-ms'))).toBeGreaterThan(0);
       const http = client();
-      const answers = await Promise.all([0, 1, 2, 3].map(() => http.json({ url: `${limited.url}/days/1/items`, endpoint: 'items', headers: { 'x-key': 'k' } })));
+      const answers = await Promise.all(
+        [0, 1, 2, 3].map(() =>
+          http.json({ url: `${limited.url}/days/1/items`, endpoint: 'items', headers: { 'x-key': 'k' } }),
+        ),
+      );
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(http.metrics()[0]!.throttled).toBeGreaterThan(0);
     } finally {
@@ -121,7 +141,9 @@ describe('route replies', () => {
       }
     }
     const server = await startRoutes({
-      routes: [{ method: 'GET', path: '/file', handle: () => ({ stream: Readable.from(parts()), headers: { etag: '"e1"' } }) }],
+      routes: [
+        { method: 'GET', path: '/file', handle: () => ({ stream: Readable.from(parts()), headers: { etag: '"e1"' } }) },
+      ],
       faults: { status429Burst: 1 },
       faultBody: (status) => ({ contentType: 'application/xml', body: `<Error><Code>${status}</Code></Error>` }),
     });

@@ -1,7 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startTockSandbox, type TockSandbox, type TockSandboxOptions } from '../../extract/sources/tock/sandbox/index.js';
+import {
+  startTockSandbox,
+  type TockSandbox,
+  type TockSandboxOptions,
+} from '../../extract/sources/tock/sandbox/index.js';
 
 export interface Listing {
   guestDataUrls: string[];
@@ -31,7 +35,9 @@ export function authHeaders(sb: TockSandbox, business = 1): Record<string, strin
 }
 
 export async function list(sb: TockSandbox, business = 1): Promise<Listing> {
-  const res = await fetch(`${sb.env(business).TOCK_API_URL}/api/data/export/urls`, { headers: authHeaders(sb, business) });
+  const res = await fetch(`${sb.env(business).TOCK_API_URL}/api/data/export/urls`, {
+    headers: authHeaders(sb, business),
+  });
   if (res.status !== 200) throw new Error(`listing answered ${res.status}`);
   const body = (await res.json()) as { result: Listing };
   return body.result;

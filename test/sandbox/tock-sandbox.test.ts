@@ -1,6 +1,16 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startTockSandbox } from '../../extract/sources/tock/sandbox/index.js';
-import { authHeaders, cleanupAll, fileNumber, idText, list, parseKeepingBigInts, sandbox, urlFor, type Rec } from './tock-helpers.js';
+import {
+  authHeaders,
+  cleanupAll,
+  fileNumber,
+  idText,
+  list,
+  parseKeepingBigInts,
+  sandbox,
+  urlFor,
+  type Rec,
+} from './tock-helpers.js';
 
 afterEach(cleanupAll);
 afterAll(cleanupAll);
@@ -30,7 +40,15 @@ describe('tock sandbox: listing', () => {
     expect(ok.headers.get('content-type')).toMatch(/application\/json/);
     // Scope ids may come as numbers too.
     const scope = JSON.parse(good['X-Tock-Scope']!) as Record<string, string>;
-    const numeric = await fetch(url, { headers: { ...good, 'X-Tock-Scope': JSON.stringify({ businessId: Number(scope.businessId), businessGroupId: Number(scope.businessGroupId) }) } });
+    const numeric = await fetch(url, {
+      headers: {
+        ...good,
+        'X-Tock-Scope': JSON.stringify({
+          businessId: Number(scope.businessId),
+          businessGroupId: Number(scope.businessGroupId),
+        }),
+      },
+    });
     expect(numeric.status).toBe(200);
   });
 
@@ -52,7 +70,14 @@ describe('tock sandbox: listing', () => {
         const url = new URL(u);
         expect(url.host).toBe(env.TOCK_ALLOWED_FILE_HOSTS);
         expect(url.pathname).toMatch(new RegExp(`/${name}-\\d+\\.json$`));
-        for (const p of ['X-Goog-Algorithm', 'X-Goog-Credential', 'X-Goog-Date', 'X-Goog-Expires', 'X-Goog-SignedHeaders', 'X-Goog-Signature']) {
+        for (const p of [
+          'X-Goog-Algorithm',
+          'X-Goog-Credential',
+          'X-Goog-Date',
+          'X-Goog-Expires',
+          'X-Goog-SignedHeaders',
+          'X-Goog-Signature',
+        ]) {
           expect(url.searchParams.get(p)).toBeTruthy();
         }
         expect(url.searchParams.get('X-Goog-Expires')).toBe('3600');
@@ -65,7 +90,12 @@ describe('tock sandbox: listing', () => {
     const a = await (await fetch(urlFor(l1.guestDataUrls, 1))).text();
     const b = await (await fetch(urlFor(l2.guestDataUrls, 1))).text();
     expect(a).not.toBe(b);
-    expect(sb.requests().map((r) => r.path.split('/').pop())).toEqual(['urls', 'urls', 'guest-profile-1.json', 'guest-profile-1.json']);
+    expect(sb.requests().map((r) => r.path.split('/').pop())).toEqual([
+      'urls',
+      'urls',
+      'guest-profile-1.json',
+      'guest-profile-1.json',
+    ]);
     expect(sb.requests().every((r) => r.status === 200)).toBe(true);
   });
 });
@@ -154,7 +184,12 @@ describe('tock sandbox: data', () => {
       const sb = await sandbox({ seed, exports: 2 });
       const l = await list(sb);
       const out: { text: string; etag: string | null }[] = [];
-      for (const u of [urlFor(l.guestDataUrls, 1), urlFor(l.guestDataUrls, 2), urlFor(l.reservationDataUrls, 1), urlFor(l.reservationDataUrls, 2)]) {
+      for (const u of [
+        urlFor(l.guestDataUrls, 1),
+        urlFor(l.guestDataUrls, 2),
+        urlFor(l.reservationDataUrls, 1),
+        urlFor(l.reservationDataUrls, 2),
+      ]) {
         const res = await fetch(u);
         out.push({ text: await res.text(), etag: res.headers.get('etag') });
       }
@@ -180,22 +215,84 @@ describe('tock sandbox: data', () => {
     expect(reservations).toHaveLength(800);
 
     const g = guests[0]!;
-    for (const k of ['id', 'patron', 'phone', 'day', 'patronProfileDietaryRestriction', 'patronProfileHospitalityPreference', 'businessGroupId', 'businessGuestProfile', 'tag', 'attribute', 'optInSource', 'isTockVerified', 'createdAtTimestamp', 'updatedAtTimestamp', 'isArchived', 'nextGuestProfileId']) {
+    for (const k of [
+      'id',
+      'patron',
+      'phone',
+      'day',
+      'patronProfileDietaryRestriction',
+      'patronProfileHospitalityPreference',
+      'businessGroupId',
+      'businessGuestProfile',
+      'tag',
+      'attribute',
+      'optInSource',
+      'isTockVerified',
+      'createdAtTimestamp',
+      'updatedAtTimestamp',
+      'isArchived',
+      'nextGuestProfileId',
+    ]) {
       expect(g).toHaveProperty(k);
     }
-    expect(Object.keys(g.patron as Rec).sort()).toEqual(['email', 'firstName', 'id', 'isoCountryCode', 'lastName', 'phone', 'phoneCountryCode', 'zipCode']);
+    expect(Object.keys(g.patron as Rec).sort()).toEqual([
+      'email',
+      'firstName',
+      'id',
+      'isoCountryCode',
+      'lastName',
+      'phone',
+      'phoneCountryCode',
+      'zipCode',
+    ]);
     expect(guests.some((x) => !('address' in x))).toBe(true);
     expect(guests.some((x) => 'address' in x)).toBe(true);
-    expect(guests.some((x) => (x.attribute as Rec[]).some((a) => a.type === 'EXTERNAL_ID' && a.attribute === 'commerce7CustomerId'))).toBe(true);
+    expect(
+      guests.some((x) =>
+        (x.attribute as Rec[]).some((a) => a.type === 'EXTERNAL_ID' && a.attribute === 'commerce7CustomerId'),
+      ),
+    ).toBe(true);
     expect(guests.some((x) => (x.day as Rec[]).some((d) => d.type === 'BIRTHDAY'))).toBe(true);
     expect(new Set(guests.map((x) => idText(x.id))).size).toBe(400);
     expect(new Set(guests.map((x) => idText((x.patron as Rec).id))).size).toBe(400);
 
     const r = reservations[0]!;
-    for (const k of ['id', 'sequenceId', 'versionId', 'business', 'dateTime', 'serviceDateTimestamp', 'createdTimestamp', 'lastUpdatedTimestamp', 'partySize', 'partyState', 'experience', 'subtotalCents', 'taxCents', 'serviceChargeCents', 'gratuityCents', 'totalPriceCents', 'netAmountPaidCents', 'amountDueCents', 'ownerPatron', 'payment', 'refund', 'discount', 'isCancelled', 'transferredOut']) {
+    for (const k of [
+      'id',
+      'sequenceId',
+      'versionId',
+      'business',
+      'dateTime',
+      'serviceDateTimestamp',
+      'createdTimestamp',
+      'lastUpdatedTimestamp',
+      'partySize',
+      'partyState',
+      'experience',
+      'subtotalCents',
+      'taxCents',
+      'serviceChargeCents',
+      'gratuityCents',
+      'totalPriceCents',
+      'netAmountPaidCents',
+      'amountDueCents',
+      'ownerPatron',
+      'payment',
+      'refund',
+      'discount',
+      'isCancelled',
+      'transferredOut',
+    ]) {
       expect(r).toHaveProperty(k);
     }
-    expect(Object.keys(r.business as Rec).sort()).toEqual(['currencyCode', 'domainName', 'id', 'locale', 'name', 'timeZone']);
+    expect(Object.keys(r.business as Rec).sort()).toEqual([
+      'currencyCode',
+      'domainName',
+      'id',
+      'locale',
+      'name',
+      'timeZone',
+    ]);
     expect(reservations.every((x) => /^\d\d:\d\d$/.test(String(x.dateTime)))).toBe(true);
     expect(reservations.some((x) => !('confirmationCode' in x))).toBe(true);
     const states = new Set(reservations.map((x) => x.partyState));
@@ -272,7 +369,11 @@ describe('tock sandbox: data', () => {
       expect(e.confirmationCode).toBe(before.confirmationCode);
       expect(e.serviceDateTimestamp).toBe(before.serviceDateTimestamp);
     }
-    expect(rEdits.some((e) => e.partyState !== byId.get(idText(e.id))!.partyState || e.partySize !== byId.get(idText(e.id))!.partySize)).toBe(true);
+    expect(
+      rEdits.some(
+        (e) => e.partyState !== byId.get(idText(e.id))!.partyState || e.partySize !== byId.get(idText(e.id))!.partySize,
+      ),
+    ).toBe(true);
 
     // A fresh sandbox on the same state dir (a later `npm run elt`) sees the advanced count.
     const again = await startTockSandbox({ stateDir: sb.stateDir, faults: {} });
@@ -291,13 +392,16 @@ describe('tock sandbox: data', () => {
     const dirtyText = await res.text();
     const cleanRecs = parseKeepingBigInts(cleanText) as unknown[];
     const dirtyRecs = parseKeepingBigInts(dirtyText) as unknown[];
-    const isValid = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x) && 'patron' in x && !!(x as { patron: Rec }).patron.id;
+    const isValid = (x: unknown) =>
+      !!x && typeof x === 'object' && !Array.isArray(x) && 'patron' in x && !!(x as { patron: Rec }).patron.id;
     const bad = dirtyRecs.filter((x) => !isValid(x));
     expect(bad.length).toBeGreaterThan(10);
     expect(bad.some((x) => typeof x !== 'object' || x === null)).toBe(true);
     expect(bad.some((x) => !!x && typeof x === 'object' && !Array.isArray(x))).toBe(true);
     expect(dirtyRecs.filter(isValid)).toEqual(cleanRecs);
-    expect(res.headers.get('etag')).not.toBe((await fetch(urlFor((await list(clean)).guestDataUrls, 1))).headers.get('etag'));
+    expect(res.headers.get('etag')).not.toBe(
+      (await fetch(urlFor((await list(clean)).guestDataUrls, 1))).headers.get('etag'),
+    );
   });
 });
 
@@ -357,7 +461,10 @@ describe('tock sandbox: HTTP faults', () => {
     await expect(res.text()).rejects.toThrow();
 
     // truncateRate cuts only a share of bodies, deterministically.
-    const some = await sandbox({ signingSecret: 'shared-test-secret', faults: { truncateBodies: true, truncateRate: 0.5, seed: 3 } });
+    const some = await sandbox({
+      signingSecret: 'shared-test-secret',
+      faults: { truncateBodies: true, truncateRate: 0.5, seed: 3 },
+    });
     const outcomes: string[] = [];
     for (let i = 0; i < 12; i++) {
       try {

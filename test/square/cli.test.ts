@@ -33,7 +33,17 @@ describe('square: a historical import killed between windows', () => {
   let reference: TestDatabase;
   beforeAll(async () => {
     // Paced at 8 requests/s, so a window's requests are still in flight when the kill lands.
-    sandbox = await startSquareSandbox({ stateDir, days: 0, faults: {}, locations: 2, payments: 1200, orders: 100, customers: 50, bookings: 20, requestsPerSecond: 8 });
+    sandbox = await startSquareSandbox({
+      stateDir,
+      days: 0,
+      faults: {},
+      locations: 2,
+      payments: 1200,
+      orders: 100,
+      customers: 50,
+      bookings: 20,
+      requestsPerSecond: 8,
+    });
     killed = await freshDatabase('elt_test_square_kill');
     reference = await freshDatabase('elt_test_square_kill_reference');
   });
@@ -55,7 +65,9 @@ describe('square: a historical import killed between windows', () => {
     const first = await child;
     expect(first.signal).toBe('SIGKILL');
 
-    const [{ state: saved }] = (await killed.query<{ state: Saved }>(`select state from elt.state where entity = 'payments'`)) as [{ state: Saved }];
+    const [{ state: saved }] = (await killed.query<{ state: Saved }>(
+      `select state from elt.state where entity = 'payments'`,
+    )) as [{ state: Saved }];
     const state = saved.value;
     const horizon = Date.parse(state.horizon);
     const world = sandbox.world();
@@ -64,8 +76,13 @@ describe('square: a historical import killed between windows', () => {
       // Rows present = exactly the payments of the windows the state says are done.
       const doneUntil = stream.historyNext ? Date.parse(stream.historyNext) : sandbox.now() + 1;
       if (stream.historyNext) resumeAt++;
-      const expected = [...world.payments.range(horizon, doneUntil)].filter((j) => world.paymentLocation(j).id === location).length;
-      const [row] = await killed.query<{ n: number }>(`select count(*)::int as n from raw.raw_square_payments where record->>'location_id' = $1`, [location]);
+      const expected = [...world.payments.range(horizon, doneUntil)].filter(
+        (j) => world.paymentLocation(j).id === location,
+      ).length;
+      const [row] = await killed.query<{ n: number }>(
+        `select count(*)::int as n from raw.raw_square_payments where record->>'location_id' = $1`,
+        [location],
+      );
       expect(row!.n, location).toBe(expected);
     }
     expect(resumeAt).toBeGreaterThan(0);
@@ -87,7 +104,8 @@ describe('square: a historical import killed between windows', () => {
       signal: new AbortController().signal,
     });
     expect(uninterrupted.outcomes.every((o) => o.ok)).toBe(true);
-    const versions = (db: TestDatabase) => db.query<{ _key: string; _hash: string }>(`select _key, _hash from raw.raw_square_payments order by 1, 2`);
+    const versions = (db: TestDatabase) =>
+      db.query<{ _key: string; _hash: string }>(`select _key, _hash from raw.raw_square_payments order by 1, 2`);
     const got = await versions(killed);
     expect(got.length).toBe(new Set(got.map((v) => v._key)).size);
     expect(got).toEqual(await versions(reference));
@@ -109,7 +127,10 @@ describe('square: degraded runs, status, square-auth and --check', () => {
       orders: 80,
       bookings: 20,
       requestsPerSecond: 0,
-      intercept: (call) => (call.op === 'ListBookings' ? { status: 500, body: squareError('API_ERROR', 'INTERNAL_SERVER_ERROR') } : undefined),
+      intercept: (call) =>
+        call.op === 'ListBookings'
+          ? { status: 500, body: squareError('API_ERROR', 'INTERNAL_SERVER_ERROR') }
+          : undefined,
     });
     db = await freshDatabase('elt_test_square_cli');
   });
@@ -130,7 +151,9 @@ describe('square: degraded runs, status, square-auth and --check', () => {
     expect(job!.error).toContain('circuit open');
     const [run] = await db.query<{ status: string }>(`select status from elt.runs`);
     expect(run!.status).toBe('degraded');
-    const [payments] = await db.query<{ n: number }>(`select count(distinct _source_instance)::int as n from raw.raw_square_payments`);
+    const [payments] = await db.query<{ n: number }>(
+      `select count(distinct _source_instance)::int as n from raw.raw_square_payments`,
+    );
     expect(payments!.n).toBe(2);
 
     const status = await runElt(['status'], env);
@@ -140,7 +163,7 @@ describe('square: degraded runs, status, square-auth and --check', () => {
     expect(status.stdout).toMatch(/\s+degraded\s+real/);
   });
 
-  it('square-auth stores an OAuth merchant; --check tests every merchant\'s token', async () => {
+  it("square-auth stores an OAuth merchant; --check tests every merchant's token", async () => {
     const env = { ...sandbox.multiEnv(), ...sandbox.oauthEnv(), ELT_SECRET_KEY: TEST_SECRET_KEY, ...db.env };
     const code = sandbox.authorizationCode(2);
     const auth = await runElt(['square-auth', '--code', code, '--merchant', 'carmel'], env);
@@ -151,13 +174,19 @@ describe('square: degraded runs, status, square-auth and --check', () => {
     expect(reused.exitCode).toBe(1);
     expect(reused.stdout).toContain('Square did not accept the authorization code (INVALID_GRANT)');
 
-    const before = await db.query('select count(*)::int as n from raw.raw_square_payments union all select count(*)::int from elt.runs');
+    const before = await db.query(
+      'select count(*)::int as n from raw.raw_square_payments union all select count(*)::int from elt.runs',
+    );
     const check = await runElt(['--check', 'square'], env);
     expect(check.exitCode, check.all).toBe(0);
     expect(check.stdout).toMatch(/ok\s+square@napa\s+token valid \(list locations\): 1 location: Main Street/);
     expect(check.stdout).toMatch(/ok\s+square@sonoma\s+token valid/);
     expect(check.stdout).toMatch(/ok\s+square@carmel\s+stored tokens: access token valid for 29 more days/);
     expect(check.stdout).toMatch(/ok\s+square@carmel\s+token valid \(list locations\)/);
-    expect(await db.query('select count(*)::int as n from raw.raw_square_payments union all select count(*)::int from elt.runs')).toEqual(before);
+    expect(
+      await db.query(
+        'select count(*)::int as n from raw.raw_square_payments union all select count(*)::int from elt.runs',
+      ),
+    ).toEqual(before);
   });
 });

@@ -20,7 +20,16 @@ import { targetEnvironment } from '../../extract/kit/warehouse/postgres/connecti
 import { freshDatabase, type TestDatabase } from '../helpers/database.js';
 
 const RAW = 'analytics_raw_fixtures';
-const SEEDS = ['locations', 'customers', 'team_members', 'loyalty_accounts', 'payments', 'orders', 'bookings', 'catalog_objects'].map((e) => `raw_square_${e}`);
+const SEEDS = [
+  'locations',
+  'customers',
+  'team_members',
+  'loyalty_accounts',
+  'payments',
+  'orders',
+  'bookings',
+  'catalog_objects',
+].map((e) => `raw_square_${e}`);
 const FIRST_LOAD_BEFORE = '2024-03-01';
 const BUILT_AT = new Set(['_built_at', 'built_at']);
 
@@ -35,10 +44,17 @@ async function dbt(args: string[]): Promise<DbtResult> {
   });
 }
 
-const build = (...extra: string[]) => dbt(['build', '--select', 'source:square+', '--exclude-resource-type', 'unit_test', ...extra]);
+const build = (...extra: string[]) =>
+  dbt(['build', '--select', 'source:square+', '--exclude-resource-type', 'unit_test', ...extra]);
 
 function expectOk(result: DbtResult): void {
-  expect(result.ok, result.output.split('\n').filter((l) => /ERROR|FAIL|Error/.test(l)).join('\n') || result.output.slice(-3000)).toBe(true);
+  expect(
+    result.ok,
+    result.output
+      .split('\n')
+      .filter((l) => /ERROR|FAIL|Error/.test(l))
+      .join('\n') || result.output.slice(-3000),
+  ).toBe(true);
 }
 
 /** A day of edits: each a new raw version, as the extractor would land it. */
@@ -156,8 +172,17 @@ beforeAll(async () => {
 
   tables = await squareTables();
   await db.query('create schema incremental_result');
-  for (const table of tables) await db.query(`create table incremental_result.${table.split('.')[1]} as select * from ${table}`);
-  for (const model of ['stg_square__orders', 'stg_square__customers', 'stg_square__bookings', 'int_square_orders_attributed', 'fct_square_order_lines', 'fct_square_modifier_sales', 'fct_square_payments']) {
+  for (const table of tables)
+    await db.query(`create table incremental_result.${table.split('.')[1]} as select * from ${table}`);
+  for (const model of [
+    'stg_square__orders',
+    'stg_square__customers',
+    'stg_square__bookings',
+    'int_square_orders_attributed',
+    'fct_square_order_lines',
+    'fct_square_modifier_sales',
+    'fct_square_payments',
+  ]) {
     const [row] = await db.query<{ materialization: string }>(
       `select case when count(distinct coalesce(_built_at, built_at)) > 1 then 'incremental' else 'full' end as materialization
        from (select to_jsonb(t) ->> '_built_at' as _built_at, to_jsonb(t) ->> 'built_at' as built_at from incremental_result.${model} as t) as b`,
@@ -199,18 +224,60 @@ describe('square dbt models: incremental builds equal a full refresh', () => {
   });
 
   it('the edits reached the facts', async () => {
-    const lines = await db.query<{ order_id: string; lines: number; team_member_id: string | null; customer_id: string | null; time_zone: string; items: string }>(`
+    const lines = await db.query<{
+      order_id: string;
+      lines: number;
+      team_member_id: string | null;
+      customer_id: string | null;
+      time_zone: string;
+      items: string;
+    }>(`
       select order_id, cast(count(*) as int) as lines, max(team_member_id) as team_member_id, max(customer_id) as customer_id, max(time_zone) as time_zone,
           string_agg(distinct coalesce(catalog_item_id, '-'), ',') as items
       from incremental_result.fct_square_order_lines
       where order_id in ('ORD_A1', 'ORD_A3', 'ORD_A5', 'ORD_J1', 'ORD_NEW')
       group by order_id order by order_id`);
     expect(lines).toEqual([
-      { order_id: 'ORD_A1', lines: 1, team_member_id: 'TM2', customer_id: 'CUST_ANA', time_zone: 'America/New_York', items: 'ITEM_CUT' },
-      { order_id: 'ORD_A3', lines: 1, team_member_id: 'TM1', customer_id: 'CUST_ANA', time_zone: 'America/New_York', items: 'ITEM_OLD' },
-      { order_id: 'ORD_A5', lines: 1, team_member_id: null, customer_id: 'CUST_ANA', time_zone: 'America/New_York', items: 'ITEM_OLD' },
-      { order_id: 'ORD_J1', lines: 1, team_member_id: null, customer_id: 'CUST_MARY', time_zone: 'Asia/Kuwait', items: 'ITEM_KARAK' },
-      { order_id: 'ORD_NEW', lines: 1, team_member_id: 'TM1', customer_id: 'CUST_JOHN', time_zone: 'America/New_York', items: 'ITEM_CUT' },
+      {
+        order_id: 'ORD_A1',
+        lines: 1,
+        team_member_id: 'TM2',
+        customer_id: 'CUST_ANA',
+        time_zone: 'America/New_York',
+        items: 'ITEM_CUT',
+      },
+      {
+        order_id: 'ORD_A3',
+        lines: 1,
+        team_member_id: 'TM1',
+        customer_id: 'CUST_ANA',
+        time_zone: 'America/New_York',
+        items: 'ITEM_OLD',
+      },
+      {
+        order_id: 'ORD_A5',
+        lines: 1,
+        team_member_id: null,
+        customer_id: 'CUST_ANA',
+        time_zone: 'America/New_York',
+        items: 'ITEM_OLD',
+      },
+      {
+        order_id: 'ORD_J1',
+        lines: 1,
+        team_member_id: null,
+        customer_id: 'CUST_MARY',
+        time_zone: 'Asia/Kuwait',
+        items: 'ITEM_KARAK',
+      },
+      {
+        order_id: 'ORD_NEW',
+        lines: 1,
+        team_member_id: 'TM1',
+        customer_id: 'CUST_JOHN',
+        time_zone: 'America/New_York',
+        items: 'ITEM_CUT',
+      },
     ]);
     const payments = await db.query<{ location_name: string; time_zone: string }>(
       `select distinct location_name, time_zone from incremental_result.fct_square_payments where location_id = 'L1DOWNTOWN'`,

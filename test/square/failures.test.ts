@@ -46,7 +46,9 @@ describe('square: access tokens', () => {
     const { env, printed } = await authorise(sandbox);
     expect(printed.join('\n')).toContain('Stored Square tokens for merchant "napa"');
     const stored = await bed.secrets().get<StoredTokens>(`${OAUTH_SECRET_PREFIX}napa`);
-    const [row] = await bed.db().query<{ value: string }>(`select value from elt.secrets where name = 'square/oauth/napa'`);
+    const [row] = await bed
+      .db()
+      .query<{ value: string }>(`select value from elt.secrets where name = 'square/oauth/napa'`);
     expect(row!.value.startsWith('v1.')).toBe(true);
     expect(row!.value).not.toContain(stored!.access_token);
     expect(printed.join('\n')).not.toContain(stored!.access_token);
@@ -67,7 +69,8 @@ describe('square: access tokens', () => {
     expect(refreshed!.refresh_token).toBe(stored!.refresh_token);
     const text = logs.lines.join('\n');
     expect(text).toContain('refreshing it once');
-    for (const secret of [stored!.access_token, stored!.refresh_token, refreshed!.access_token]) expect(text).not.toContain(secret);
+    for (const secret of [stored!.access_token, stored!.refresh_token, refreshed!.access_token])
+      expect(text).not.toContain(secret);
   });
 
   it('refreshes ahead of time when fewer than 7 days remain', async () => {
@@ -87,7 +90,12 @@ describe('square: access tokens', () => {
       ...scripted((call) => {
         if (call.op === 'ObtainToken') tokensIssued++;
         // The exchange works; every data request says the token has expired, even a fresh one.
-        return call.op === 'ObtainToken' ? undefined : { status: 401, body: squareError('AUTHENTICATION_ERROR', 'ACCESS_TOKEN_EXPIRED', 'The access token has expired.') };
+        return call.op === 'ObtainToken'
+          ? undefined
+          : {
+              status: 401,
+              body: squareError('AUTHENTICATION_ERROR', 'ACCESS_TOKEN_EXPIRED', 'The access token has expired.'),
+            };
       }),
     });
     const { env } = await authorise(sandbox);
@@ -108,7 +116,9 @@ describe('square: access tokens', () => {
     const sandbox = await bed.sandbox({
       ...SMALL,
       ...scripted((call) =>
-        call.op === 'ObtainToken' ? undefined : { status: 401, body: squareError('AUTHENTICATION_ERROR', 'ACCESS_TOKEN_REVOKED') },
+        call.op === 'ObtainToken'
+          ? undefined
+          : { status: 401, body: squareError('AUTHENTICATION_ERROR', 'ACCESS_TOKEN_REVOKED') },
       ),
     });
     const { env } = await authorise(sandbox);
@@ -121,8 +131,14 @@ describe('square: access tokens', () => {
   });
 
   it('a refused personal token names its variable and is not refreshed', async () => {
-    const sandbox = await bed.sandbox({ ...SMALL, ...scripted(() => ({ status: 401, body: squareError('AUTHENTICATION_ERROR', 'UNAUTHORIZED') })) });
-    const result = await bed.run({ ...sandbox.env(), SQUARE_ACCESS_TOKEN__NAPA: sandbox.token() }, { entities: ['locations'] });
+    const sandbox = await bed.sandbox({
+      ...SMALL,
+      ...scripted(() => ({ status: 401, body: squareError('AUTHENTICATION_ERROR', 'UNAUTHORIZED') })),
+    });
+    const result = await bed.run(
+      { ...sandbox.env(), SQUARE_ACCESS_TOKEN__NAPA: sandbox.token() },
+      { entities: ['locations'] },
+    );
     expect(result.outcomes.map((o) => o.error)).toEqual([
       'Square refused the access token of merchant "default" (HTTP 401 UNAUTHORIZED): set a valid SQUARE_ACCESS_TOKEN.',
       'Square refused the access token of merchant "napa" (HTTP 401 UNAUTHORIZED): set a valid SQUARE_ACCESS_TOKEN__NAPA.',
@@ -135,15 +151,27 @@ describe('square: access tokens', () => {
     await a.put('square/oauth/test', { access_token: 'EAAA-very-secret-token' });
     expect(await a.get('square/oauth/test')).toEqual({ access_token: 'EAAA-very-secret-token' });
     const hexKey = Buffer.alloc(32, 7).toString('hex');
-    expect(await bed.secrets({ ELT_SECRET_KEY: hexKey }).get('square/oauth/test')).toEqual({ access_token: 'EAAA-very-secret-token' });
-    const [row] = await bed.db().query<{ value: string }>(`select value from elt.secrets where name = 'square/oauth/test'`);
+    expect(await bed.secrets({ ELT_SECRET_KEY: hexKey }).get('square/oauth/test')).toEqual({
+      access_token: 'EAAA-very-secret-token',
+    });
+    const [row] = await bed
+      .db()
+      .query<{ value: string }>(`select value from elt.secrets where name = 'square/oauth/test'`);
     expect(row!.value).not.toContain('very-secret');
     const wrong = bed.secrets({ ELT_SECRET_KEY: Buffer.alloc(32, 8).toString('base64') });
-    await expect(wrong.get('square/oauth/test')).rejects.toThrow('ELT_SECRET_KEY cannot decrypt the stored secret "square/oauth/test": it is not the key the secret was stored with.');
-    await expect(secretStore(bed.warehouse(), {}).get('square/oauth/test')).rejects.toThrow(/^ELT_SECRET_KEY is not set/);
+    await expect(wrong.get('square/oauth/test')).rejects.toThrow(
+      'ELT_SECRET_KEY cannot decrypt the stored secret "square/oauth/test": it is not the key the secret was stored with.',
+    );
+    await expect(secretStore(bed.warehouse(), {}).get('square/oauth/test')).rejects.toThrow(
+      /^ELT_SECRET_KEY is not set/,
+    );
     expect(() => parseSecretKey('too-short')).toThrow('ELT_SECRET_KEY must be 32 bytes written as base64 or hex');
     // A sealed value copied under another name does not decrypt either.
-    await bed.db().query(`insert into elt.secrets (name, value) select 'square/oauth/other', value from elt.secrets where name = 'square/oauth/test'`);
+    await bed
+      .db()
+      .query(
+        `insert into elt.secrets (name, value) select 'square/oauth/other', value from elt.secrets where name = 'square/oauth/test'`,
+      );
     await expect(a.get('square/oauth/other')).rejects.toThrow('cannot decrypt');
   });
 });
@@ -157,7 +185,10 @@ describe('square: bad answers', () => {
       ...scripted((call) => {
         if (call.op === 'ListPayments' && call.query.has('cursor') && refused === 0) {
           refused++;
-          return { status: 400, body: squareError('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'Cursor expired.', 'cursor') };
+          return {
+            status: 400,
+            body: squareError('INVALID_REQUEST_ERROR', 'INVALID_CURSOR', 'Cursor expired.', 'cursor'),
+          };
         }
         return undefined;
       }),
@@ -167,9 +198,14 @@ describe('square: bad answers', () => {
     expectAllOk(result);
     expect(refused).toBe(1);
     expect(logs.lines.some((l) => l.includes('reading the window again from its first page'))).toBe(true);
-    const [counts] = await bed.db().query<{ n: number; keys: number }>(`select count(*)::int as n, count(distinct _key)::int as keys from raw.raw_square_payments`);
+    const [counts] = await bed
+      .db()
+      .query<{ n: number; keys: number }>(
+        `select count(*)::int as n, count(distinct _key)::int as keys from raw.raw_square_payments`,
+      );
     const [state] = await bed.db().query<{ state: Saved }>(`select state from elt.state where entity = 'payments'`);
-    const expected = [...sandbox.world().payments.range(Date.parse(state!.state.value.horizon), sandbox.now() + 1)].length;
+    const expected = [...sandbox.world().payments.range(Date.parse(state!.state.value.horizon), sandbox.now() + 1)]
+      .length;
     expect(counts).toEqual({ n: expected, keys: expected });
     expect(outcome(result, 'payments').counts.rowsSeen).toBe(expected);
   });
@@ -180,17 +216,35 @@ describe('square: bad answers', () => {
     const garbage = await fetch(`${sandbox.url}/v2/payments?cursor=bm90LWEtY3Vyc29y`, { headers });
     expect(garbage.status).toBe(400);
     expect(await garbage.json()).toMatchObject({ errors: [{ code: 'INVALID_CURSOR' }] });
-    const first = (await (await fetch(`${sandbox.url}/v2/customers/search`, { method: 'POST', headers, body: JSON.stringify({ limit: 10 }) })).json()) as { cursor: string };
-    const other = await fetch(`${sandbox.url}/v2/customers/search`, { method: 'POST', headers, body: JSON.stringify({ limit: 20, cursor: first.cursor }) });
+    const first = (await (
+      await fetch(`${sandbox.url}/v2/customers/search`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ limit: 10 }),
+      })
+    ).json()) as { cursor: string };
+    const other = await fetch(`${sandbox.url}/v2/customers/search`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ limit: 20, cursor: first.cursor }),
+    });
     expect(other.status).toBe(400);
-    const same = await fetch(`${sandbox.url}/v2/customers/search`, { method: 'POST', headers, body: JSON.stringify({ limit: 10, cursor: first.cursor }) });
+    const same = await fetch(`${sandbox.url}/v2/customers/search`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ limit: 10, cursor: first.cursor }),
+    });
     expect(same.status).toBe(200);
   });
 
   it('500s are retried with backoff and the data lands', async () => {
     const sandbox = await bed.sandbox({
       ...SMALL,
-      ...scripted((call) => (call.op === 'SearchCustomers' && call.n <= 3 ? { status: 500, body: squareError('API_ERROR', 'INTERNAL_SERVER_ERROR') } : undefined)),
+      ...scripted((call) =>
+        call.op === 'SearchCustomers' && call.n <= 3
+          ? { status: 500, body: squareError('API_ERROR', 'INTERNAL_SERVER_ERROR') }
+          : undefined,
+      ),
     });
     const result = await bed.run(sandbox.env(), { entities: ['customers'] });
     expectAllOk(result);
@@ -206,7 +260,11 @@ describe('square: bad answers', () => {
     const env = { ...sandbox.env(), SQUARE_MAX_REQUESTS_PER_SECOND: '0' };
     const patient: SourceDefinition<SquareConfig> = {
       ...square,
-      http: (e) => ({ ...squareHttpOptions(e), retry: { attempts: 9, baseDelayMs: 25, maxDelayMs: 400 }, adaptive: { initialSpacingMs: 10, maxSpacingMs: 200 } }),
+      http: (e) => ({
+        ...squareHttpOptions(e),
+        retry: { attempts: 9, baseDelayMs: 25, maxDelayMs: 400 },
+        adaptive: { initialSpacingMs: 10, maxSpacingMs: 200 },
+      }),
     };
     const logs = captureLogs();
     const result = await bed.run(env, { ...PAYMENTS_ONLY, source: patient, log: logs.logger });
@@ -216,15 +274,22 @@ describe('square: bad answers', () => {
     expect(throttled).toBeGreaterThan(0);
     expect(result.http.metrics().reduce((n, m) => n + m.throttled, 0)).toBe(throttled);
     const [state] = await bed.db().query<{ state: Saved }>(`select state from elt.state where entity = 'payments'`);
-    expect(await bed.count('payments')).toBe([...sandbox.world().payments.range(Date.parse(state!.state.value.horizon), sandbox.now() + 1)].length);
+    expect(await bed.count('payments')).toBe(
+      [...sandbox.world().payments.range(Date.parse(state!.state.value.horizon), sandbox.now() + 1)].length,
+    );
   });
 
   it('an error body inside a 200: retried when Square says it is on its side, else the entity fails with the code', async () => {
     const sandbox = await bed.sandbox({
       ...SMALL,
       ...scripted((call) => {
-        if (call.op === 'SearchOrders' && call.n === 1) return { status: 200, body: squareError('API_ERROR', 'INTERNAL_SERVER_ERROR', 'Try again.') };
-        if (call.op === 'SearchTeamMembers') return { status: 200, body: { team_members: [], ...squareError('INVALID_REQUEST_ERROR', 'BAD_REQUEST', 'Unexpected filter.') } };
+        if (call.op === 'SearchOrders' && call.n === 1)
+          return { status: 200, body: squareError('API_ERROR', 'INTERNAL_SERVER_ERROR', 'Try again.') };
+        if (call.op === 'SearchTeamMembers')
+          return {
+            status: 200,
+            body: { team_members: [], ...squareError('INVALID_REQUEST_ERROR', 'BAD_REQUEST', 'Unexpected filter.') },
+          };
         return undefined;
       }),
     });
@@ -244,15 +309,29 @@ describe('square: bad answers', () => {
         if (call.op !== 'ListPayments' || served) return undefined;
         served = true;
         const money = { amount: 1250, currency: 'USD' };
-        return { status: 200, body: { payments: [{ id: 'PAY-FULL', created_at: '2025-01-01T10:00:00Z', total_money: money }, { total_money: money, note: 'no id' }, { id: 'PAY-BARE' }, null] } };
+        return {
+          status: 200,
+          body: {
+            payments: [
+              { id: 'PAY-FULL', created_at: '2025-01-01T10:00:00Z', total_money: money },
+              { total_money: money, note: 'no id' },
+              { id: 'PAY-BARE' },
+              null,
+            ],
+          },
+        };
       }),
     });
     const result = await bed.run(sandbox.env(), PAYMENTS_ONLY);
     expectAllOk(result);
     expect(outcome(result, 'payments').counts.rowsQuarantined).toBe(2);
-    const reasons = await bed.db().query<{ reason: string }>(`select reason from elt.quarantine where entity = 'payments' order by record_index`);
+    const reasons = await bed
+      .db()
+      .query<{ reason: string }>(`select reason from elt.quarantine where entity = 'payments' order by record_index`);
     expect(reasons.map((r) => r.reason)).toEqual(['missing key id', 'record is null, not a JSON object']);
-    const [bare] = await bed.db().query<{ record: unknown }>(`select record from raw.raw_square_payments where _key = 'PAY-BARE'`);
+    const [bare] = await bed
+      .db()
+      .query<{ record: unknown }>(`select record from raw.raw_square_payments where _key = 'PAY-BARE'`);
     expect(bare!.record).toEqual({ id: 'PAY-BARE' });
   });
 });
@@ -262,7 +341,11 @@ describe('square: a dead endpoint', () => {
     let broken = false;
     const sandbox = await bed.sandbox({
       ...SMALL,
-      ...scripted((call) => (broken && call.op === 'ListBookings' ? { status: 500, body: squareError('API_ERROR', 'INTERNAL_SERVER_ERROR') } : undefined)),
+      ...scripted((call) =>
+        broken && call.op === 'ListBookings'
+          ? { status: 500, body: squareError('API_ERROR', 'INTERNAL_SERVER_ERROR') }
+          : undefined,
+      ),
     });
     expectAllOk(await bed.run(sandbox.env()));
     const bookings = await bed.count('bookings');
@@ -275,7 +358,8 @@ describe('square: a dead endpoint', () => {
     expect(skipped).toMatchObject({ ok: true, degraded: true });
     expect(skipped.error).toContain('circuit open after repeated failures (last: HTTP 500)');
     expect(sandbox.requests().filter((r) => r.op === 'ListBookings' && r.status === 500)).toHaveLength(5);
-    for (const o of result.outcomes.filter((x) => x.entity !== 'bookings')) expect(o, `${o.entity}: ${o.error}`).toMatchObject({ ok: true });
+    for (const o of result.outcomes.filter((x) => x.entity !== 'bookings'))
+      expect(o, `${o.entity}: ${o.error}`).toMatchObject({ ok: true });
     expect(outcome(result, 'payments').counts.rowsLanded).toBeGreaterThan(0);
     expect(await bed.count('bookings')).toBe(bookings);
     const [after] = await bed.db().query<{ state: unknown }>(`select state from elt.state where entity = 'bookings'`);

@@ -27,13 +27,22 @@ describe('Toast backfill', () => {
     expect(result.outcomes.every((o) => o.ok && o.skipped.length === 0)).toBe(true);
     for (const guid of sandbox.restaurants()) {
       const orders = await bed.state<{ done: string[] }>(backfillStateName('orders'), guid);
-      expect(orders).toMatchObject({ $version: 1, value: { done: ['2025-06-02..2025-06-09', '2025-06-09..2025-06-16', '2025-06-16..2025-06-23'] } });
+      expect(orders).toMatchObject({
+        $version: 1,
+        value: { done: ['2025-06-02..2025-06-09', '2025-06-09..2025-06-16', '2025-06-16..2025-06-23'] },
+      });
       const cash = await bed.state<{ done: string[] }>(backfillStateName('cash_entries'), guid);
       expect(cash?.value.done).toHaveLength(21);
       // The daily cursor is not touched by a backfill.
       expect(await bed.warehouse().loadState('toast', 'orders', guid)).toBeUndefined();
     }
-    const { first, last } = (await bed.db().query<{ first: string; last: string }>(`select min(record->>'modifiedDate') as first, max(record->>'modifiedDate') as last from raw.raw_toast_orders`))[0]!;
+    const { first, last } = (
+      await bed
+        .db()
+        .query<{ first: string; last: string }>(
+          `select min(record->>'modifiedDate') as first, max(record->>'modifiedDate') as last from raw.raw_toast_orders`,
+        )
+    )[0]!;
     expect(first >= '2025-06-02T00:00:00').toBe(true);
     expect(last < '2025-06-23T00:00:00').toBe(true);
     expect(await bed.count('raw_toast_employees')).toBe(0);
@@ -74,7 +83,9 @@ describe('Toast backfill', () => {
     expect(resumed.outcomes.every((o) => o.ok)).toBe(true);
     expect(await landed()).toEqual(uninterrupted);
     // Only what was not done is asked again (plus one clock reading per restaurant).
-    const cashDaysLeft = resumed.outcomes.filter((o) => o.entity.startsWith('cash')).reduce((n, o) => n + o.counts.units, 0);
+    const cashDaysLeft = resumed.outcomes
+      .filter((o) => o.entity.startsWith('cash'))
+      .reduce((n, o) => n + o.counts.units, 0);
     expect(sandbox.stats().requests - requestsBefore).toBeLessThan(2 * (2 * 35 + 2 * 6 + 2 * 5) + 2);
     expect(cashDaysLeft).toBeLessThan(2 * 2 * 5);
 
@@ -95,8 +106,12 @@ describe('Toast backfill', () => {
       expect(outcome.ok).toBe(true);
       expect(outcome.skipped.map((s) => s.slice(0, 10))).toEqual(refused);
     }
-    expect(result.outcomes.filter((o) => o.entity === 'orders').every((o) => o.skipped.length === 0 && o.ok)).toBe(true);
-    const daysLanded = await bed.db().query<{ n: string }>(`select count(distinct _origin) as n from raw.raw_toast_cash_entries`);
+    expect(result.outcomes.filter((o) => o.entity === 'orders').every((o) => o.skipped.length === 0 && o.ok)).toBe(
+      true,
+    );
+    const daysLanded = await bed
+      .db()
+      .query<{ n: string }>(`select count(distinct _origin) as n from raw.raw_toast_cash_entries`);
     expect(Number(daysLanded[0]!.n)).toBeGreaterThan(0);
     await refusing.close();
 
@@ -117,9 +132,16 @@ describe('Toast backfill', () => {
     const [guid] = sandbox.restaurants();
     const from = Date.parse('2025-06-02T00:00:00Z');
     // Its ids: weeks as full timestamps, days as dates.
-    await bed.saveUnversioned(backfillStateName('orders'), guid!, { done: ['2025-06-02T00:00:00.000Z..2025-06-09T00:00:00.000Z'] });
-    await bed.saveUnversioned(backfillStateName('cash_entries'), guid!, { done: Array.from({ length: 7 }, (_, i) => day(from + i * DAY)) });
-    const result = await bed.run(sandbox.env(), { backfill: { from, to: from + 14 * DAY }, entities: ['orders', 'cash_entries'] });
+    await bed.saveUnversioned(backfillStateName('orders'), guid!, {
+      done: ['2025-06-02T00:00:00.000Z..2025-06-09T00:00:00.000Z'],
+    });
+    await bed.saveUnversioned(backfillStateName('cash_entries'), guid!, {
+      done: Array.from({ length: 7 }, (_, i) => day(from + i * DAY)),
+    });
+    const result = await bed.run(sandbox.env(), {
+      backfill: { from, to: from + 14 * DAY },
+      entities: ['orders', 'cash_entries'],
+    });
     expect(result.outcomes.every((o) => o.ok && o.skipped.length === 0)).toBe(true);
     expect(sandbox.stats().restaurants[guid!]!.cashEntries!.requests).toBe(7);
     const origins = await bed.db().query<{ o: string }>(`select distinct _origin as o from raw.raw_toast_orders`);
@@ -137,17 +159,29 @@ describe('Toast backfill', () => {
     const range = { from: Date.parse('2025-05-05T00:00:00Z'), to: Date.parse('2025-05-12T00:00:00Z') };
     const result = await bed.run(sandbox.env(), { backfill: range, instances: [one!], entities: ['orders'] });
     expect(result.outcomes.map((o) => o.instance)).toEqual([one]);
-    const instances = await bed.db().query<{ i: string }>(`select distinct _source_instance as i from raw.raw_toast_orders`);
+    const instances = await bed
+      .db()
+      .query<{ i: string }>(`select distinct _source_instance as i from raw.raw_toast_orders`);
     expect(instances.map((r) => r.i)).toEqual([one]);
-    await expect(bed.run(sandbox.env(), { backfill: range, instances: ['00000000-0000-4000-8000-000000000000'] })).rejects.toThrow(
-      /Toast has no 00000000-0000-4000-8000-000000000000 configured \(configured: /,
-    );
+    await expect(
+      bed.run(sandbox.env(), { backfill: range, instances: ['00000000-0000-4000-8000-000000000000'] }),
+    ).rejects.toThrow(/Toast has no 00000000-0000-4000-8000-000000000000 configured \(configured: /);
   });
 
   it('runs as a command: summary, refused windows listed, exit 1 until they are done', async () => {
     const refusing = await bed.sandbox({ restaurants: 1, badCashDays: ['20250804'] });
     const env = { ...refusing.env(), ...bed.db().env, ELT_SANDBOX_FAULTS: '' };
-    const args = ['backfill', 'toast', '--from', '2025-08-01', '--to', '2025-08-07', '--only', 'toast.cash', '--no-dbt'];
+    const args = [
+      'backfill',
+      'toast',
+      '--from',
+      '2025-08-01',
+      '--to',
+      '2025-08-07',
+      '--only',
+      'toast.cash',
+      '--no-dbt',
+    ];
     const run = await runElt(args, env);
     expect(run.exitCode, run.all).toBe(1);
     expect(run.stdout).toContain('Refused by the vendor and skipped (2; asked again by the next run):');

@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ToastWorld, type Json } from '../../extract/sources/toast/sandbox/data.js';
-import { startToastSandbox, type ToastSandbox, type ToastSandboxOptions } from '../../extract/sources/toast/sandbox/index.js';
+import {
+  startToastSandbox,
+  type ToastSandbox,
+  type ToastSandboxOptions,
+} from '../../extract/sources/toast/sandbox/index.js';
 import { DAY_MS, FIRST_DAY, toastTime, ymdFromDay } from '../../extract/sources/toast/sandbox/time.js';
 
 const NO_LIMITS = { overall: 0, ordersBulk: 0, menus: 0, per15Minutes: 0 };
@@ -25,7 +29,13 @@ afterEach(async () => {
 });
 
 async function sandbox(options: ToastSandboxOptions = {}): Promise<ToastSandbox> {
-  const s = await startToastSandbox({ stateDir: await mkdtemp(path.join(stateDir, 's-')), days: 0, faults: {}, rateLimits: NO_LIMITS, ...options });
+  const s = await startToastSandbox({
+    stateDir: await mkdtemp(path.join(stateDir, 's-')),
+    days: 0,
+    faults: {},
+    rateLimits: NO_LIMITS,
+    ...options,
+  });
   running.push(s);
   return s;
 }
@@ -35,7 +45,12 @@ async function login(s: ToastSandbox, body: Json = {}): Promise<Response> {
   return fetch(`${s.url}${LOGIN}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: env.TOAST_CLIENT_ID, clientSecret: env.TOAST_CLIENT_SECRET, userAccessType: 'TOAST_MACHINE_CLIENT', ...body }),
+    body: JSON.stringify({
+      clientId: env.TOAST_CLIENT_ID,
+      clientSecret: env.TOAST_CLIENT_SECRET,
+      userAccessType: 'TOAST_MACHINE_CLIENT',
+      ...body,
+    }),
   });
 }
 
@@ -50,10 +65,16 @@ interface Reply {
 /** A logged-in client for one restaurant (the first by default). */
 async function client(s: ToastSandbox, restaurant = s.restaurants()[0]!) {
   const token = ((await (await login(s)).json()) as { token: { accessToken: string } }).token.accessToken;
-  const get = async (pathAndQuery: string, query: Record<string, string | number> = {}, headers: Record<string, string> = {}): Promise<Reply> => {
+  const get = async (
+    pathAndQuery: string,
+    query: Record<string, string | number> = {},
+    headers: Record<string, string> = {},
+  ): Promise<Reply> => {
     const qs = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
     const url = pathAndQuery.startsWith('http') ? pathAndQuery : `${s.url}${pathAndQuery}${qs ? `?${qs}` : ''}`;
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'toast-restaurant-external-id': restaurant, ...headers } });
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, 'toast-restaurant-external-id': restaurant, ...headers },
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined };
   };
@@ -64,7 +85,12 @@ const iso = toastTime;
 const cents = (x: number) => Math.round(x * 100);
 
 /** Every order of a modified-time window, following Link headers; the pages' sizes too. */
-async function allOrders(get: Awaited<ReturnType<typeof client>>['get'], startDate: number, endDate: number, pageSize = 100) {
+async function allOrders(
+  get: Awaited<ReturnType<typeof client>>['get'],
+  startDate: number,
+  endDate: number,
+  pageSize = 100,
+) {
   const orders: Json[] = [];
   const sizes: number[] = [];
   let reply = await get('/orders/v2/ordersBulk', { startDate: iso(startDate), endDate: iso(endDate), pageSize });
@@ -85,18 +111,32 @@ describe('toast sandbox: authentication and the restaurant header', () => {
   it('logs the machine client in; wrong credentials, missing, unknown and expired tokens answer 401', async () => {
     const s = await sandbox({ tokenTtlMs: 1500 });
     const restaurant = s.restaurants()[0]!;
-    const jobs = (authorization?: string) => fetch(`${s.url}/labor/v1/jobs`, { headers: { 'toast-restaurant-external-id': restaurant, ...(authorization ? { authorization } : {}) } });
+    const jobs = (authorization?: string) =>
+      fetch(`${s.url}/labor/v1/jobs`, {
+        headers: { 'toast-restaurant-external-id': restaurant, ...(authorization ? { authorization } : {}) },
+      });
     const ok = await login(s);
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { token: Json; status: string };
     expect((await jobs(`Bearer ${body.token.accessToken as string}`)).status).toBe(200);
     expect(body.status).toBe('SUCCESS');
-    expect(body.token).toMatchObject({ tokenType: 'Bearer', expiresIn: 1, scope: null, idToken: null, refreshToken: null });
+    expect(body.token).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: 1,
+      scope: null,
+      idToken: null,
+      refreshToken: null,
+    });
     expect(typeof body.token.accessToken).toBe('string');
 
     const wrong = await login(s, { clientSecret: 'nope' });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toMatchObject({ status: 401, code: 10010, message: 'Access Denied', requestId: expect.any(String) });
+    expect(await wrong.json()).toMatchObject({
+      status: 401,
+      code: 10010,
+      message: 'Access Denied',
+      requestId: expect.any(String),
+    });
 
     expect((await jobs()).status).toBe(401);
     expect((await jobs('Bearer not-a-token')).status).toBe(401);
@@ -113,18 +153,34 @@ describe('toast sandbox: authentication and the restaurant header', () => {
     const { get } = await client(s);
     const missing = await get('/config/v2/taxRates', {}, { 'toast-restaurant-external-id': '' });
     expect(missing.status).toBe(400);
-    expect(missing.body).toMatchObject({ status: 400, message: expect.stringContaining('Toast-Restaurant-External-ID') });
-    const unknown = await get('/config/v2/taxRates', {}, { 'toast-restaurant-external-id': '00000000-0000-4000-8000-000000000000' });
+    expect(missing.body).toMatchObject({
+      status: 400,
+      message: expect.stringContaining('Toast-Restaurant-External-ID'),
+    });
+    const unknown = await get(
+      '/config/v2/taxRates',
+      {},
+      { 'toast-restaurant-external-id': '00000000-0000-4000-8000-000000000000' },
+    );
     expect(unknown.status).toBe(403);
     expect(unknown.body).toMatchObject({ status: 403, requestId: expect.any(String) });
 
     const [first, second] = s.restaurants();
     const restaurant = await get(`/restaurants/v1/restaurants/${second!}`);
     expect(restaurant.status).toBe(200);
-    expect(restaurant.body).toMatchObject({ guid: second, general: { timeZone: expect.stringMatching(/^America\//), closeoutHour: expect.any(Number), currencyCode: 'USD' }, location: { country: 'US' } });
+    expect(restaurant.body).toMatchObject({
+      guid: second,
+      general: { timeZone: expect.stringMatching(/^America\//), closeoutHour: expect.any(Number), currencyCode: 'USD' },
+      location: { country: 'US' },
+    });
     expect((await get(`/restaurants/v1/restaurants/${first!.replace(/^./, 'f')}`)).status).toBe(404);
     expect((await get('/orders/v2/nothing')).status).toBe(404);
-    expect(s.env()).toEqual({ TOAST_API_URL: s.url, TOAST_CLIENT_ID: expect.any(String), TOAST_CLIENT_SECRET: expect.any(String), TOAST_RESTAURANT_GUIDS: `${first},${second}` });
+    expect(s.env()).toEqual({
+      TOAST_API_URL: s.url,
+      TOAST_CLIENT_ID: expect.any(String),
+      TOAST_CLIENT_SECRET: expect.any(String),
+      TOAST_RESTAURANT_GUIDS: `${first},${second}`,
+    });
   });
 });
 
@@ -142,8 +198,12 @@ describe('toast sandbox: ordersBulk', () => {
     expect(paged.sizes.slice(0, -1).every((n) => n === 7)).toBe(true);
     expect(paged.sizes.at(-1)).toBeGreaterThan(0);
     expect(paged.sizes.at(-1)).toBeLessThanOrEqual(7);
-    const keys = paged.orders.map((o) => [Date.parse(String(o.modifiedDate).replace('+0000', 'Z')), String(o.guid)] as const);
-    expect(keys.every(([t, g], i) => i === 0 || t > keys[i - 1]![0] || (t === keys[i - 1]![0] && g > keys[i - 1]![1]))).toBe(true);
+    const keys = paged.orders.map(
+      (o) => [Date.parse(String(o.modifiedDate).replace('+0000', 'Z')), String(o.guid)] as const,
+    );
+    expect(
+      keys.every(([t, g], i) => i === 0 || t > keys[i - 1]![0] || (t === keys[i - 1]![0] && g > keys[i - 1]![1])),
+    ).toBe(true);
     for (const [t] of keys) expect(t >= start && t < end).toBe(true);
 
     const first = await get('/orders/v2/ordersBulk', { startDate: iso(start), endDate: iso(end), pageSize: 7 });
@@ -151,7 +211,12 @@ describe('toast sandbox: ordersBulk', () => {
     expect(link).toContain(`${s.url}/orders/v2/ordersBulk?`);
     expect(new URL(/<([^>]+)>/.exec(link)![1]!).searchParams.get('page')).toBe('2');
     expect(new URL(/<([^>]+)>/.exec(link)![1]!).searchParams.get('startDate')).toBe(iso(start));
-    const beyond = await get('/orders/v2/ordersBulk', { startDate: iso(start), endDate: iso(end), pageSize: 7, page: 1000 });
+    const beyond = await get('/orders/v2/ordersBulk', {
+      startDate: iso(start),
+      endDate: iso(end),
+      pageSize: 7,
+      page: 1000,
+    });
     expect(beyond.status).toBe(200);
     expect(beyond.body).toEqual([]);
     expect(beyond.headers.get('link')).toBeNull();
@@ -166,9 +231,22 @@ describe('toast sandbox: ordersBulk', () => {
     // Orders of business dates before the window, there because of a later modification.
     const older = month.orders.filter((o) => (o.businessDate as number) < windowStart);
     expect(older.length).toBeGreaterThan(0);
-    const laterVersions = month.orders.filter((o) => Date.parse(String(o.modifiedDate).replace('+0000', 'Z')) - Date.parse(String(o.closedDate).replace('+0000', 'Z')) > DAY_MS);
+    const laterVersions = month.orders.filter(
+      (o) =>
+        Date.parse(String(o.modifiedDate).replace('+0000', 'Z')) -
+          Date.parse(String(o.closedDate).replace('+0000', 'Z')) >
+        DAY_MS,
+    );
     expect(laterVersions.length).toBeGreaterThan(month.orders.length * 0.01);
-    const kinds = new Set(laterVersions.map((o) => (o.voided ? 'void' : (o.checks as Json[]).some((c) => (c.payments as Json[]).some((p) => p.refund)) ? 'refund' : 'tip')));
+    const kinds = new Set(
+      laterVersions.map((o) =>
+        o.voided
+          ? 'void'
+          : (o.checks as Json[]).some((c) => (c.payments as Json[]).some((p) => p.refund))
+            ? 'refund'
+            : 'tip',
+      ),
+    );
     expect(kinds.size).toBeGreaterThan(1);
 
     // The same order asked by its business date is the same version.
@@ -176,9 +254,12 @@ describe('toast sandbox: ordersBulk', () => {
     const sameDay = await get('/orders/v2/ordersBulk', { businessDate: sample.businessDate as number });
     expect(sameDay.body.find((o: Json) => o.guid === sample.guid)).toEqual(sample);
 
-    expect((await get('/orders/v2/ordersBulk', { startDate: iso(now), endDate: iso(now + 31 * DAY_MS) })).body).toEqual([]);
+    expect((await get('/orders/v2/ordersBulk', { startDate: iso(now), endDate: iso(now + 31 * DAY_MS) })).body).toEqual(
+      [],
+    );
     const today = await get('/orders/v2/ordersBulk', { businessDate: ymdFromDay(Math.floor(now / DAY_MS) - 1) });
-    for (const o of today.body as Json[]) expect(Date.parse(String(o.modifiedDate).replace('+0000', 'Z'))).toBeLessThanOrEqual(now);
+    for (const o of today.body as Json[])
+      expect(Date.parse(String(o.modifiedDate).replace('+0000', 'Z'))).toBeLessThanOrEqual(now);
   });
 
   it('serves an order in its earlier version until its later modification has happened', async () => {
@@ -188,7 +269,9 @@ describe('toast sandbox: ordersBulk', () => {
     const dates = Array.from({ length: 8 }, (_, i) => ymdFromDay(Math.floor(before / DAY_MS) - 8 + i));
     const versions = async () => {
       const out = new Map<string, Json>();
-      for (const businessDate of dates) for (const o of (await get('/orders/v2/ordersBulk', { businessDate })).body as Json[]) out.set(String(o.guid), o);
+      for (const businessDate of dates)
+        for (const o of (await get('/orders/v2/ordersBulk', { businessDate })).body as Json[])
+          out.set(String(o.guid), o);
       return out;
     };
     const then = await versions();
@@ -221,9 +304,13 @@ describe('toast sandbox: ordersBulk', () => {
     expect(await q({ businessDate: '2026-02-27' })).toBe(400);
     expect(await q({ startDate: '2026-02-27', endDate: iso(end) })).toBe(400);
     expect(await q({ startDate: '2026-02-27T00:00:00.000-0500', endDate: '2026-02-28T00:00:00.000+00:00' })).toBe(200);
-    const raw = await get(`/orders/v2/ordersBulk?startDate=2026-02-27T00:00:00.000+0000&endDate=2026-02-28T00:00:00.000+0000`);
+    const raw = await get(
+      `/orders/v2/ordersBulk?startDate=2026-02-27T00:00:00.000+0000&endDate=2026-02-28T00:00:00.000+0000`,
+    );
     expect(raw.status).toBe(400); // an unencoded + arrives as a space
-    const encoded = await get(`/orders/v2/ordersBulk?startDate=2026-02-27T00:00:00.000%2B0000&endDate=2026-02-28T00:00:00.000%2B0000`);
+    const encoded = await get(
+      `/orders/v2/ordersBulk?startDate=2026-02-27T00:00:00.000%2B0000&endDate=2026-02-28T00:00:00.000%2B0000`,
+    );
     expect(encoded.status).toBe(200);
     expect(encoded.body.length).toBeGreaterThan(10);
   });
@@ -251,7 +338,9 @@ describe('toast sandbox: configuration', () => {
     } while (next);
     expect(paged).toEqual(all);
     expect((await get('/config/v2/menuItems', { pageToken: 'garbage' })).status).toBe(400);
-    expect((await get('/config/v2/menuItems', { pageToken: token, lastModified: iso(Date.UTC(2025, 0, 1)) })).status).toBe(400);
+    expect(
+      (await get('/config/v2/menuItems', { pageToken: token, lastModified: iso(Date.UTC(2025, 0, 1)) })).status,
+    ).toBe(400);
     expect((await get('/config/v2/discounts', { pageToken: token })).status).toBe(400);
     expect((await get('/config/v2/menuItems', { pageSize: 101 })).status).toBe(400);
 
@@ -259,19 +348,41 @@ describe('toast sandbox: configuration', () => {
     const recent = (await get('/config/v2/menuItems', { lastModified: iso(since) })).body as Json[];
     expect(recent.length).toBeGreaterThan(0);
     expect(recent.length).toBeLessThan(all.length);
-    for (const item of recent) expect(Date.parse(String(item.modifiedDate).replace('+0000', 'Z'))).toBeGreaterThan(since);
-    expect(recent.map((i) => i.guid)).toEqual(all.filter((i) => Date.parse(String(i.modifiedDate).replace('+0000', 'Z')) > since).map((i) => i.guid));
+    for (const item of recent)
+      expect(Date.parse(String(item.modifiedDate).replace('+0000', 'Z'))).toBeGreaterThan(since);
+    expect(recent.map((i) => i.guid)).toEqual(
+      all.filter((i) => Date.parse(String(i.modifiedDate).replace('+0000', 'Z')) > since).map((i) => i.guid),
+    );
     expect(all.some((i) => i.visibility === 'NONE')).toBe(true); // retired specials
 
-    for (const kind of ['revenueCenters', 'diningOptions', 'menuGroups', 'salesCategories', 'discounts', 'serviceCharges', 'taxRates']) {
+    for (const kind of [
+      'revenueCenters',
+      'diningOptions',
+      'menuGroups',
+      'salesCategories',
+      'discounts',
+      'serviceCharges',
+      'taxRates',
+    ]) {
       const reply = await get(`/config/v2/${kind}`);
       expect(reply.status).toBe(200);
       expect(reply.body.length).toBeGreaterThan(1);
-      for (const record of reply.body as Json[]) expect(record).toMatchObject({ guid: expect.stringMatching(/^[0-9a-f-]{36}$/), modifiedDate: expect.stringMatching(/\+0000$/) });
+      for (const record of reply.body as Json[])
+        expect(record).toMatchObject({
+          guid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          modifiedDate: expect.stringMatching(/\+0000$/),
+        });
     }
     const menus = (await get('/menus/v2/menus')).body as Json;
-    expect(menus).toMatchObject({ restaurantGuid: s.restaurants()[0], restaurantTimeZone: expect.any(String), modifierGroupReferences: {}, modifierOptionReferences: {} });
-    const nested = (menus.menus as Json[]).flatMap((m) => m.menuGroups as Json[]).filter((g) => (g.menuGroups as Json[]).length > 0);
+    expect(menus).toMatchObject({
+      restaurantGuid: s.restaurants()[0],
+      restaurantTimeZone: expect.any(String),
+      modifierGroupReferences: {},
+      modifierOptionReferences: {},
+    });
+    const nested = (menus.menus as Json[])
+      .flatMap((m) => m.menuGroups as Json[])
+      .filter((g) => (g.menuGroups as Json[]).length > 0);
     expect(nested.length).toBeGreaterThan(0);
   });
 
@@ -282,7 +393,8 @@ describe('toast sandbox: configuration', () => {
     const { get } = await client(s);
     const start = s.now();
     expect(start).toBe(Date.UTC(2026, 2, 1, 9));
-    const config = async (kind: string, since: number) => (await get(`/config/v2/${kind}`, { lastModified: iso(since) })).body as Json[];
+    const config = async (kind: string, since: number) =>
+      (await get(`/config/v2/${kind}`, { lastModified: iso(since) })).body as Json[];
     expect(await config('menuItems', start)).toEqual([]);
     const nameBefore = (await get(`/restaurants/v1/restaurants/${s.restaurants()[0]!}`)).body.general.name;
     const itemsBefore = new Set((await config('menuItems', 0)).map((i) => i.guid));
@@ -316,7 +428,16 @@ describe('toast sandbox: labor and cash', () => {
     expect((await q({})).status).toBe(400);
     expect((await q({ startDate: iso(now - DAY_MS) })).status).toBe(400);
     expect((await q({ startDate: iso(now - DAY_MS), endDate: iso(now), businessDate: 20260227 })).status).toBe(400);
-    expect((await q({ startDate: iso(now - DAY_MS), endDate: iso(now), modifiedStartDate: iso(now - DAY_MS), modifiedEndDate: iso(now) })).status).toBe(400);
+    expect(
+      (
+        await q({
+          startDate: iso(now - DAY_MS),
+          endDate: iso(now),
+          modifiedStartDate: iso(now - DAY_MS),
+          modifiedEndDate: iso(now),
+        })
+      ).status,
+    ).toBe(400);
     expect((await q({ modifiedStartDate: iso(now - 32 * DAY_MS), modifiedEndDate: iso(now) })).status).toBe(400);
 
     const modified = (await q({ modifiedStartDate: iso(now - 31 * DAY_MS), modifiedEndDate: iso(now) })).body as Json[];
@@ -326,7 +447,11 @@ describe('toast sandbox: labor and cash', () => {
     expect(clockedIn.length).toBeGreaterThan(100);
     expect(modified.some((e) => (e.breaks as Json[]).some((b) => b.missed && b.outDate === null))).toBe(true);
     expect(clockedIn.some((e) => (e.breaks as Json[]).some((b) => b.paid))).toBe(true);
-    const edited = modified.filter((e) => Date.parse(String(e.modifiedDate).replace('+0000', 'Z')) - Date.parse(String(e.outDate).replace('+0000', 'Z')) > DAY_MS);
+    const edited = modified.filter(
+      (e) =>
+        Date.parse(String(e.modifiedDate).replace('+0000', 'Z')) - Date.parse(String(e.outDate).replace('+0000', 'Z')) >
+        DAY_MS,
+    );
     expect(edited.length).toBeGreaterThan(0);
 
     const businessDate = Number(clockedIn[0]!.businessDate);
@@ -349,7 +474,9 @@ describe('toast sandbox: labor and cash', () => {
     expect((await get('/cashmgmt/v1/entries', { businessDate: '2025-01-04' })).status).toBe(400);
     const day = await get('/cashmgmt/v1/entries', { businessDate: 20250104 });
     expect(day.status).toBe(200);
-    expect((day.body as Json[]).map((e) => e.type)).toEqual(expect.arrayContaining(['CASH_IN', 'TIP_OUT', 'CASH_COLLECTED']));
+    expect((day.body as Json[]).map((e) => e.type)).toEqual(
+      expect.arrayContaining(['CASH_IN', 'TIP_OUT', 'CASH_COLLECTED']),
+    );
     expect((await get('/cashmgmt/v1/deposits', { businessDate: 20250104 })).body.length).toBeGreaterThan(0);
     for (const p of ['/cashmgmt/v1/entries', '/cashmgmt/v1/deposits']) {
       const refused = await get(p, { businessDate: 20250105 });
@@ -358,14 +485,18 @@ describe('toast sandbox: labor and cash', () => {
     }
     expect((await get('/cashmgmt/v1/entries', { businessDate: 20230105 })).body).toEqual([]);
     let undone = 0;
-    for (let d = FIRST_DAY + 40; d < FIRST_DAY + 80; d++) undone += ((await get('/cashmgmt/v1/entries', { businessDate: ymdFromDay(d) })).body as Json[]).filter((e) => e.undoes).length;
+    for (let d = FIRST_DAY + 40; d < FIRST_DAY + 80; d++)
+      undone += ((await get('/cashmgmt/v1/entries', { businessDate: ymdFromDay(d) })).body as Json[]).filter(
+        (e) => e.undoes,
+      ).length;
     expect(undone).toBeGreaterThan(0);
 
     const faulty = await sandbox({ faults: { badDayRate: 0.3 } });
     const f = await client(faulty);
     const statuses = async () => {
       const out: number[] = [];
-      for (let d = FIRST_DAY; d < FIRST_DAY + 30; d++) out.push((await f.get('/cashmgmt/v1/deposits', { businessDate: ymdFromDay(d) })).status);
+      for (let d = FIRST_DAY; d < FIRST_DAY + 30; d++)
+        out.push((await f.get('/cashmgmt/v1/deposits', { businessDate: ymdFromDay(d) })).status);
       return out;
     };
     const first = await statuses();
@@ -383,7 +514,12 @@ describe('toast sandbox: limits, faults, scripts', () => {
     expect((await get('/menus/v2/menus')).status).toBe(200);
     const refused = await get('/menus/v2/menus');
     expect(refused.status).toBe(429);
-    expect(refused.body).toMatchObject({ status: 429, code: 429, message: 'Too many requests', requestId: expect.any(String) });
+    expect(refused.body).toMatchObject({
+      status: 429,
+      code: 429,
+      message: 'Too many requests',
+      requestId: expect.any(String),
+    });
     const reset = Number(refused.headers.get('x-toast-ratelimit-reset'));
     expect(reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
     expect(reset).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 2);
@@ -392,7 +528,9 @@ describe('toast sandbox: limits, faults, scripts', () => {
     expect((await get('/menus/v2/menus', {}, { 'toast-restaurant-external-id': b! })).status).toBe(200);
     expect((await get('/config/v2/taxRates')).status).toBe(200);
 
-    const burst = await Promise.all(Array.from({ length: 12 }, () => get('/orders/v2/ordersBulk', { businessDate: 20250110 })));
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () => get('/orders/v2/ordersBulk', { businessDate: 20250110 })),
+    );
     const refusedOrders = burst.filter((r) => r.status === 429).length;
     expect(refusedOrders).toBeGreaterThan(0);
     expect(refusedOrders).toBeLessThan(12);
@@ -424,7 +562,12 @@ describe('toast sandbox: limits, faults, scripts', () => {
     expect(second.status).toBe(200);
     expect((second.body as Json[]).some((r) => !r.guid)).toBe(true);
 
-    const scripted = await sandbox({ intercept: (call) => (call.endpoint === 'ordersBulk' && call.n === 1 ? { status: 503, body: { status: 503, message: 'down' } } : undefined) });
+    const scripted = await sandbox({
+      intercept: (call) =>
+        call.endpoint === 'ordersBulk' && call.n === 1
+          ? { status: 503, body: { status: 503, message: 'down' } }
+          : undefined,
+    });
     const c = await client(scripted);
     expect((await c.get('/orders/v2/ordersBulk', { businessDate: 20250110 })).status).toBe(503);
     expect((await c.get('/orders/v2/ordersBulk', { businessDate: 20250110 })).status).toBe(200);
@@ -435,7 +578,10 @@ describe('toast sandbox: data', () => {
   it('gives the same bytes for the same seed, other data for another seed', async () => {
     const paths: [string, Record<string, string | number>][] = [
       ['/orders/v2/ordersBulk', { businessDate: 20250301 }],
-      ['/orders/v2/ordersBulk', { startDate: iso(Date.UTC(2026, 1, 20)), endDate: iso(Date.UTC(2026, 1, 27)), pageSize: 50, page: 2 }],
+      [
+        '/orders/v2/ordersBulk',
+        { startDate: iso(Date.UTC(2026, 1, 20)), endDate: iso(Date.UTC(2026, 1, 27)), pageSize: 50, page: 2 },
+      ],
       ['/labor/v1/timeEntries', { businessDate: 20250301 }],
       ['/labor/v1/employees', {}],
       ['/cashmgmt/v1/entries', { businessDate: 20250301 }],
@@ -474,12 +620,17 @@ describe('toast sandbox: data', () => {
         for (const sel of c.selections as Json[]) {
           depth = Math.max(depth, nesting(sel));
           const modifiers = (sel.modifiers as Json[]).reduce((sum, m) => sum + cents(m.price as number), 0);
-          expect(cents(sel.preDiscountPrice as number)).toBe(cents(sel.receiptLinePrice as number) * (sel.quantity as number) + modifiers);
+          expect(cents(sel.preDiscountPrice as number)).toBe(
+            cents(sel.receiptLinePrice as number) * (sel.quantity as number) + modifiers,
+          );
         }
         const payments = (c.payments as Json[]).filter((p) => p.paymentStatus !== 'DENIED');
         for (const p of c.payments as Json[]) types.add(String(p.type));
         if (o.voided || o.deleted || !payments.length) continue;
-        const charges = (c.appliedServiceCharges as Json[]).reduce((sum, x) => sum + cents(x.chargeAmount as number), 0);
+        const charges = (c.appliedServiceCharges as Json[]).reduce(
+          (sum, x) => sum + cents(x.chargeAmount as number),
+          0,
+        );
         expect(payments.reduce((sum, p) => sum + cents(p.amount as number), 0)).toBe(amount + tax + charges);
       }
     }
@@ -487,7 +638,9 @@ describe('toast sandbox: data', () => {
     expect(depth).toBeGreaterThanOrEqual(4); // item -> modifier -> modifier -> modifier
     expect([...types].sort()).toEqual(['CASH', 'CREDIT', 'GIFTCARD', 'OTHER']);
     expect(orders.some((o) => o.voided)).toBe(true);
-    expect(orders.some((o) => (o.checks as Json[]).some((c) => (c.selections as Json[]).some((x) => x.voided)))).toBe(true);
+    expect(orders.some((o) => (o.checks as Json[]).some((c) => (c.selections as Json[]).some((x) => x.voided)))).toBe(
+      true,
+    );
   });
 
   it('computes any business date of a benchmark-sized world on its own, the same however it is reached', () => {
@@ -497,7 +650,8 @@ describe('toast sandbox: data', () => {
     const world = new ToastWorld(cfg, 0);
     const old = FIRST_DAY + 7;
     const recent = Math.floor(world.now / DAY_MS) - 7;
-    const day = (w: ToastWorld, plan: number, d: number) => JSON.stringify(w.ordersOfDate(w.plans[plan]!, d).map((r) => w.order(w.plans[plan]!, r)));
+    const day = (w: ToastWorld, plan: number, d: number) =>
+      JSON.stringify(w.ordersOfDate(w.plans[plan]!, d).map((r) => w.order(w.plans[plan]!, r)));
     const recentFirst = day(world, 12, recent);
     const oldText = day(world, 12, old);
     const fresh = new ToastWorld(cfg, 0);

@@ -18,12 +18,26 @@ describe('Toast daily runs', () => {
     const result = await bed.run({ ...sandbox.env(), ELT_TOAST_HISTORY_DAYS: '10' });
     expect(result.outcomes.filter((o) => !o.ok)).toEqual([]);
     expect(result.outcomes).toHaveLength(2 * 16);
-    for (const table of ['raw_toast_orders', 'raw_toast_cash_entries', 'raw_toast_time_entries', 'raw_toast_employees', 'raw_toast_restaurants', 'raw_toast_menus', 'raw_toast_menu_items', 'raw_toast_tax_rates']) {
-      for (const guid of sandbox.restaurants()) expect(await bed.count(table, `_source_instance = '${guid}'`), `${table} ${guid}`).toBeGreaterThan(0);
+    for (const table of [
+      'raw_toast_orders',
+      'raw_toast_cash_entries',
+      'raw_toast_time_entries',
+      'raw_toast_employees',
+      'raw_toast_restaurants',
+      'raw_toast_menus',
+      'raw_toast_menu_items',
+      'raw_toast_tax_rates',
+    ]) {
+      for (const guid of sandbox.restaurants())
+        expect(await bed.count(table, `_source_instance = '${guid}'`), `${table} ${guid}`).toBeGreaterThan(0);
     }
     expect(sandbox.stats().logins).toBe(1);
     // Ten days of orders: business dates from the history start on, none from before it.
-    const { earliest } = (await bed.db().query<{ earliest: string }>(`select min(record->>'modifiedDate') as earliest from raw.raw_toast_orders`))[0]!;
+    const { earliest } = (
+      await bed
+        .db()
+        .query<{ earliest: string }>(`select min(record->>'modifiedDate') as earliest from raw.raw_toast_orders`)
+    )[0]!;
     expect(Date.parse(earliest.replace('+0000', 'Z'))).toBeGreaterThanOrEqual(sandbox.now() - 10 * 86_400_000);
   });
 
@@ -37,16 +51,26 @@ describe('Toast daily runs', () => {
     expect(again.outcomes.find((o) => o.entity === 'time_entries')!.counts.rowsLanded).toBe(0);
     await sandbox.advance();
     const before = sandbox.stats().restaurants[sandbox.restaurants()[0]!]!;
-    const ordersRequestsBefore = Object.entries(before).filter(([e]) => e.includes('ordersBulk')).reduce((n, [, s]) => n + s.requests, 0);
+    const ordersRequestsBefore = Object.entries(before)
+      .filter(([e]) => e.includes('ordersBulk'))
+      .reduce((n, [, s]) => n + s.requests, 0);
     const next = await bed.run(env, { entities: DAILY });
     expect(next.outcomes.every((o) => o.ok)).toBe(true);
     expect(next.outcomes.find((o) => o.entity === 'orders')!.counts.rowsLanded).toBeGreaterThan(0);
     expect(await bed.count('raw_toast_orders')).toBeGreaterThan(first);
     const after = sandbox.stats().restaurants[sandbox.restaurants()[0]!]!;
-    const ordersRequestsAfter = Object.entries(after).filter(([e]) => e.includes('ordersBulk')).reduce((n, [, s]) => n + s.requests, 0);
+    const ordersRequestsAfter = Object.entries(after)
+      .filter(([e]) => e.includes('ordersBulk'))
+      .reduce((n, [, s]) => n + s.requests, 0);
     // One day of changes is a page or two, not the five days of the first run again.
     expect(ordersRequestsAfter - ordersRequestsBefore).toBeLessThanOrEqual(3);
-    const { dupes } = (await bed.db().query<{ dupes: string }>(`select count(*) - count(distinct (_source_instance, _key, _hash)) as dupes from raw.raw_toast_orders`))[0]!;
+    const { dupes } = (
+      await bed
+        .db()
+        .query<{ dupes: string }>(
+          `select count(*) - count(distinct (_source_instance, _key, _hash)) as dupes from raw.raw_toast_orders`,
+        )
+    )[0]!;
     expect(Number(dupes)).toBe(0);
   });
 
@@ -58,16 +82,25 @@ describe('Toast daily runs', () => {
     await bed.run(env, { entities: ['orders'] });
     await sandbox.advance();
     await bed.run(env, { entities: ['orders'] });
-    const incremental = await bed.db().query<{ guid: string; modified: string }>(
-      `select distinct on (_key) _key as guid, record->>'modifiedDate' as modified from raw.raw_toast_orders order by _key, (record->>'modifiedDate') desc`,
-    );
+    const incremental = await bed
+      .db()
+      .query<{ guid: string; modified: string }>(
+        `select distinct on (_key) _key as guid, record->>'modifiedDate' as modified from raw.raw_toast_orders order by _key, (record->>'modifiedDate') desc`,
+      );
     await bed.db().query('truncate raw.raw_toast_orders, elt.state');
     await bed.run({ ...env, ELT_TOAST_HISTORY_DAYS: '5' }, { entities: ['orders'] });
-    const full = await bed.db().query<{ guid: string; modified: string }>(`select _key as guid, record->>'modifiedDate' as modified from raw.raw_toast_orders order by _key`);
+    const full = await bed
+      .db()
+      .query<{ guid: string; modified: string }>(
+        `select _key as guid, record->>'modifiedDate' as modified from raw.raw_toast_orders order by _key`,
+      );
     // Pages of 100: 150 orders a day need several pages per window, followed by the Link header.
     expect(full.length).toBeGreaterThan(300);
     const since = sandbox.now() - 3 * 86_400_000 - 2 * 86_400_000;
-    const inRange = (rows: { guid: string; modified: string }[]) => rows.filter((r) => Date.parse(r.modified.replace('+0000', 'Z')) >= since + 60_000).map((r) => `${r.guid} ${r.modified}`);
+    const inRange = (rows: { guid: string; modified: string }[]) =>
+      rows
+        .filter((r) => Date.parse(r.modified.replace('+0000', 'Z')) >= since + 60_000)
+        .map((r) => `${r.guid} ${r.modified}`);
     expect(inRange(incremental)).toEqual(inRange(full));
   });
 
@@ -75,7 +108,10 @@ describe('Toast daily runs', () => {
     let refusals = 0;
     const sandbox = await bed.sandbox({
       restaurants: 1,
-      intercept: (call) => (call.endpoint.includes('ordersBulk') && refusals++ === 0 ? { status: 401, body: { status: 401, code: 10010, message: 'Access Denied' } } : undefined),
+      intercept: (call) =>
+        call.endpoint.includes('ordersBulk') && refusals++ === 0
+          ? { status: 401, body: { status: 401, code: 10010, message: 'Access Denied' } }
+          : undefined,
     });
     const ok = await bed.run({ ...sandbox.env(), ELT_TOAST_HISTORY_DAYS: '2' }, { entities: ['orders'] });
     expect(ok.outcomes[0]!.ok).toBe(true);
@@ -85,23 +121,34 @@ describe('Toast daily runs', () => {
     const secret = 'not-the-sandbox-secret-123';
     const bad = await bed.run({ ...sandbox.env(), TOAST_CLIENT_SECRET: secret }, { entities: ['orders'], log });
     expect(bad.outcomes[0]!.ok).toBe(false);
-    expect(bad.outcomes[0]!.error).toContain('Toast refused the machine client login: check TOAST_CLIENT_ID and TOAST_CLIENT_SECRET');
+    expect(bad.outcomes[0]!.error).toContain(
+      'Toast refused the machine client login: check TOAST_CLIENT_ID and TOAST_CLIENT_SECRET',
+    );
     expect(lines.join('\n')).not.toContain(secret);
   });
 
   it('fails clearly when a token is refused even right after a login', async () => {
     const sandbox = await bed.sandbox({
       restaurants: 1,
-      intercept: (call) => (call.endpoint.includes('ordersBulk') ? { status: 401, body: { status: 401, code: 10010, message: 'Access Denied' } } : undefined),
+      intercept: (call) =>
+        call.endpoint.includes('ordersBulk')
+          ? { status: 401, body: { status: 401, code: 10010, message: 'Access Denied' } }
+          : undefined,
     });
     const result = await bed.run({ ...sandbox.env(), ELT_TOAST_HISTORY_DAYS: '2' }, { entities: ['orders'] });
     expect(result.outcomes[0]!.ok).toBe(false);
-    expect(result.outcomes[0]!.error).toMatch(/Toast refused a fresh access token for restaurant [0-9a-f-]+: check that the client is granted access to it/);
+    expect(result.outcomes[0]!.error).toMatch(
+      /Toast refused a fresh access token for restaurant [0-9a-f-]+: check that the client is granted access to it/,
+    );
     expect(sandbox.stats().logins).toBe(2);
   });
 
   it('honours 429s from a stricter limit than its own and still lands everything', async () => {
-    const sandbox = await bed.sandbox({ restaurants: 1, ordersPerDay: 150, rateLimits: { overall: 0, ordersBulk: 2, menus: 0, per15Minutes: 0 } });
+    const sandbox = await bed.sandbox({
+      restaurants: 1,
+      ordersPerDay: 150,
+      rateLimits: { overall: 0, ordersBulk: 2, menus: 0, per15Minutes: 0 },
+    });
     const result = await bed.run({ ...sandbox.env(), ELT_TOAST_HISTORY_DAYS: '4' }, { entities: ['orders'] });
     expect(result.outcomes[0]!.ok).toBe(true);
     expect(sandbox.stats().status429).toBeGreaterThan(0);
@@ -155,7 +202,8 @@ describe('Toast daily runs', () => {
     const sql = `select count(distinct record->>'businessDate') as n from raw.raw_toast_orders`;
     const days = async () => Number((await bed.db().query<{ n: string }>(sql))[0]!.n);
     const before = await days();
-    const [since] = (await bed.run(env, { entities: ['orders'], limits: { since: sandbox.now() - 6 * 86_400_000 } })).outcomes;
+    const [since] = (await bed.run(env, { entities: ['orders'], limits: { since: sandbox.now() - 6 * 86_400_000 } }))
+      .outcomes;
     expect(since!.counts.rowsLanded).toBeGreaterThan(0);
     expect(await days()).toBeGreaterThan(before);
     const after = (await bed.state<{ cursor: string }>('orders', guid!))!.value.cursor;

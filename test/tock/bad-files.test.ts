@@ -17,11 +17,15 @@ beforeAll(() => {
 type Table = 'raw_tock_guest' | 'raw_tock_reservation';
 
 async function rowsByOrigin(table: Table): Promise<Record<string, number>> {
-  const rows = await db.query<{ _origin: string; n: number }>(`select _origin, count(*)::int as n from raw.${table} group by 1 order by 1`);
+  const rows = await db.query<{ _origin: string; n: number }>(
+    `select _origin, count(*)::int as n from raw.${table} group by 1 order by 1`,
+  );
   return Object.fromEntries(rows.map((r) => [r._origin, r.n]));
 }
 
-async function stateOf(entity: 'guest' | 'reservation'): Promise<{ initialLoadComplete: boolean; files: Record<string, unknown> } | undefined> {
+async function stateOf(
+  entity: 'guest' | 'reservation',
+): Promise<{ initialLoadComplete: boolean; files: Record<string, unknown> } | undefined> {
   const [row] = await db.query<{ state: { initialLoadComplete: boolean; files: Record<string, unknown> } }>(
     `select state->'value' as state from elt.state where source = 'tock' and entity = $1 and source_instance = 'default'`,
     [entity],
@@ -67,9 +71,17 @@ describe('truncated file', () => {
     const second = await runTock(db, s.env(), { runId: 2 });
     expect(outcome(second, 'guest')).toMatchObject({ ok: true, counts: { units: 2, rowsLanded: 5 } });
     expect(s.fileRequests('guest-profile-1.json')).toHaveLength(1);
-    expect(await rowsByOrigin('raw_tock_guest')).toEqual({ 'guest-profile-1.json': 2, 'guest-profile-2.json': 4, 'guest-profile-3.json': 1 });
+    expect(await rowsByOrigin('raw_tock_guest')).toEqual({
+      'guest-profile-1.json': 2,
+      'guest-profile-2.json': 4,
+      'guest-profile-3.json': 1,
+    });
     const state = (await stateOf('guest'))!;
-    expect(Object.keys(state.files).sort()).toEqual(['guest-profile-1.json', 'guest-profile-2.json', 'guest-profile-3.json']);
+    expect(Object.keys(state.files).sort()).toEqual([
+      'guest-profile-1.json',
+      'guest-profile-2.json',
+      'guest-profile-3.json',
+    ]);
     expect(state.initialLoadComplete).toBe(true);
   });
 
@@ -193,20 +205,41 @@ describe('records that cannot be landed', () => {
       ['{"id":"p5","patron":"not an object"}', 'missing key patron.id'],
     ];
     const dup = JSON.stringify(guest('2'));
-    const elements = [JSON.stringify(guest('1')), ...bad.slice(0, 5).map((b) => b[0]), dup, dup, ...bad.slice(5).map((b) => b[0]), JSON.stringify(guest('3')), dup];
+    const elements = [
+      JSON.stringify(guest('1')),
+      ...bad.slice(0, 5).map((b) => b[0]),
+      dup,
+      dup,
+      ...bad.slice(5).map((b) => b[0]),
+      JSON.stringify(guest('3')),
+      dup,
+    ];
     const body = jsonArray(elements);
     const s = await server({ files: { 'guest-profile-1.json': body } });
     const result = await runTock(db, s.env());
-    expect(outcome(result, 'guest')).toMatchObject({ ok: true, counts: { rowsSeen: elements.length, rowsLanded: 3, rowsQuarantined: bad.length, units: 1 } });
+    expect(outcome(result, 'guest')).toMatchObject({
+      ok: true,
+      counts: { rowsSeen: elements.length, rowsLanded: 3, rowsQuarantined: bad.length, units: 1 },
+    });
 
-    const landed = await db.query<{ _key: string; _origin: string }>(`select _key, _origin from raw.raw_tock_guest order by _seq`);
+    const landed = await db.query<{ _key: string; _origin: string }>(
+      `select _key, _origin from raw.raw_tock_guest order by _seq`,
+    );
     expect(landed).toEqual([
       { _key: '1', _origin: 'guest-profile-1.json' },
       { _key: '2', _origin: 'guest-profile-1.json' },
       { _key: '3', _origin: 'guest-profile-1.json' },
     ]);
 
-    const q = await db.query<{ reason: string; raw_text: string; origin: string; record_index: number; byte_offset: number; entity: string; source_instance: string }>(
+    const q = await db.query<{
+      reason: string;
+      raw_text: string;
+      origin: string;
+      record_index: number;
+      byte_offset: number;
+      entity: string;
+      source_instance: string;
+    }>(
       `select reason, raw_text, origin, record_index, byte_offset, entity, source_instance from elt.quarantine order by record_index`,
     );
     expect(q.map((r) => [r.raw_text, r.reason])).toEqual(bad);
@@ -221,13 +254,22 @@ describe('records that cannot be landed', () => {
 
   it('a reservation without id is quarantined, the others land', async () => {
     const s = await server({
-      files: { 'reservation-1.json': jsonArray([reservation('r1'), '{"sequenceId":0,"partySize":2}', '{"id":null,"sequenceId":1}', reservation(77)]) },
+      files: {
+        'reservation-1.json': jsonArray([
+          reservation('r1'),
+          '{"sequenceId":0,"partySize":2}',
+          '{"id":null,"sequenceId":1}',
+          reservation(77),
+        ]),
+      },
     });
     const result = await runTock(db, s.env());
     expect(outcome(result, 'reservation').counts).toMatchObject({ rowsLanded: 2, rowsQuarantined: 2 });
     const keys = await db.query<{ _key: string }>(`select _key from raw.raw_tock_reservation order by _seq`);
     expect(keys.map((k) => k._key)).toEqual(['r1', '77']);
-    const reasons = await db.query<{ reason: string }>(`select reason from elt.quarantine where entity = 'reservation' order by record_index`);
+    const reasons = await db.query<{ reason: string }>(
+      `select reason from elt.quarantine where entity = 'reservation' order by record_index`,
+    );
     expect(reasons.map((r) => r.reason)).toEqual(['missing key id', 'missing key id']);
   });
 
@@ -255,13 +297,16 @@ describe('records that cannot be landed', () => {
   it('uint64 keys written as bare numbers keep every digit', async () => {
     const s = await server({
       files: {
-        'guest-profile-1.json': '[{"id":1,"patron":{"id":18446744073709551615}},{"id":2,"patron":{"id":"18446744073709551614"}},{"id":3,"patron":{"id":9007199254740993}}]',
+        'guest-profile-1.json':
+          '[{"id":1,"patron":{"id":18446744073709551615}},{"id":2,"patron":{"id":"18446744073709551614"}},{"id":3,"patron":{"id":9007199254740993}}]',
         'reservation-1.json': '[{"id":18446744072709551000,"sequenceId":1},{"id":12345,"sequenceId":1}]',
       },
     });
     const result = await runTock(db, s.env());
     expect(result.outcomes.every((o) => o.ok)).toBe(true);
-    const g = await db.query<{ _key: string; raw: string }>(`select _key, record->'patron'->>'id' as raw from raw.raw_tock_guest order by _seq`);
+    const g = await db.query<{ _key: string; raw: string }>(
+      `select _key, record->'patron'->>'id' as raw from raw.raw_tock_guest order by _seq`,
+    );
     expect(g.map((r) => r._key)).toEqual(['18446744073709551615', '18446744073709551614', '9007199254740993']);
     for (const r of g) expect(r._key).toBe(r.raw);
     const r = await db.query<{ _key: string }>(`select _key from raw.raw_tock_reservation order by _seq`);
@@ -284,17 +329,21 @@ describe('keys read from the record bytes', () => {
     });
     const result = await runTock(db, s.env());
     expect(result.outcomes.every((o) => o.ok)).toBe(true);
-    const g = await db.query<{ _key: string; fromRecord: string }>(`select _key, record->'patron'->>'id' as "fromRecord" from raw.raw_tock_guest order by _seq`);
+    const g = await db.query<{ _key: string; fromRecord: string }>(
+      `select _key, record->'patron'->>'id' as "fromRecord" from raw.raw_tock_guest order by _seq`,
+    );
     expect(g.map((r) => r._key)).toEqual(['real-1', 'real-2', 'r\u00e9al-3', '-5']);
     for (const r of g) expect(r._key).toBe(r.fromRecord);
     const r = await db.query<{ _key: string }>(`select _key from raw.raw_tock_reservation order by _seq`);
     expect(r.map((x) => x._key)).toEqual(['res-1', 'res-2']);
   });
 
-  it('a record repeating its key member lands with _key = record->>\'id\'', async () => {
+  it("a record repeating its key member lands with _key = record->>'id'", async () => {
     const s = await server({ files: { 'reservation-1.json': jsonArray(['{"id":"a","sequenceId":1,"id":"b"}']) } });
     await runTock(db, s.env());
-    const [row] = await db.query<{ _key: string; id: string }>(`select _key, record->>'id' as id from raw.raw_tock_reservation`);
+    const [row] = await db.query<{ _key: string; id: string }>(
+      `select _key, record->>'id' as id from raw.raw_tock_reservation`,
+    );
     expect(row!._key).toBe(row!.id);
   });
 });
@@ -309,7 +358,10 @@ describe('file shapes', () => {
     });
     const result = await runTock(db, s.env());
     expect(outcome(result, 'guest')).toMatchObject({ ok: true, counts: { rowsSeen: 1, rowsLanded: 1, units: 1 } });
-    expect(outcome(result, 'reservation')).toMatchObject({ ok: true, counts: { rowsSeen: 1, rowsLanded: 1, units: 1 } });
+    expect(outcome(result, 'reservation')).toMatchObject({
+      ok: true,
+      counts: { rowsSeen: 1, rowsLanded: 1, units: 1 },
+    });
     const [g] = await db.query<{ _key: string; tags: string[]; x: number }>(
       `select _key, array(select jsonb_array_elements_text(record->'tags')) as tags, (record->'nested'->'list'->0->>'x')::int as x from raw.raw_tock_guest`,
     );
@@ -327,7 +379,10 @@ describe('file shapes', () => {
     });
     const result = await runTock(db, s.env());
     expect(outcome(result, 'guest')).toMatchObject({ ok: true, counts: { units: 2, rowsLanded: 1 } });
-    expect(Object.keys((await stateOf('guest'))!.files).sort()).toEqual(['guest-profile-1.json', 'guest-profile-2.json']);
+    expect(Object.keys((await stateOf('guest'))!.files).sort()).toEqual([
+      'guest-profile-1.json',
+      'guest-profile-2.json',
+    ]);
   });
 
   it('a file that is not JSON at all fails with the offset and lands nothing', async () => {
@@ -350,23 +405,41 @@ describe('incremental runs on the scripted server', () => {
     expect(outcome(await runTock(db, s.env()), 'guest').counts).toMatchObject({ units: 2, rowsLanded: 3 });
 
     // Unchanged: only the newest file is opened, and nothing is landed from it.
-    expect(outcome(await runTock(db, s.env(), { runId: 2 }), 'guest').counts).toEqual({ rowsSeen: 0, rowsLanded: 0, rowsQuarantined: 0, units: 0 });
+    expect(outcome(await runTock(db, s.env(), { runId: 2 }), 'guest').counts).toEqual({
+      rowsSeen: 0,
+      rowsLanded: 0,
+      rowsQuarantined: 0,
+      units: 0,
+    });
     expect(s.fileRequests('guest-profile-1.json')).toHaveLength(1);
     expect(s.fileRequests('guest-profile-2.json')).toHaveLength(2);
 
     // The newest file was rewritten in place (new etag): it lands again, adding only the new version.
     s.files.set('guest-profile-2.json', { body: jsonArray([guest('3'), guest('4')]) });
-    expect(outcome(await runTock(db, s.env(), { runId: 3 }), 'guest').counts).toMatchObject({ units: 1, rowsSeen: 2, rowsLanded: 1 });
+    expect(outcome(await runTock(db, s.env(), { runId: 3 }), 'guest').counts).toMatchObject({
+      units: 1,
+      rowsSeen: 2,
+      rowsLanded: 1,
+    });
 
     // A newer export appears and an old file changes: only the newest is taken.
     s.files.set('guest-profile-1.json', { body: jsonArray([guest('1', { version: 9 })]) });
     s.files.set('guest-profile-3.json', { body: jsonArray([guest('5')]) });
-    expect(outcome(await runTock(db, s.env(), { runId: 4 }), 'guest').counts).toMatchObject({ units: 1, rowsLanded: 1 });
+    expect(outcome(await runTock(db, s.env(), { runId: 4 }), 'guest').counts).toMatchObject({
+      units: 1,
+      rowsLanded: 1,
+    });
     expect(s.fileRequests('guest-profile-1.json')).toHaveLength(1);
     expect(s.fileRequests('guest-profile-2.json')).toHaveLength(3);
-    const keys = await db.query<{ _key: string; _run_id: number }>(`select _key, _run_id from raw.raw_tock_guest order by _seq`);
+    const keys = await db.query<{ _key: string; _run_id: number }>(
+      `select _key, _run_id from raw.raw_tock_guest order by _seq`,
+    );
     expect(keys.map((k) => `${k._key}@${k._run_id}`)).toEqual(['1@1', '2@1', '3@1', '4@3', '5@4']);
     const state = (await stateOf('guest'))!;
-    expect(Object.keys(state.files).sort()).toEqual(['guest-profile-1.json', 'guest-profile-2.json', 'guest-profile-3.json']);
+    expect(Object.keys(state.files).sort()).toEqual([
+      'guest-profile-1.json',
+      'guest-profile-2.json',
+      'guest-profile-3.json',
+    ]);
   });
 });

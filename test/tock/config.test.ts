@@ -8,13 +8,20 @@ describe('configureTock', () => {
   it('is not configured without credentials and names both variables', () => {
     expect(configureTock({})).toEqual({ configured: false, missing: ['X_TOCK_AUTH', 'X_TOCK_SCOPE'] });
     // Empty values count as unset.
-    expect(configureTock({ X_TOCK_AUTH: '', X_TOCK_SCOPE: '' })).toEqual({ configured: false, missing: ['X_TOCK_AUTH', 'X_TOCK_SCOPE'] });
+    expect(configureTock({ X_TOCK_AUTH: '', X_TOCK_SCOPE: '' })).toEqual({
+      configured: false,
+      missing: ['X_TOCK_AUTH', 'X_TOCK_SCOPE'],
+    });
   });
 
   it('names the half of a pair that is missing', () => {
     expect(configureTock({ X_TOCK_AUTH: 'token-aaaaaaaa' })).toEqual({ configured: false, missing: ['X_TOCK_SCOPE'] });
     expect(configureTock({ X_TOCK_SCOPE: SCOPE })).toEqual({ configured: false, missing: ['X_TOCK_AUTH'] });
-    const partial = configureTock({ X_TOCK_AUTH: 'token-aaaaaaaa', X_TOCK_SCOPE: SCOPE, X_TOCK_AUTH__NAPA: 'token-bbbbbbbb' });
+    const partial = configureTock({
+      X_TOCK_AUTH: 'token-aaaaaaaa',
+      X_TOCK_SCOPE: SCOPE,
+      X_TOCK_AUTH__NAPA: 'token-bbbbbbbb',
+    });
     expect(partial).toEqual({ configured: false, missing: ['X_TOCK_SCOPE__NAPA'] });
   });
 
@@ -22,7 +29,12 @@ describe('configureTock', () => {
     const c = configureTock({ X_TOCK_AUTH: 'token-default-1', X_TOCK_SCOPE: SCOPE });
     expect(c).toEqual({
       configured: true,
-      instances: [{ name: 'default', config: { apiUrl: DEFAULT_TOCK_API_URL, auth: 'token-default-1', scope: SCOPE, allowedFileHosts: [] } }],
+      instances: [
+        {
+          name: 'default',
+          config: { apiUrl: DEFAULT_TOCK_API_URL, auth: 'token-default-1', scope: SCOPE, allowedFileHosts: [] },
+        },
+      ],
     });
     expect(DEFAULT_TOCK_API_URL).toBe('https://dashboard.exploretock.com');
   });
@@ -65,9 +77,14 @@ describe('configureTock', () => {
     expect(() => configureTock({ X_TOCK_AUTH: 'token-bad-scope', X_TOCK_SCOPE: 'businessId=123' })).toThrow(
       'X_TOCK_SCOPE must be JSON like {"businessId":"123","businessGroupId":"456"}.',
     );
-    expect(() => configureTock({ X_TOCK_AUTH: 'token-x', X_TOCK_SCOPE: SCOPE, X_TOCK_AUTH__NAPA: 'token-y', X_TOCK_SCOPE__NAPA: '{oops' })).toThrow(
-      /^X_TOCK_SCOPE__NAPA must be JSON like/,
-    );
+    expect(() =>
+      configureTock({
+        X_TOCK_AUTH: 'token-x',
+        X_TOCK_SCOPE: SCOPE,
+        X_TOCK_AUTH__NAPA: 'token-y',
+        X_TOCK_SCOPE__NAPA: '{oops',
+      }),
+    ).toThrow(/^X_TOCK_SCOPE__NAPA must be JSON like/);
   });
 
   it('does not echo the bad scope value or the token in that error', () => {

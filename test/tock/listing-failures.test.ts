@@ -12,8 +12,8 @@ import {
   guest,
   jsonArray,
   reservation,
-    runTock,
-    type TockServer,
+  runTock,
+  type TockServer,
   tockTestbed,
 } from '../helpers/tock-server.js';
 
@@ -35,7 +35,9 @@ async function rowCount(table: 'raw_tock_guest' | 'raw_tock_reservation'): Promi
 }
 
 async function origins(table: 'raw_tock_guest' | 'raw_tock_reservation'): Promise<string[]> {
-  return (await db.query<{ _origin: string }>(`select distinct _origin from raw.${table} order by 1`)).map((r) => r._origin);
+  return (await db.query<{ _origin: string }>(`select distinct _origin from raw.${table} order by 1`)).map(
+    (r) => r._origin,
+  );
 }
 
 async function stateRows(): Promise<number> {
@@ -79,7 +81,9 @@ describe('refused credentials on the listing', () => {
   it('sends both headers, and the listing answer drives the run', async () => {
     // A scope other than the server's is refused too: both headers are checked and sent.
     const s = await server({ files: GUEST_FILES });
-    const bad = await runTock(db, s.env({ X_TOCK_SCOPE: '{"businessId":"1","businessGroupId":"2"}' }), { source: tock });
+    const bad = await runTock(db, s.env({ X_TOCK_SCOPE: '{"businessId":"1","businessGroupId":"2"}' }), {
+      source: tock,
+    });
     expect(bad.outcomes.every((o) => !o.ok)).toBe(true);
     const good = await runTock(db, s.env(), { source: tock, runId: 2 });
     expect(good.outcomes.map((o) => o.ok)).toEqual([true, true]);
@@ -87,7 +91,13 @@ describe('refused credentials on the listing', () => {
   });
 
   it('a listing without the expected array fails clearly', async () => {
-    const s = await server({ onListing: () => ({ status: 200, body: JSON.stringify({ result: { guestDataUrls: 'nope' } }), headers: { 'content-type': 'application/json' } }) });
+    const s = await server({
+      onListing: () => ({
+        status: 200,
+        body: JSON.stringify({ result: { guestDataUrls: 'nope' } }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    });
     const result = await runTock(db, s.env());
     expect(result.outcomes.map((o) => o.error)).toEqual([
       'the export listing has no result.guestDataUrls array',
@@ -100,7 +110,8 @@ describe('503 HTML pages from the CDN', () => {
   it('on the listing: retried, then the run lands', async () => {
     const s = await server({
       files: GUEST_FILES,
-      onListing: (call) => (call <= 2 ? { status: 503, body: cdn503Html(), headers: { 'content-type': 'text/html' } } : undefined),
+      onListing: (call) =>
+        call <= 2 ? { status: 503, body: cdn503Html(), headers: { 'content-type': 'text/html' } } : undefined,
     });
     const result = await runTock(db, s.env());
     expect(result.outcomes.map((o) => o.ok)).toEqual([true, true]);
@@ -111,7 +122,10 @@ describe('503 HTML pages from the CDN', () => {
   it('on a file: retried, then the file lands', async () => {
     const s = await server({
       files: GUEST_FILES,
-      onFile: (name, call) => (name === 'guest-profile-2.json' && call <= 2 ? { status: 503, body: cdn503Html(), headers: { 'content-type': 'text/html' } } : undefined),
+      onFile: (name, call) =>
+        name === 'guest-profile-2.json' && call <= 2
+          ? { status: 503, body: cdn503Html(), headers: { 'content-type': 'text/html' } }
+          : undefined,
     });
     const result = await runTock(db, s.env());
     expect(result.outcomes.map((o) => o.ok)).toEqual([true, true]);
@@ -121,7 +135,10 @@ describe('503 HTML pages from the CDN', () => {
   });
 
   it('on the listing forever: a clear failure after the retries, nothing landed', async () => {
-    const s = await server({ files: GUEST_FILES, onListing: () => ({ status: 503, body: cdn503Html(), headers: { 'content-type': 'text/html' } }) });
+    const s = await server({
+      files: GUEST_FILES,
+      onListing: () => ({ status: 503, body: cdn503Html(), headers: { 'content-type': 'text/html' } }),
+    });
     const result = await runTock(db, s.env());
     for (const o of result.outcomes) {
       expect(o.ok).toBe(false);
@@ -137,17 +154,24 @@ describe('503 HTML pages from the CDN', () => {
   it('on a file forever: that file fails naming it, the files before it stay landed', async () => {
     const s = await server({
       files: GUEST_FILES,
-      onFile: (name) => (name === 'guest-profile-2.json' ? { status: 503, body: cdn503Html(), headers: { 'content-type': 'text/html' } } : undefined),
+      onFile: (name) =>
+        name === 'guest-profile-2.json'
+          ? { status: 503, body: cdn503Html(), headers: { 'content-type': 'text/html' } }
+          : undefined,
     });
     const result = await runTock(db, s.env());
     const [guests, reservations] = result.outcomes;
     expect(guests!.ok).toBe(false);
-    expect(guests!.error).toMatch(/^tock\.file: HTTP 503 \(GET http:\/\/127\.0\.0\.1:\d+\/tock-test-bucket\/exports\/guest-profile-2\.json\?\[signed query redacted\]\)/);
+    expect(guests!.error).toMatch(
+      /^tock\.file: HTTP 503 \(GET http:\/\/127\.0\.0\.1:\d+\/tock-test-bucket\/exports\/guest-profile-2\.json\?\[signed query redacted\]\)/,
+    );
     expect(guests!.error).not.toContain(s.signature());
     expect(reservations!.ok).toBe(true);
     expect(s.fileRequests('guest-profile-2.json')).toHaveLength(6);
     expect(await origins('raw_tock_guest')).toEqual(['guest-profile-1.json']);
-    const [state] = await db.query<{ files: string[] }>(`select array(select jsonb_object_keys(state->'value'->'files')) as files from elt.state where entity = 'guest'`);
+    const [state] = await db.query<{ files: string[] }>(
+      `select array(select jsonb_object_keys(state->'value'->'files')) as files from elt.state where entity = 'guest'`,
+    );
     expect(state!.files).toEqual(['guest-profile-1.json']);
   });
 
@@ -158,7 +182,8 @@ describe('503 HTML pages from the CDN', () => {
   it('a 200 HTML page instead of the listing is retried', async () => {
     const s = await server({
       files: GUEST_FILES,
-      onListing: (call) => (call === 1 ? { status: 200, body: cdn503Html(), headers: { 'content-type': 'text/html' } } : undefined),
+      onListing: (call) =>
+        call === 1 ? { status: 200, body: cdn503Html(), headers: { 'content-type': 'text/html' } } : undefined,
     });
     const result = await runTock(db, s.env());
     expect(result.outcomes.map((o) => o.ok)).toEqual([true, true]);
@@ -203,7 +228,11 @@ describe('signed URL expiring mid-run', () => {
       files: GUEST_FILES,
       onFile: (name, call) =>
         name === 'guest-profile-1.json' && call === 1
-          ? { status: 403, body: '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Access denied.</Message></Error>', headers: { 'content-type': 'application/xml' } }
+          ? {
+              status: 403,
+              body: '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Access denied.</Message></Error>',
+              headers: { 'content-type': 'application/xml' },
+            }
           : undefined,
     });
     const result = await runTock(db, s.env());
@@ -215,13 +244,22 @@ describe('signed URL expiring mid-run', () => {
   it('a URL still refused after relisting fails the file without a retry loop or a leaked signature', async () => {
     const s = await server({
       files: GUEST_FILES,
-      onFile: (name) => (name === 'guest-profile-2.json' ? { status: 400, body: '<Error><Code>ExpiredToken</Code></Error>', headers: { 'content-type': 'application/xml' } } : undefined),
+      onFile: (name) =>
+        name === 'guest-profile-2.json'
+          ? {
+              status: 400,
+              body: '<Error><Code>ExpiredToken</Code></Error>',
+              headers: { 'content-type': 'application/xml' },
+            }
+          : undefined,
     });
     const logs = captureLogs();
     const result = await runTock(db, s.env(), { log: logs.logger });
     const guests = result.outcomes[0]!;
     expect(guests.ok).toBe(false);
-    expect(guests.error).toMatch(/^tock\.file: HTTP 400 \(GET .*guest-profile-2\.json\?\[signed query redacted\]\): <Error><Code>ExpiredToken/);
+    expect(guests.error).toMatch(
+      /^tock\.file: HTTP 400 \(GET .*guest-profile-2\.json\?\[signed query redacted\]\): <Error><Code>ExpiredToken/,
+    );
     expect(s.fileRequests('guest-profile-2.json')).toHaveLength(2);
     expect(s.listingRequests()).toBe(3);
     expect([guests.error, ...logs.lines].join('\n')).not.toContain(s.signature());
@@ -235,7 +273,11 @@ describe('signed URL expiring mid-run', () => {
     });
     const result = await runTock(db, s.env());
     expect(result.outcomes[0]!.error).toBeUndefined();
-    expect(await origins('raw_tock_guest')).toEqual(['guest-profile-1.json', 'guest-profile-2.json', 'guest-profile-3.json']);
+    expect(await origins('raw_tock_guest')).toEqual([
+      'guest-profile-1.json',
+      'guest-profile-2.json',
+      'guest-profile-3.json',
+    ]);
   });
 });
 

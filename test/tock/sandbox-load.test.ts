@@ -55,7 +55,9 @@ function filesServed(sandbox: TockSandbox, from = 0): string[] {
 }
 
 async function versions(db: TestDatabase, table: string): Promise<string[]> {
-  const rows = await db.query<{ v: string }>(`select _source_instance || '|' || _key || '|' || _hash as v from ${table} order by 1`);
+  const rows = await db.query<{ v: string }>(
+    `select _source_instance || '|' || _key || '|' || _hash as v from ${table} order by 1`,
+  );
   return rows.map((r) => r.v);
 }
 
@@ -67,7 +69,14 @@ describe('tock on the sandbox: one business', () => {
   beforeAll(async () => {
     db = await freshDatabase('elt_test_tock_sandbox');
     databases.push(db);
-    sandbox = await startTockSandbox({ stateDir, exports: 3, faults: {}, guestsInFirstExport: 200, reservationsInFirstExport: 300, changesPerExport: 40 });
+    sandbox = await startTockSandbox({
+      stateDir,
+      exports: 3,
+      faults: {},
+      guestsInFirstExport: 200,
+      reservationsInFirstExport: 300,
+      changesPerExport: 40,
+    });
     sandboxes.push(sandbox);
     env = sandbox.env();
   });
@@ -92,16 +101,20 @@ describe('tock on the sandbox: one business', () => {
     ]);
     for (const entity of ENTITIES) {
       const origins = await db.query<{ _origin: string }>(`select _origin from ${TABLES[entity]} order by _seq`);
-      const numbers = origins.map((r) => Number(new RegExp(`^${FILE_PREFIX[entity]}-(\\d+)\\.json$`).exec(r._origin)?.[1]));
+      const numbers = origins.map((r) =>
+        Number(new RegExp(`^${FILE_PREFIX[entity]}-(\\d+)\\.json$`).exec(r._origin)?.[1]),
+      );
       expect(numbers.every((n) => Number.isInteger(n))).toBe(true);
       // Rows were added file after file: the origin number never goes down along _seq.
       expect(numbers.every((n, i) => i === 0 || n >= numbers[i - 1]!)).toBe(true);
       expect([...new Set(numbers)]).toEqual([1, 2, 3]);
 
-      const [saved] = await db.query<{ state: { $version: number; value: { initialLoadComplete: boolean; files: Record<string, { etag?: string; size?: number }> } } }>(
-        `select state from elt.state where source = 'tock' and entity = $1 and source_instance = 'default'`,
-        [entity],
-      );
+      const [saved] = await db.query<{
+        state: {
+          $version: number;
+          value: { initialLoadComplete: boolean; files: Record<string, { etag?: string; size?: number }> };
+        };
+      }>(`select state from elt.state where source = 'tock' and entity = $1 and source_instance = 'default'`, [entity]);
       expect(saved!.state.$version).toBe(1);
       const state = saved!.state.value;
       expect(state.initialLoadComplete).toBe(true);
@@ -124,7 +137,9 @@ describe('tock on the sandbox: one business', () => {
     expect(g!.big_bare).toBeGreaterThan(0);
     expect(g!.strings).toBeGreaterThan(0);
     // The profile id is kept in the record (it changes per edit, so it is not the key).
-    const [p] = await db.query<{ n: number }>(`select count(*)::int as n from raw.raw_tock_guest where record->'id' is null`);
+    const [p] = await db.query<{ n: number }>(
+      `select count(*)::int as n from raw.raw_tock_guest where record->'id' is null`,
+    );
     expect(p!.n).toBe(0);
 
     const [r] = await db.query<{ rows: number; mismatched: number; big_bare: number }>(
@@ -164,7 +179,8 @@ describe('tock on the sandbox: one business', () => {
     const from = sandbox.requests().length;
     const result = await run(db, env, false, 2);
     expectAllOk(result);
-    for (const o of result.outcomes) expect(o.counts).toEqual({ rowsSeen: 0, rowsLanded: 0, rowsQuarantined: 0, units: 0 });
+    for (const o of result.outcomes)
+      expect(o.counts).toEqual({ rowsSeen: 0, rowsLanded: 0, rowsQuarantined: 0, units: 0 });
     // Only the newest file is looked at (its etag matches the state, so its body is dropped unread).
     expect(filesServed(sandbox, from)).toEqual(['guest-profile-3.json', 'reservation-3.json']);
     expect(await versions(db, TABLES.guest)).toEqual(before.guest);
@@ -186,16 +202,19 @@ describe('tock on the sandbox: one business', () => {
       expect(o.counts.rowsLanded).toBeGreaterThan(0);
     }
     for (const entity of ENTITIES) {
-      const rows = await db.query<{ _origin: string; n: number }>(`select _origin, count(*)::int as n from ${TABLES[entity]} where _run_id = 3 group by 1`);
+      const rows = await db.query<{ _origin: string; n: number }>(
+        `select _origin, count(*)::int as n from ${TABLES[entity]} where _run_id = 3 group by 1`,
+      );
       expect(rows.map((r) => r._origin)).toEqual([`${FILE_PREFIX[entity]}-4.json`]);
       const after = await versions(db, TABLES[entity]);
       expect(after.length).toBe(counted[entity].length + rows[0]!.n);
-      const [saved] = await db.query<{ state: { $version: number; value: { files: Record<string, unknown>; initialLoadComplete: boolean } } }>(
-        `select state from elt.state where source = 'tock' and entity = $1`,
-        [entity],
-      );
+      const [saved] = await db.query<{
+        state: { $version: number; value: { files: Record<string, unknown>; initialLoadComplete: boolean } };
+      }>(`select state from elt.state where source = 'tock' and entity = $1`, [entity]);
       expect(saved!.state.$version).toBe(1);
-      expect(Object.keys(saved!.state.value.files).sort()).toEqual([1, 2, 3, 4].map((n) => `${FILE_PREFIX[entity]}-${n}.json`));
+      expect(Object.keys(saved!.state.value.files).sort()).toEqual(
+        [1, 2, 3, 4].map((n) => `${FILE_PREFIX[entity]}-${n}.json`),
+      );
       expect(saved!.state.value.initialLoadComplete).toBe(true);
     }
   });
@@ -234,13 +253,30 @@ describe('tock on the sandbox: several businesses', () => {
   it('each business lands under its own _source_instance, without mixing', async () => {
     const db = await freshDatabase('elt_test_tock_sandbox_multi');
     databases.push(db);
-    const sandbox = await startTockSandbox({ stateDir, exports: 2, businesses: 2, faults: {}, guestsInFirstExport: 80, reservationsInFirstExport: 120, changesPerExport: 20 });
+    const sandbox = await startTockSandbox({
+      stateDir,
+      exports: 2,
+      businesses: 2,
+      faults: {},
+      guestsInFirstExport: 80,
+      reservationsInFirstExport: 120,
+      changesPerExport: 20,
+    });
     sandboxes.push(sandbox);
     const one = sandbox.env(1);
     const two = sandbox.env(2);
-    const result = await run(db, { ...one, X_TOCK_AUTH__NAPA: two.X_TOCK_AUTH!, X_TOCK_SCOPE__NAPA: two.X_TOCK_SCOPE! });
+    const result = await run(db, {
+      ...one,
+      X_TOCK_AUTH__NAPA: two.X_TOCK_AUTH!,
+      X_TOCK_SCOPE__NAPA: two.X_TOCK_SCOPE!,
+    });
     expectAllOk(result);
-    expect(result.outcomes.map((o) => `${o.instance}/${o.entity}`)).toEqual(['default/guest', 'default/reservation', 'napa/guest', 'napa/reservation']);
+    expect(result.outcomes.map((o) => `${o.instance}/${o.entity}`)).toEqual([
+      'default/guest',
+      'default/reservation',
+      'napa/guest',
+      'napa/reservation',
+    ]);
     for (const o of result.outcomes) expect(o.counts.units).toBe(2);
 
     const ids = { default: sandbox.business(1).id, napa: sandbox.business(2).id };

@@ -24,8 +24,14 @@ export function headerAuth(headers: Record<string, string>, explain?: Auth['expl
 }
 
 /** HTTP Basic from a user and password, or a ready base64 `user:password` token. */
-export function basicAuth(credentials: { user: string; password: string } | { token: string }, explain?: Auth['explain']): Auth {
-  const token = 'token' in credentials ? credentials.token : Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64');
+export function basicAuth(
+  credentials: { user: string; password: string } | { token: string },
+  explain?: Auth['explain'],
+): Auth {
+  const token =
+    'token' in credentials
+      ? credentials.token
+      : Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64');
   if ('password' in credentials) registerSecret(credentials.password);
   return headerAuth({ authorization: `Basic ${token}` }, explain);
 }
@@ -64,7 +70,8 @@ export function bearerAuth<T extends Token>(options: BearerOptions<T>): Auth & {
   let loaded = false;
   let refreshes = 0;
   let obtained = 0;
-  const usable = (t: T | undefined): t is T => !!t && (t.expiresAt === undefined || t.expiresAt - now() > (options.renewBeforeMs ?? 0));
+  const usable = (t: T | undefined): t is T =>
+    !!t && (t.expiresAt === undefined || t.expiresAt - now() > (options.renewBeforeMs ?? 0));
   const fresh = async (signal: AbortSignal | undefined): Promise<T> => {
     obtained++;
     const next = await options.obtain(signal, token);
@@ -111,7 +118,11 @@ export function bearerAuth<T extends Token>(options: BearerOptions<T>): Auth & {
 }
 
 /** load/save for bearerAuth through the warehouse's encrypted secrets; without ELT_SECRET_KEY, per run only. */
-export function keptInSecrets<T extends Token>(secrets: SecretStore, name: string, onError?: (error: Error) => void): Pick<BearerOptions<T>, 'load' | 'save'> {
+export function keptInSecrets<T extends Token>(
+  secrets: SecretStore,
+  name: string,
+  onError?: (error: Error) => void,
+): Pick<BearerOptions<T>, 'load' | 'save'> {
   return {
     load: () => secrets.get<T>(name).catch(() => undefined),
     save: (token) => secrets.put(name, token).catch((error: Error) => onError?.(error)),

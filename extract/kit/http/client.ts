@@ -5,7 +5,13 @@ import type { Logger } from '../log.js';
 import { redactedUrl } from '../redact.js';
 import type { Auth } from './auth.js';
 import { AdaptiveThrottle, type AdaptiveOptions } from './adaptive.js';
-import { CircuitBreaker, type CircuitOptions, type CircuitPermit, type CircuitState, type RequestOutcome } from './circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type CircuitOptions,
+  type CircuitPermit,
+  type CircuitState,
+  type RequestOutcome,
+} from './circuit-breaker.js';
 import { systemClock, type Clock } from './clock.js';
 import { HttpError } from './errors.js';
 import { MetricsRegistry, type EndpointMetrics } from './metrics.js';
@@ -92,9 +98,7 @@ interface Prepared {
 }
 
 /** One attempt's result when the server answered: a usable value, or a non-2xx answer to describe. */
-type Answer<R> =
-  | { ok: true; value: R }
-  | { ok: false; status: number; headers: IncomingHttpHeaders; body: string };
+type Answer<R> = { ok: true; value: R } | { ok: false; status: number; headers: IncomingHttpHeaders; body: string };
 
 function buildUrl(spec: RequestSpec): URL {
   const url = new URL(String(spec.url));
@@ -179,7 +183,8 @@ export class HttpClient {
       if (!answer.ok) return answer;
       const response = answer.value;
       const text = response.body.toString('utf8');
-      if (!text.trim()) return { ok: true, value: { ...response, body: { value: undefined as T, bytes: response.body } } };
+      if (!text.trim())
+        return { ok: true, value: { ...response, body: { value: undefined as T, bytes: response.body } } };
       let value: T;
       try {
         value = JSON.parse(text) as T;
@@ -323,7 +328,11 @@ export class HttpClient {
     const change = this.adaptive?.record(p.endpoint, failed);
     if (!change) return;
     if (change.spacingMs > 0) {
-      this.log.warn('slowing down: high failure ratio', { endpoint: p.endpoint, failureRatio: Number(change.failureRatio.toFixed(2)), spacingMs: change.spacingMs });
+      this.log.warn('slowing down: high failure ratio', {
+        endpoint: p.endpoint,
+        failureRatio: Number(change.failureRatio.toFixed(2)),
+        spacingMs: change.spacingMs,
+      });
     } else {
       this.log.info('endpoint recovered: full speed again', { endpoint: p.endpoint });
     }
@@ -376,7 +385,9 @@ export class HttpClient {
       timeout: { request: p.timeoutMs },
     });
     const { statusCode: status, headers, body } = response;
-    return isSuccess(status) ? { ok: true, value: { status, headers, body } } : { ok: false, status, headers, body: body.toString('utf8') };
+    return isSuccess(status)
+      ? { ok: true, value: { status, headers, body } }
+      : { ok: false, status, headers, body: body.toString('utf8') };
   }
 
   private sendStreaming(p: Prepared): Promise<Answer<HttpResponse<HttpBodyStream>>> {

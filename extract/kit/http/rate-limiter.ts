@@ -87,7 +87,7 @@ export class RateLimiter {
   private serve(): void {
     const now = this.clock.now();
     let next = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < this.waiting.length; ) {
+    for (let i = 0; i < this.waiting.length;) {
       const waiter = this.waiting[i]!;
       let at = now;
       for (const bucket of waiter.buckets) at = Math.max(at, bucket.earliest(now));

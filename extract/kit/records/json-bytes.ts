@@ -29,7 +29,7 @@ export function isEscaped(buf: Buffer, from: number, end: number): boolean {
  * the backslashes right before each quote are looked at.
  */
 export function stringEnd(buf: Buffer, from: number): number {
-  for (let j = from; ; ) {
+  for (let j = from; ;) {
     const q = buf.indexOf(QUOTE, j);
     if (q < 0) return -1;
     if (!isEscaped(buf, from, q)) return q + 1;

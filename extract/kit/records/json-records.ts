@@ -39,7 +39,6 @@ export interface RawRecord {
   index: number;
 }
 
-
 type Mode = 'start' | 'before-element' | 'after-element' | 'element' | 'done';
 
 /** Push-style splitter: feed chunks, collect records; `end()` checks the document was complete. */
@@ -158,7 +157,10 @@ export class JsonRecordSplitter {
       throw new JsonStructureError('document ends inside a value (truncated?)', this.base);
     }
     if (this.mode !== 'done') {
-      throw new JsonStructureError(this.mode === 'start' ? 'empty document' : 'document ends before it is complete (truncated?)', this.base);
+      throw new JsonStructureError(
+        this.mode === 'start' ? 'empty document' : 'document ends before it is complete (truncated?)',
+        this.base,
+      );
     }
   }
 

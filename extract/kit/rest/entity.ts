@@ -109,14 +109,16 @@ export function restSource<Config>(source: RestSourceSpec<Config>) {
         keyPath: spec.keyPath,
         part: spec.part,
         backfill: incremental?.backfillUnit !== undefined,
-        state: (spec.forEach ? FOR_EACH_STATE : CURSOR_STATE) as StateSchema<CursorState | ForEachState>,
+        state: spec.forEach ? FOR_EACH_STATE : CURSOR_STATE,
         backfillState: BACKFILL_STATE,
         async *extract(context) {
-          const api = apiOf(context as EntityContext<Config, unknown>);
+          const api = apiOf(context);
           const probe = typeof source.clock === 'function' ? source.clock(context.instance) : source.clock;
           const now = await api.now(context.signal, probe);
           const plan = planRanges(spec.name, incremental, context, now);
-          const read = spec.forEach ? forEachReader(api, spec.forEach, endpointOf) : listingReader(api, spec, endpointOf);
+          const read = spec.forEach
+            ? forEachReader(api, spec.forEach, endpointOf)
+            : listingReader(api, spec, endpointOf);
           let state = (context.state ?? {}) as ForEachState;
           let done = new Set((context.state as { done?: string[] } | undefined)?.done ?? []);
           for (const [i, w] of plan.windows.entries()) {
@@ -152,12 +154,22 @@ interface Plan {
   cursorAfter(w: Window, before: string | undefined): string | undefined;
 }
 
-function planRanges<Config>(name: string, incremental: IncrementalSpec | undefined, context: EntityContext<Config, unknown>, now: number): Plan {
-  if (!incremental) return { windows: [{ id: 'snapshot', start: now, end: now }], backfill: false, cursorAfter: () => undefined };
+function planRanges<Config>(
+  name: string,
+  incremental: IncrementalSpec | undefined,
+  context: EntityContext<Config, unknown>,
+  now: number,
+): Plan {
+  if (!incremental)
+    return { windows: [{ id: 'snapshot', start: now, end: now }], backfill: false, cursorAfter: () => undefined };
   if (context.backfill) {
     if (!incremental.backfillUnit) throw new Error(`${name} takes no part in backfills`);
     const { from, to } = context.backfill;
-    return { windows: calendarWindows(from, to, incremental.backfillUnit), backfill: true, cursorAfter: () => undefined };
+    return {
+      windows: calendarWindows(from, to, incremental.backfillUnit),
+      backfill: true,
+      cursorAfter: () => undefined,
+    };
   }
   const saved = (context.state as CursorState | undefined)?.cursor;
   const cursor = saved === undefined ? undefined : Date.parse(saved);
@@ -169,7 +181,8 @@ function planRanges<Config>(name: string, incremental: IncrementalSpec | undefin
     windows,
     backfill: false,
     // Everything before the cursor has been read; windows past now never move it beyond now.
-    cursorAfter: (w, before) => isoTime(Math.max(before === undefined ? -Infinity : Date.parse(before), Math.min(w.end, now))),
+    cursorAfter: (w, before) =>
+      isoTime(Math.max(before === undefined ? -Infinity : Date.parse(before), Math.min(w.end, now))),
   };
 }
 
@@ -187,7 +200,8 @@ type EndpointOf = (listing: Pick<ListingSpec, 'method' | 'endpoint'>, path: stri
 function checkField(field: readonly string[] | undefined, value: unknown, where: string): void {
   if (!field || !value || typeof value !== 'object') return;
   const at = valueAt(value, field);
-  if (at === undefined || at === null) throw new RecordFieldError(`${where}: a record has no "${field.join('.')}", the field this listing follows`);
+  if (at === undefined || at === null)
+    throw new RecordFieldError(`${where}: a record has no "${field.join('.')}", the field this listing follows`);
 }
 
 function listingReader<Config>(api: RestApi, spec: RestEntitySpec, endpointOf: EndpointOf) {
@@ -237,11 +251,15 @@ function forEachReader<Config>(api: RestApi, spec: ForEachSpec, endpointOf: Endp
       const path = spec.child.path.replace('{id}', encodeURIComponent(id));
       const out: Buffer[] = [];
       try {
-        for await (const page of readPages(api, { ...spec.child, path, endpoint: childEndpoint }, context.signal)) out.push(...page.records);
+        for await (const page of readPages(api, { ...spec.child, path, endpoint: childEndpoint }, context.signal))
+          out.push(...page.records);
       } catch (error) {
         // Gone since the parent was listed: asked again next run (its fingerprint is not kept).
         if (error instanceof ListingError && error.cause instanceof HttpError && error.cause.status === 404) {
-          context.log.warn('parent gone while reading its children; asked again next run', { endpoint: childEndpoint, id });
+          context.log.warn('parent gone while reading its children; asked again next run', {
+            endpoint: childEndpoint,
+            id,
+          });
           return undefined;
         }
         throw error;
@@ -260,7 +278,9 @@ function forEachReader<Config>(api: RestApi, spec: ForEachSpec, endpointOf: Endp
           if (!id) continue;
           const key = id.toString('utf8').replace(/^"|"$/g, '');
           const parent = page.values[i] as Record<string, unknown>;
-          const print = spec.fingerprint ? spec.fingerprint(parent) : createHash('md5').update(bytes).digest('base64url');
+          const print = spec.fingerprint
+            ? spec.fingerprint(parent)
+            : createHash('md5').update(bytes).digest('base64url');
           if (fingerprints[key] !== print) due.push({ id, key, print });
         }
         const children = await mapLimited(due, spec.concurrency ?? 4, (d) => readChildren(d.key));

@@ -67,7 +67,8 @@ export function pageRecords(
     if (error instanceof JsonStructureError) throw new PagingError(`the list is not valid JSON (${error.message})`);
     throw error;
   }
-  if (out.length !== values.length) throw new PagingError(`the list's bytes hold ${out.length} records, its value ${values.length}`);
+  if (out.length !== values.length)
+    throw new PagingError(`the list's bytes hold ${out.length} records, its value ${values.length}`);
   return { records: out.map((r) => r.bytes), values };
 }
 

@@ -63,7 +63,8 @@ function checkTotal(answer: PageAnswer, path: readonly string[] | undefined, las
   const total = Number(valueAt(answer.value, path));
   if (!Number.isFinite(total)) throw new PagingError(`the total "${path.join('.')}" is missing or not a number`);
   if (answer.seen > total) throw new PagingError(`${answer.seen} records seen but the total says ${total}`);
-  if (last && answer.seen !== total) throw new PagingError(`paging ended after ${answer.seen} records but the total says ${total}`);
+  if (last && answer.seen !== total)
+    throw new PagingError(`paging ended after ${answer.seen} records but the total says ${total}`);
 }
 
 export interface PageNumberOptions {
@@ -93,7 +94,9 @@ export function pageNumber(options: PageNumberOptions = {}): Paginator {
         const short = answer.records === 0 || (options.size !== undefined && answer.records < options.size.value);
         const last = short || (total !== undefined && answer.seen >= total);
         checkTotal(answer, options.total, last);
-        return last ? undefined : { ...request, query: { ...request.query, [param]: Number(request.query[param]) + 1 } };
+        return last
+          ? undefined
+          : { ...request, query: { ...request.query, [param]: Number(request.query[param]) + 1 } };
       },
     }),
   };
@@ -111,7 +114,10 @@ export function offset(options: OffsetOptions): Paginator {
   return {
     kind: 'offset',
     begin: () => ({
-      first: (request) => ({ ...request, query: { ...request.query, [param]: 0, [options.limit.param]: options.limit.value } }),
+      first: (request) => ({
+        ...request,
+        query: { ...request.query, [param]: 0, [options.limit.param]: options.limit.value },
+      }),
       next(request, answer) {
         const total = options.total ? Number(valueAt(answer.value, options.total)) : undefined;
         const last = answer.records < options.limit.value || (total !== undefined && answer.seen >= total);
@@ -153,7 +159,8 @@ export function cursor(options: CursorOptions): Paginator {
               : headerValue(answer.headers, options.from.header);
           if (raw === undefined || raw === null || raw === '') return undefined;
           const next = String(raw);
-          if (seen.has(next) || next === options.start) throw new PagingError(`the vendor repeated the cursor "${next}" (a paging loop)`);
+          if (seen.has(next) || next === options.start)
+            throw new PagingError(`the vendor repeated the cursor "${next}" (a paging loop)`);
           seen.add(next);
           return put(request, next);
         },

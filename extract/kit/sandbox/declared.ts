@@ -32,10 +32,16 @@ export interface StartedSandbox<S> extends RunningSandbox {
   state(): S;
 }
 
-export async function startSandbox<S extends object>(declaration: SandboxDeclaration<S>, options: SandboxOptions = {}): Promise<StartedSandbox<S>> {
+export async function startSandbox<S extends object>(
+  declaration: SandboxDeclaration<S>,
+  options: SandboxOptions = {},
+): Promise<StartedSandbox<S>> {
   let state = await loadState(declaration.name, declaration.initial, options.stateDir);
   const faults = options.faults ?? faultsFromEnv();
-  const server = await startRoutes(declaration.spec(() => state, { faults }), options.port);
+  const server = await startRoutes(
+    declaration.spec(() => state, { faults }),
+    options.port,
+  );
   return {
     url: server.url,
     env: declaration.env(server.url),

@@ -30,7 +30,15 @@ export interface Faults {
 
 export const FAULTS_ENV = 'ELT_SANDBOX_FAULTS';
 
-const NUMERIC_KEYS = ['error5xxRate', 'status429Burst', 'slowMs', 'truncateRate', 'malformedRecordRate', 'badDayRate', 'seed'] as const;
+const NUMERIC_KEYS = [
+  'error5xxRate',
+  'status429Burst',
+  'slowMs',
+  'truncateRate',
+  'malformedRecordRate',
+  'badDayRate',
+  'seed',
+] as const;
 const BOOLEAN_KEYS = ['truncateBodies'] as const;
 
 /** Parses `key=value,key=value` (`;` and whitespace also separate; a bare boolean key means true). Unknown keys throw. */
@@ -45,15 +53,19 @@ export function parseFaults(text: string | undefined | null): Faults {
     const value = eq < 0 ? undefined : item.slice(eq + 1).trim();
     if ((BOOLEAN_KEYS as readonly string[]).includes(key)) {
       const v = (value ?? 'true').toLowerCase();
-      if (!['true', '1', 'yes', 'on', 'false', '0', 'no', 'off'].includes(v)) throw new Error(`${FAULTS_ENV}: ${key}=${value} is not a boolean`);
+      if (!['true', '1', 'yes', 'on', 'false', '0', 'no', 'off'].includes(v))
+        throw new Error(`${FAULTS_ENV}: ${key}=${value} is not a boolean`);
       (faults as Record<string, unknown>)[key] = ['true', '1', 'yes', 'on'].includes(v);
     } else if ((NUMERIC_KEYS as readonly string[]).includes(key)) {
       const n = Number(value);
-      if (value === undefined || value === '' || !Number.isFinite(n) || n < 0) throw new Error(`${FAULTS_ENV}: ${key}=${value ?? ''} is not a non-negative number`);
+      if (value === undefined || value === '' || !Number.isFinite(n) || n < 0)
+        throw new Error(`${FAULTS_ENV}: ${key}=${value ?? ''} is not a non-negative number`);
       if (key.endsWith('Rate') && n > 1) throw new Error(`${FAULTS_ENV}: ${key}=${value} must be between 0 and 1`);
       (faults as Record<string, unknown>)[key] = n;
     } else {
-      throw new Error(`${FAULTS_ENV}: unknown fault "${key}" (known: ${[...NUMERIC_KEYS, ...BOOLEAN_KEYS].join(', ')})`);
+      throw new Error(
+        `${FAULTS_ENV}: unknown fault "${key}" (known: ${[...NUMERIC_KEYS, ...BOOLEAN_KEYS].join(', ')})`,
+      );
     }
   }
   return faults;
@@ -111,7 +123,10 @@ export function withFaults(handler: SandboxHandler, faults: Faults, opts: WithFa
     if (burst || fail) {
       const status = burst ? 429 : failStatus;
       const { contentType, body } = errorBody(status, req);
-      const headers: Record<string, string> = { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) };
+      const headers: Record<string, string> = {
+        'content-type': contentType,
+        'content-length': String(Buffer.byteLength(body)),
+      };
       if (burst) headers['retry-after'] = '1';
       req.resume();
       res.writeHead(status, headers);
@@ -138,7 +153,11 @@ export function truncateBody(res: ServerResponse, afterBytes: number): void {
     return Number.isFinite(declared) && declared > 0 ? Math.floor(declared / 2) : afterBytes;
   };
   const toBuffer = (chunk: unknown, encoding?: unknown): Buffer =>
-    Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding) : Buffer.from(chunk as Uint8Array);
+    Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk, (typeof encoding === 'string' ? encoding : 'utf8') as BufferEncoding)
+        : Buffer.from(chunk as Uint8Array);
   const cutHere = (head: Buffer): void => {
     cut = true;
     const destroy = () => res.destroy();
@@ -158,7 +177,14 @@ export function truncateBody(res: ServerResponse, afterBytes: number): void {
       return false;
     }
     written += buf.length;
-    return write(buf, typeof cb === 'function' ? (cb as () => void) : typeof encoding === 'function' ? (encoding as () => void) : undefined);
+    return write(
+      buf,
+      typeof cb === 'function'
+        ? (cb as () => void)
+        : typeof encoding === 'function'
+          ? (encoding as () => void)
+          : undefined,
+    );
   }) as ServerResponse['write'];
 
   res.end = ((chunk?: unknown, encoding?: unknown): ServerResponse => {

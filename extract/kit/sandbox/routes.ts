@@ -164,7 +164,11 @@ function listText(records: Records): string {
 }
 
 /** The list alone (a bare array), or inside an envelope object with more fields (`{customers: [...], total}`). */
-export function listReply(records: Records, envelope?: { key: string; fields?: Record<string, unknown> }, headers?: Record<string, string>): Reply {
+export function listReply(
+  records: Records,
+  envelope?: { key: string; fields?: Record<string, unknown> },
+  headers?: Record<string, string>,
+): Reply {
   if (!envelope) return { text: listText(records), headers };
   const fields = Object.entries(envelope.fields ?? {}).map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`);
   return { text: `{${JSON.stringify(envelope.key)}:${listText(records)}${fields.join('')}}`, headers };
@@ -179,11 +183,16 @@ export interface PageWindow {
  * The slice a page-number request asks for: `page` (1-based) and a size parameter, with the vendor's
  * default and maximum; a bad number is a 400 reply.
  */
-export function pageNumberSlice(request: SandboxRequest, options: { page?: string; size: string; defaultSize: number; maxSize: number }): PageWindow | Reply {
+export function pageNumberSlice(
+  request: SandboxRequest,
+  options: { page?: string; size: string; defaultSize: number; maxSize: number },
+): PageWindow | Reply {
   const page = Number(request.query(options.page ?? 'page') ?? '1');
   const size = Number(request.query(options.size) ?? options.defaultSize);
-  if (!Number.isInteger(page) || page < 1) return { status: 400, json: { error: 'invalid_page', description: `page must be a positive integer` } };
-  if (!Number.isInteger(size) || size < 1) return { status: 400, json: { error: 'invalid_size', description: `${options.size} must be a positive integer` } };
+  if (!Number.isInteger(page) || page < 1)
+    return { status: 400, json: { error: 'invalid_page', description: `page must be a positive integer` } };
+  if (!Number.isInteger(size) || size < 1)
+    return { status: 400, json: { error: 'invalid_size', description: `${options.size} must be a positive integer` } };
   const count = Math.min(size, options.maxSize);
   return { start: (page - 1) * count, count };
 }

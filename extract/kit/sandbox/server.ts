@@ -19,7 +19,10 @@ export interface LoopbackServerOptions {
   port?: number;
 }
 
-export async function startLoopbackServer(handler: SandboxHandler, opts: LoopbackServerOptions = {}): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  handler: SandboxHandler,
+  opts: LoopbackServerOptions = {},
+): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     let outcome: void | Promise<void>;
@@ -100,6 +103,11 @@ export function send(res: ServerResponse, status: number, body: string, headers:
   res.end(buf);
 }
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
   send(res, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8', ...headers });
 }

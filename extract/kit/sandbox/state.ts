@@ -14,7 +14,8 @@ export function defaultStateDir(): string {
 }
 
 export function statePath(name: string, dir: string = defaultStateDir()): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`sandbox state name "${name}" must be a plain file name`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+    throw new Error(`sandbox state name "${name}" must be a plain file name`);
   return path.join(dir, `${name}.json`);
 }
 
@@ -34,7 +35,8 @@ export async function loadState<T extends object>(name: string, defaults: T, dir
   } catch {
     throw new Error(`sandbox state ${file} is not valid JSON; delete it to start over`);
   }
-  if (!saved || typeof saved !== 'object' || Array.isArray(saved)) throw new Error(`sandbox state ${file} is not a JSON object; delete it to start over`);
+  if (!saved || typeof saved !== 'object' || Array.isArray(saved))
+    throw new Error(`sandbox state ${file} is not a JSON object; delete it to start over`);
   return { ...defaults, ...(saved as Partial<T>) };
 }
 

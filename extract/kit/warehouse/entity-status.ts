@@ -61,7 +61,14 @@ export function entityStatuses(syncs: readonly LatestSyncRow[], states: readonly
     const key = JSON.stringify([row.source, row.entity, row.instance]);
     let status = byKey.get(key);
     if (!status) {
-      status = { source: row.source, entity: row.entity, instance: row.instance, lastSuccess: null, lastProblem: null, position: null };
+      status = {
+        source: row.source,
+        entity: row.entity,
+        instance: row.instance,
+        lastSuccess: null,
+        lastProblem: null,
+        position: null,
+      };
       byKey.set(key, status);
     }
     return status;
@@ -70,10 +77,12 @@ export function entityStatuses(syncs: readonly LatestSyncRow[], states: readonly
     const status = line(sync);
     status.lastSuccess = sync.success;
     // The latest attempt is the last success unless it did not complete.
-    if (sync.status !== 'completed') status.lastProblem = { status: sync.status, finishedAt: sync.finishedAt, error: sync.error };
+    if (sync.status !== 'completed')
+      status.lastProblem = { status: sync.status, finishedAt: sync.finishedAt, error: sync.error };
   }
   for (const saved of states) line(saved).position = describeState(saved.state);
   return [...byKey.values()].sort(
-    (a, b) => a.source.localeCompare(b.source) || a.entity.localeCompare(b.entity) || a.instance.localeCompare(b.instance),
+    (a, b) =>
+      a.source.localeCompare(b.source) || a.entity.localeCompare(b.entity) || a.instance.localeCompare(b.instance),
   );
 }

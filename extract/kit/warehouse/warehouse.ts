@@ -76,8 +76,24 @@ export interface StatusReport {
   lastSuccess: { source: string; finishedAt: Date; rowsLanded: number }[];
   entities: EntityStatus[];
   quarantine: { source: string; entity: string; count: number; latest: Date }[];
-  tables: { table: string; instances: number; keys: number; versions: number; firstLoadedAt: Date | null; lastLoadedAt: Date | null }[];
-  endpoints: { source: string; endpoint: string; requests: number; failures: number; throttled: number; meanLatencyMs: number; lastSuccessAt: Date | null; circuit: string }[];
+  tables: {
+    table: string;
+    instances: number;
+    keys: number;
+    versions: number;
+    firstLoadedAt: Date | null;
+    lastLoadedAt: Date | null;
+  }[];
+  endpoints: {
+    source: string;
+    endpoint: string;
+    requests: number;
+    failures: number;
+    throttled: number;
+    meanLatencyMs: number;
+    lastSuccessAt: Date | null;
+    circuit: string;
+  }[];
 }
 
 export interface Warehouse extends SecretBackend {

@@ -8,7 +8,7 @@
  * - Paging: the response's `cursor`, absent on the last page; GET sends it as a query parameter, POST
  *   (search) repeats the original body with `cursor` added. An empty list is left out of the answer.
  */
-import { HttpError, type Auth } from '../../kit/http/index.js';
+import type { Auth } from '../../kit/http/index.js';
 import { cursor, type ListingSpec, type RestApiSpec } from '../../kit/rest/index.js';
 import type { SquareConfig } from './config.js';
 

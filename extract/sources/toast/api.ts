@@ -96,7 +96,7 @@ export function toastApiSpec(context: ToastContext): RestApiSpec {
   };
   return {
     baseUrl: apiUrl,
-    auth: { headers: auth.headers, refused: auth.refused, explain },
+    auth: { ...auth, explain },
     headers: { 'toast-restaurant-external-id': guid },
     clock,
   };

@@ -27,7 +27,10 @@ export function configureToast(env: NodeJS.ProcessEnv): Configuration<ToastConfi
   if (missing.length) return { configured: false, missing };
   const guids = listSetting(env.TOAST_RESTAURANT_GUIDS).map((g) => g.toLowerCase());
   const bad = guids.filter((g) => !GUID.test(g));
-  if (bad.length) throw new Error(`TOAST_RESTAURANT_GUIDS: ${bad.join(', ')} is not a restaurant guid (like 8a1b2c3d-0000-4000-8000-0123456789ab).`);
+  if (bad.length)
+    throw new Error(
+      `TOAST_RESTAURANT_GUIDS: ${bad.join(', ')} is not a restaurant guid (like 8a1b2c3d-0000-4000-8000-0123456789ab).`,
+    );
   const historyDays = numberSetting(env, 'ELT_TOAST_HISTORY_DAYS', 30);
   if (historyDays <= 0) throw new Error('ELT_TOAST_HISTORY_DAYS must be above 0.');
   const clientSecret = env.TOAST_CLIENT_SECRET!.trim();
@@ -36,7 +39,10 @@ export function configureToast(env: NodeJS.ProcessEnv): Configuration<ToastConfi
   const clientId = env.TOAST_CLIENT_ID!.trim();
   return {
     configured: true,
-    instances: [...new Set(guids)].map((restaurantGuid) => ({ name: restaurantGuid, config: { apiUrl, clientId, clientSecret, restaurantGuid, historyDays } })),
+    instances: [...new Set(guids)].map((restaurantGuid) => ({
+      name: restaurantGuid,
+      config: { apiUrl, clientId, clientSecret, restaurantGuid, historyDays },
+    })),
   };
 }
 

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { httpErrorOf } from '../../kit/http/index.js';
 import type { RawRecord } from '../../kit/records/json-records.js';
-import { restSource, type RestApi, type RestEntitySpec } from '../../kit/rest/index.js';
+import { restSource, type RestEntitySpec } from '../../kit/rest/index.js';
 import type { CheckContext, CheckStep, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import type { StateSchema } from '../../kit/state.js';
 import {
@@ -178,7 +178,7 @@ function timed(spec: TimedSpec): EntityDefinition<ToastConfig, TimedState | Done
     part: spec.part,
     keyPath: ['guid'],
     backfill: true,
-    state: TIMED_STATE as StateSchema<TimedState | DoneState>,
+    state: TIMED_STATE,
     backfillState: BACKFILL_STATE,
     async *extract(context): AsyncIterable<Unit<TimedState | DoneState>> {
       const { signal, log, backfill, limits } = context;
@@ -228,7 +228,8 @@ function timed(spec: TimedSpec): EntityDefinition<ToastConfig, TimedState | Done
         if (error !== undefined) {
           // A backfill notes any failed window and goes on; daily runs skip only a refused business day.
           const skippable = backfill || (spec.by === 'day' && refused(error));
-          if (httpErrorOf(error)?.kind === 'circuit_open' || !skippable) throw error;
+          if (httpErrorOf(error)?.kind === 'circuit_open' || !skippable)
+            throw error instanceof Error ? error : new Error(String(error));
           skipped.push(`${label(w)}: ${error instanceof Error ? error.message : String(error)}`);
           if (!backfill) pending.add(label(w));
         } else {

@@ -50,12 +50,14 @@ export class TockListingError extends Error {
 
 function hostAllowed(url: URL, config: TockConfig): boolean {
   const host = url.hostname.toLowerCase();
-  if (url.protocol === 'https:' && (host === 'storage.googleapis.com' || host.endsWith('.storage.googleapis.com'))) return true;
+  if (url.protocol === 'https:' && (host === 'storage.googleapis.com' || host.endsWith('.storage.googleapis.com')))
+    return true;
   return config.allowedFileHosts.includes(host) || config.allowedFileHosts.includes(url.host.toLowerCase());
 }
 
 export function parseExportFile(raw: unknown, entity: TockEntityName, config: TockConfig): ExportFile {
-  if (typeof raw !== 'string') throw new TockListingError(`the export listing holds a ${typeof raw} where a file URL was expected`);
+  if (typeof raw !== 'string')
+    throw new TockListingError(`the export listing holds a ${typeof raw} where a file URL was expected`);
   let url: URL;
   try {
     url = new URL(raw);
@@ -71,7 +73,9 @@ export function parseExportFile(raw: unknown, entity: TockEntityName, config: To
   try {
     name = decodeURIComponent(url.pathname.split('/').pop() ?? '');
   } catch {
-    throw new TockListingError(`the export listing holds a file URL with a malformed name: ${redactedUrl(raw).slice(0, 200)}`);
+    throw new TockListingError(
+      `the export listing holds a file URL with a malformed name: ${redactedUrl(raw).slice(0, 200)}`,
+    );
   }
   const match = FILE_PATTERN[entity].exec(name);
   if (!match) throw new TockListingError(`unexpected ${entity} export file name "${name}"`);
@@ -82,12 +86,18 @@ export function parseExportFile(raw: unknown, entity: TockEntityName, config: To
 function listingAuth(config: TockConfig): Auth {
   return headerAuth(
     { 'X-Tock-Authorization': config.auth, 'X-Tock-Scope': config.scope },
-    (error) => new TockListingError(`Tock refused the credentials (HTTP ${error.status}): check X_TOCK_AUTH and X_TOCK_SCOPE.`),
+    (error) =>
+      new TockListingError(`Tock refused the credentials (HTTP ${error.status}): check X_TOCK_AUTH and X_TOCK_SCOPE.`),
   );
 }
 
 /** Lists the export and returns the entity's files in ascending number. */
-export async function listExportFiles(http: HttpClient, config: TockConfig, entity: TockEntityName, signal?: AbortSignal): Promise<ExportFile[]> {
+export async function listExportFiles(
+  http: HttpClient,
+  config: TockConfig,
+  entity: TockEntityName,
+  signal?: AbortSignal,
+): Promise<ExportFile[]> {
   const response = await http.json<{ result?: Record<string, unknown> }>({
     url: `${config.apiUrl}/api/data/export/urls`,
     endpoint: 'tock.listing',

@@ -7,7 +7,14 @@ import { readJsonRecords } from '../../kit/records/json-records.js';
 import { headerValue } from '../../kit/rest/index.js';
 import type { CheckStep, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { configureTock, type TockConfig } from './config.js';
-import { listExportFiles, selectFiles, tockState, type ExportFile, type TockEntityName, type TockState } from './export-files.js';
+import {
+  listExportFiles,
+  selectFiles,
+  tockState,
+  type ExportFile,
+  type TockEntityName,
+  type TockState,
+} from './export-files.js';
 import { startTockSandbox } from './sandbox/index.js';
 
 /** Large files stream for minutes; only a stall this long (no bytes at all) counts as a timeout. */
@@ -22,7 +29,11 @@ async function openFile(http: HttpClient, file: ExportFile, signal: AbortSignal)
   return http.stream({ url: file.url, endpoint: 'tock.file', timeoutMs: FILE_IDLE_TIMEOUT_MS, signal });
 }
 
-function tockEntity(name: TockEntityName, table: string, keyPath: readonly string[]): EntityDefinition<TockConfig, TockState> {
+function tockEntity(
+  name: TockEntityName,
+  table: string,
+  keyPath: readonly string[],
+): EntityDefinition<TockConfig, TockState> {
   return {
     name,
     table,
@@ -33,7 +44,9 @@ function tockEntity(name: TockEntityName, table: string, keyPath: readonly strin
       let listing = await listExportFiles(http, instance.config, name, signal);
       const selected = selectFiles(listing, context.state, context.full);
       // No state on a first or --full run.
-      const state: TockState = context.state ? structuredClone(context.state) : { initialLoadComplete: false, files: {} };
+      const state: TockState = context.state
+        ? structuredClone(context.state)
+        : { initialLoadComplete: false, files: {} };
       log.info('export listed', { files: listing.length, selected: selected.map((f) => f.name).join(', ') || 'none' });
       let relisted = false;
       for (const [position, chosen] of selected.entries()) {
@@ -73,14 +86,22 @@ function tockEntity(name: TockEntityName, table: string, keyPath: readonly strin
   };
 }
 
-async function* checkTock(context: { instance: { config: TockConfig }; http: HttpClient; signal: AbortSignal }): AsyncIterable<CheckStep> {
+async function* checkTock(context: {
+  instance: { config: TockConfig };
+  http: HttpClient;
+  signal: AbortSignal;
+}): AsyncIterable<CheckStep> {
   const { http, instance, signal } = context;
   let guests: ExportFile[];
   let reservations: ExportFile[];
   try {
     guests = await listExportFiles(http, instance.config, 'guest', signal);
     reservations = await listExportFiles(http, instance.config, 'reservation', signal);
-    yield { name: 'list export', ok: true, detail: `${guests.length} guest and ${reservations.length} reservation files` };
+    yield {
+      name: 'list export',
+      ok: true,
+      detail: `${guests.length} guest and ${reservations.length} reservation files`,
+    };
   } catch (error) {
     yield { name: 'list export', ok: false, detail: (error as Error).message };
     return;
@@ -101,7 +122,11 @@ async function* checkTock(context: { instance: { config: TockConfig }; http: Htt
     body.destroy();
     const start = first.toString('utf8').trimStart().slice(0, 1);
     const looksJson = start === '[' || start === '{';
-    yield { name: 'read a file', ok: looksJson, detail: looksJson ? `${sample.name} starts with JSON` : `${sample.name} does not start with JSON` };
+    yield {
+      name: 'read a file',
+      ok: looksJson,
+      detail: looksJson ? `${sample.name} starts with JSON` : `${sample.name} does not start with JSON`,
+    };
   } catch (error) {
     yield { name: 'read a file', ok: false, detail: (error as Error).message };
   }

@@ -44,7 +44,16 @@ export const DEFAULT_BIGQUERY_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 1
 const DEFAULT_POLL = { initialMs: 250, maxMs: 2000 };
 
 /** Error reasons BigQuery documents as transient. */
-const RETRYABLE_REASONS = new Set(['backendError', 'internalError', 'rateLimitExceeded', 'quotaExceeded', 'jobBackendError', 'jobInternalError', 'jobRateLimitExceeded', 'tableUnavailable']);
+const RETRYABLE_REASONS = new Set([
+  'backendError',
+  'internalError',
+  'rateLimitExceeded',
+  'quotaExceeded',
+  'jobBackendError',
+  'jobInternalError',
+  'jobRateLimitExceeded',
+  'tableUnavailable',
+]);
 /** A transaction cancelled because another one updated the same table: running it again is safe. */
 const RETRYABLE_MESSAGE = /concurrent update|could not serialize access|retry the (?:transaction|job)|try again later/i;
 
@@ -118,7 +127,9 @@ function statusOf(e: RawError): number | undefined {
 /** The client joins several messages of one answer into a numbered list: make it one line. */
 function oneLine(message: string): string {
   if (!message.startsWith('Multiple errors occurred')) return message;
-  const items = [...message.matchAll(/^\s+\d+\. (.*)$/gm)].map((m) => m[1]!.trim()).filter((m) => m && m !== 'undefined');
+  const items = [...message.matchAll(/^\s+\d+\. (.*)$/gm)]
+    .map((m) => m[1]!.trim())
+    .filter((m) => m && m !== 'undefined');
   return items.length ? items.join('; ') : message;
 }
 
@@ -141,8 +152,16 @@ export function classify(error: unknown): BigQueryError {
 function jobError(job: JobResource): BigQueryError | undefined {
   const result = job.status?.errorResult;
   if (!result) return undefined;
-  const retryable = (result.reason !== undefined && RETRYABLE_REASONS.has(result.reason)) || RETRYABLE_MESSAGE.test(result.message ?? '');
-  return new BigQueryError(result.message ?? 'job failed', undefined, result.reason, retryable, job.status?.errors ?? []);
+  const retryable =
+    (result.reason !== undefined && RETRYABLE_REASONS.has(result.reason)) ||
+    RETRYABLE_MESSAGE.test(result.message ?? '');
+  return new BigQueryError(
+    result.message ?? 'job failed',
+    undefined,
+    result.reason,
+    retryable,
+    job.status?.errors ?? [],
+  );
 }
 
 export class BigQueryApi {
@@ -182,7 +201,9 @@ export class BigQueryApi {
     return this.withRetry(
       () =>
         new Promise<T>((resolve, reject) => {
-          this.client.request({ method, uri, qs: options.qs, json: options.json }, (error, body) => (error ? reject(error) : resolve(body as T)));
+          this.client.request({ method, uri, qs: options.qs, json: options.json }, (error, body) =>
+            error ? reject(error) : resolve(body as T),
+          );
         }),
     );
   }
@@ -192,7 +213,8 @@ export class BigQueryApi {
     try {
       return await this.request<{ location?: string }>('GET', `/datasets/${datasetId}`);
     } catch (error) {
-      if ((error as BigQueryError).status === 404 && !/not found: project/i.test((error as Error).message)) return undefined;
+      if ((error as BigQueryError).status === 404 && !/not found: project/i.test((error as Error).message))
+        return undefined;
       throw error;
     }
   }
@@ -200,7 +222,11 @@ export class BigQueryApi {
   async insertDataset(datasetId: string, description: string): Promise<void> {
     try {
       await this.request('POST', '/datasets', {
-        json: { datasetReference: { projectId: this.target.project, datasetId }, location: this.target.location, description },
+        json: {
+          datasetReference: { projectId: this.target.project, datasetId },
+          location: this.target.location,
+          description,
+        },
       });
     } catch (error) {
       if ((error as BigQueryError).status !== 409) throw error;
@@ -211,7 +237,10 @@ export class BigQueryApi {
     const tables: { tableId: string; type: string }[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await this.request<{ tables?: { tableReference: { tableId: string }; type: string }[]; nextPageToken?: string }>('GET', `/datasets/${datasetId}/tables`, {
+      const page = await this.request<{
+        tables?: { tableReference: { tableId: string }; type: string }[];
+        nextPageToken?: string;
+      }>('GET', `/datasets/${datasetId}/tables`, {
         qs: { maxResults: 1000, ...(pageToken ? { pageToken } : {}) },
       });
       for (const t of page.tables ?? []) tables.push({ tableId: t.tableReference.tableId, type: t.type });
@@ -247,8 +276,9 @@ export class BigQueryApi {
     return this.withRetry(async (attempt) => {
       try {
         return await new Promise<JobResource>((resolve, reject) => {
-          this.client.request({ method: 'POST', uri: '/jobs', json: { jobReference: reference, configuration } }, (error, body) =>
-            error ? reject(error) : resolve(body as JobResource),
+          this.client.request(
+            { method: 'POST', uri: '/jobs', json: { jobReference: reference, configuration } },
+            (error, body) => (error ? reject(error) : resolve(body as JobResource)),
           );
         });
       } catch (error) {
@@ -291,7 +321,12 @@ export class BigQueryApi {
   /** A query or script with named parameters; resolves with its (last statement's) rows. */
   async query(statement: Statement, label = 'query'): Promise<QueryResult> {
     const configuration = {
-      query: { query: statement.sql, useLegacySql: false, parameterMode: 'NAMED', queryParameters: restParameters(statement.params) },
+      query: {
+        query: statement.sql,
+        useLegacySql: false,
+        parameterMode: 'NAMED',
+        queryParameters: restParameters(statement.params),
+      },
       labels: { tool: 'hospitality-elt', step: label.replace(/[^a-z0-9_-]/g, '_') },
     };
     const job = await this.runJob(label, (jobId) => this.insertJob(jobId, configuration));
@@ -310,14 +345,20 @@ export class BigQueryApi {
         rows?: { f: { v: unknown }[] }[];
         pageToken?: string;
       }>('GET', `/queries/${jobId}`, {
-        qs: { location: this.target.location, maxResults: 10_000, 'formatOptions.useInt64Timestamp': true, ...(pageToken ? { pageToken } : {}) },
+        qs: {
+          location: this.target.location,
+          maxResults: 10_000,
+          'formatOptions.useInt64Timestamp': true,
+          ...(pageToken ? { pageToken } : {}),
+        },
       });
       if (page.jobComplete === false) {
         await this.sleep(this.poll.initialMs);
         continue;
       }
       const fields = page.schema?.fields ?? [];
-      for (const row of page.rows ?? []) rows.push(Object.fromEntries(fields.map((f, i) => [f.name, decodeValue(f.type, row.f[i]?.v)])));
+      for (const row of page.rows ?? [])
+        rows.push(Object.fromEntries(fields.map((f, i) => [f.name, decodeValue(f.type, row.f[i]?.v)])));
       pageToken = page.pageToken;
     } while (pageToken);
     return rows;
@@ -337,18 +378,27 @@ export class BigQueryApi {
     };
     const source = spec.source;
     const job = await this.runJob(spec.label, (jobId) =>
-      'file' in source ? this.upload(jobId, load, source.file) : this.insertJob(jobId, { load: { ...load, sourceUris: source.uris } }),
+      'file' in source
+        ? this.upload(jobId, load, source.file)
+        : this.insertJob(jobId, { load: { ...load, sourceUris: source.uris } }),
     );
     const stats = job.statistics?.load;
-    return { job, outputRows: Number(stats?.outputRows ?? 0), badRecords: Number(stats?.badRecords ?? 0), errors: job.status?.errors ?? [] };
+    return {
+      job,
+      outputRows: Number(stats?.outputRows ?? 0),
+      badRecords: Number(stats?.badRecords ?? 0),
+      errors: job.status?.errors ?? [],
+    };
   }
 
   /** jobs.insert with the file as the media of a multipart upload, streamed from disk (so a retry can resend it). */
   private upload(jobId: string, load: Record<string, unknown>, file: string): Promise<JobResource> {
     return this.withRetry(async (attempt) => {
-      const table = this.client.dataset(this.target.metaDataset, { location: this.target.location }).table(String((load.destinationTable as { tableId: string }).tableId), {
-        location: this.target.location,
-      });
+      const table = this.client
+        .dataset(this.target.metaDataset, { location: this.target.location })
+        .table(String((load.destinationTable as { tableId: string }).tableId), {
+          location: this.target.location,
+        });
       const stream = table.createWriteStream_({ ...load, jobId });
       const created = once(stream, 'job') as Promise<[{ metadata: JobResource } | null]>;
       created.catch(() => undefined);

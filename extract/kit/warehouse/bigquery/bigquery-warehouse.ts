@@ -5,12 +5,27 @@
  */
 import type { EndpointMetrics } from '../../http/index.js';
 import { entityStatuses, entitySyncRow } from '../entity-status.js';
-import type { EntitySync, FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
+import type {
+  EntitySync,
+  FinishStatus,
+  JobCounts,
+  LandingTarget,
+  LandingUnit,
+  LandResult,
+  StatusReport,
+  Warehouse,
+} from '../warehouse.js';
 import { BigQueryApi, type BigQueryApiOptions } from './api.js';
 import type { BigQueryTarget } from './config.js';
 import { BigQueryConnectError, explainConnectError, locationMismatch } from './errors.js';
 import { GcsStagingStore, type GcsStagingOptions } from './gcs.js';
-import { DEFAULT_LOADER_OPTIONS, dropLeftoverStages, landUnit, type LoaderOptions, type StagingStore } from './loader.js';
+import {
+  DEFAULT_LOADER_OPTIONS,
+  dropLeftoverStages,
+  landUnit,
+  type LoaderOptions,
+  type StagingStore,
+} from './loader.js';
 import { DEFAULT_LOCK_OPTIONS, LeaseLock, type LockOptions } from './lock.js';
 import type { Statement } from './params.js';
 import { latestViewName, latestViewSql, META_TABLES, metaTable, rawTableSpec, tableResource } from './schema.js';
@@ -91,7 +106,10 @@ export class BigQueryWarehouse implements Warehouse {
   }
 
   private ensureMetaDataset(): Promise<void> {
-    return this.ensureDataset(this.target.metaDataset, 'hospitality-elt: run ledger, state, quarantine, run lock and staging tables.');
+    return this.ensureDataset(
+      this.target.metaDataset,
+      'hospitality-elt: run ledger, state, quarantine, run lock and staging tables.',
+    );
   }
 
   private async run(statement: Statement, label: string) {
@@ -110,14 +128,18 @@ export class BigQueryWarehouse implements Warehouse {
 
   async prepare(rawTables: readonly string[]): Promise<void> {
     await this.ensureMetaDataset();
-    await this.ensureDataset(this.target.dataset, 'hospitality-elt: raw landing tables (append-only history per source entity).');
+    await this.ensureDataset(
+      this.target.dataset,
+      'hospitality-elt: raw landing tables (append-only history per source entity).',
+    );
     const meta = new Set((await this.api.listTables(this.target.metaDataset)).map((t) => t.tableId));
     for (const spec of META_TABLES) {
       if (!meta.has(spec.name)) await this.api.insertTable(this.target.metaDataset, tableResource(this.target, spec));
     }
     const raw = new Set((await this.api.listTables(this.target.dataset)).map((t) => t.tableId));
     for (const table of rawTables) {
-      if (!raw.has(table)) await this.api.insertTable(this.target.dataset, tableResource(this.target, rawTableSpec(table)));
+      if (!raw.has(table))
+        await this.api.insertTable(this.target.dataset, tableResource(this.target, rawTableSpec(table)));
       const view = latestViewName(table);
       if (!raw.has(view)) {
         await this.api.insertTable(this.target.dataset, {
@@ -211,7 +233,8 @@ export class BigQueryWarehouse implements Warehouse {
 
   async status(): Promise<StatusReport> {
     // Before the first run there is no ledger yet: nothing to report.
-    if (!(await this.api.getDataset(this.target.metaDataset))) return { runs: [], lastSuccess: [], entities: [], quarantine: [], tables: [], endpoints: [] };
+    if (!(await this.api.getDataset(this.target.metaDataset)))
+      return { runs: [], lastSuccess: [], entities: [], quarantine: [], tables: [], endpoints: [] };
     const q = async (statement: Statement | undefined) => (statement ? (await this.run(statement, 'status')).rows : []);
     const runs = await q(sql.statusRuns(this.target));
     const lastSuccess = await q(sql.statusLastSuccess(this.target));
@@ -221,7 +244,9 @@ export class BigQueryWarehouse implements Warehouse {
     const states = await q(sql.statusStates(this.target));
     const quarantine = await q(sql.statusQuarantine(this.target));
     const rawTables = (await this.api.getDataset(this.target.dataset))
-      ? (await this.api.listTables(this.target.dataset)).filter((t) => t.type === 'TABLE' && /^raw_[a-z0-9_]+$/.test(t.tableId)).map((t) => t.tableId)
+      ? (await this.api.listTables(this.target.dataset))
+          .filter((t) => t.type === 'TABLE' && /^raw_[a-z0-9_]+$/.test(t.tableId))
+          .map((t) => t.tableId)
       : [];
     const tables = await q(sql.statusTables(this.target, rawTables));
     const endpoints = await q(sql.statusEndpoints(this.target));
@@ -236,7 +261,11 @@ export class BigQueryWarehouse implements Warehouse {
         dbtStatus: (r.dbt_status as string | null) ?? null,
         error: (r.error as string | null) ?? null,
       })),
-      lastSuccess: lastSuccess.map((r) => ({ source: String(r.source), finishedAt: r.finished_at as Date, rowsLanded: Number(r.rows_landed) })),
+      lastSuccess: lastSuccess.map((r) => ({
+        source: String(r.source),
+        finishedAt: r.finished_at as Date,
+        rowsLanded: Number(r.rows_landed),
+      })),
       entities: entityStatuses(
         syncs.map((r) => ({
           source: String(r.source),
@@ -247,12 +276,27 @@ export class BigQueryWarehouse implements Warehouse {
           error: (r.error as string | null) ?? null,
           success:
             r.success_at instanceof Date
-              ? { finishedAt: r.success_at, rowsSeen: Number(r.rows_seen), rowsLanded: Number(r.rows_landed), rowsQuarantined: Number(r.rows_quarantined) }
+              ? {
+                  finishedAt: r.success_at,
+                  rowsSeen: Number(r.rows_seen),
+                  rowsLanded: Number(r.rows_landed),
+                  rowsQuarantined: Number(r.rows_quarantined),
+                }
               : null,
         })),
-        states.map((r) => ({ source: String(r.source), entity: String(r.entity), instance: String(r.source_instance), state: JSON.parse(String(r.state)) as unknown })),
+        states.map((r) => ({
+          source: String(r.source),
+          entity: String(r.entity),
+          instance: String(r.source_instance),
+          state: JSON.parse(String(r.state)) as unknown,
+        })),
       ),
-      quarantine: quarantine.map((r) => ({ source: String(r.source), entity: String(r.entity), count: Number(r.count), latest: r.latest as Date })),
+      quarantine: quarantine.map((r) => ({
+        source: String(r.source),
+        entity: String(r.entity),
+        count: Number(r.count),
+        latest: r.latest as Date,
+      })),
       tables: tables.map((r) => ({
         table: String(r.table_name),
         instances: Number(r.instances),

@@ -54,24 +54,31 @@ function parseBucket(value: string): { bucket: string; prefix: string } {
   const bucket = slash < 0 ? text : text.slice(0, slash);
   let prefix = slash < 0 ? '' : text.slice(slash + 1);
   if (!/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/.test(bucket)) {
-    throw new BigQueryConfigError(`BIGQUERY_STAGING_BUCKET must be a GCS bucket name (optionally gs://bucket/prefix), got "${value}".`);
+    throw new BigQueryConfigError(
+      `BIGQUERY_STAGING_BUCKET must be a GCS bucket name (optionally gs://bucket/prefix), got "${value}".`,
+    );
   }
   if (prefix && !prefix.endsWith('/')) prefix += '/';
   return { bucket, prefix };
 }
 
-export function resolveBigQueryTarget(env: NodeJS.ProcessEnv = process.env, options: { demo?: boolean } = {}): BigQueryTarget {
+export function resolveBigQueryTarget(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { demo?: boolean } = {},
+): BigQueryTarget {
   const demo = options.demo ?? false;
   const project = required(env, 'BIGQUERY_PROJECT', 'the Google Cloud project id');
   const baseDataset = required(env, 'BIGQUERY_DATASET', 'the dataset raw tables land in');
   const location = env.BIGQUERY_LOCATION?.trim() || 'US';
   const baseDbtDataset = env.BIGQUERY_DBT_DATASET?.trim() || 'analytics';
-  if (!PROJECT.test(project)) throw new BigQueryConfigError(`BIGQUERY_PROJECT must be a project id (e.g. my-project-123), got "${project}".`);
+  if (!PROJECT.test(project))
+    throw new BigQueryConfigError(`BIGQUERY_PROJECT must be a project id (e.g. my-project-123), got "${project}".`);
   for (const [name, value] of [
     ['BIGQUERY_DATASET', baseDataset],
     ['BIGQUERY_DBT_DATASET', baseDbtDataset],
   ] as const) {
-    if (!DATASET.test(value)) throw new BigQueryConfigError(`${name} must be a dataset name (letters, digits, underscores), got "${value}".`);
+    if (!DATASET.test(value))
+      throw new BigQueryConfigError(`${name} must be a dataset name (letters, digits, underscores), got "${value}".`);
   }
   const dataset = demo ? baseDataset + DEMO_SUFFIX : baseDataset;
   const dbtDataset = demo ? baseDbtDataset + DEMO_SUFFIX : baseDbtDataset;

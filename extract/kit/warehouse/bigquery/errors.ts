@@ -6,23 +6,34 @@ export class BigQueryConnectError extends Error {
   override name = 'BigQueryConnectError';
 }
 
-const LOGIN_HINT = 'set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run "gcloud auth application-default login"';
+const LOGIN_HINT =
+  'set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run "gcloud auth application-default login"';
 
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/\s+$/, '');
 }
 
 /** Explains a failure of the first requests against the configured project; undefined when it is something else. */
-export function explainConnectError(error: unknown, target: BigQueryTarget, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function explainConnectError(
+  error: unknown,
+  target: BigQueryTarget,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const message = error instanceof Error ? error.message : String(error);
   const e = classify(error);
   if (/does not exist, or it is not a file/.test(message)) {
     return `GOOGLE_APPLICATION_CREDENTIALS points to ${env.GOOGLE_APPLICATION_CREDENTIALS ?? 'a file'}, which does not exist or is not a file.`;
   }
-  if (/Could not load the default credentials|Unable to detect a Project Id|Could not refresh access token/i.test(message)) {
+  if (
+    /Could not load the default credentials|Unable to detect a Project Id|Could not refresh access token/i.test(message)
+  ) {
     return `No Google credentials for BigQuery were found: ${LOGIN_HINT}.`;
   }
-  if (/invalid_grant|invalid_client|unauthorized_client|invalid_rapt|Invalid JWT|error:1E08010C|DECODER routines|private key/i.test(message)) {
+  if (
+    /invalid_grant|invalid_client|unauthorized_client|invalid_rapt|Invalid JWT|error:1E08010C|DECODER routines|private key/i.test(
+      message,
+    )
+  ) {
     return `Google refused the BigQuery credentials (${firstLine(message)}): ${LOGIN_HINT}.`;
   }
   if (e.status === 401) {

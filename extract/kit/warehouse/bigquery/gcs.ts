@@ -65,7 +65,9 @@ export class GcsStagingStore implements StagingStore {
   async remove(uris: readonly string[]): Promise<void> {
     const { bucket } = this.target.stagingBucket!;
     const prefix = `gs://${bucket}/`;
-    const objects = uris.filter((u) => u.startsWith(prefix)).map((u) => this.storage.bucket(bucket).file(u.slice(prefix.length)));
+    const objects = uris
+      .filter((u) => u.startsWith(prefix))
+      .map((u) => this.storage.bucket(bucket).file(u.slice(prefix.length)));
     await Promise.all(objects.map((object) => this.withRetry(() => object.delete({ ignoreNotFound: true }))));
   }
 }

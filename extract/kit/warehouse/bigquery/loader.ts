@@ -65,7 +65,11 @@ function syntaxError(index: number, offset: number, error: unknown): RecordSynta
 /** The NDJSON line (as parts, to avoid copying the record) for one prepared record. */
 export function stageLine(prepared: PreparedRecord, index: number, offset: number): (string | Buffer)[] {
   if (prepared.ok) {
-    return [`{"rec_index":${index},"rec_offset":${offset},"record_key":${JSON.stringify(prepared.key)},"content_hash":"${prepared.hash}"${RECORD_FIELD}`, bigQueryJson(prepared.bytes), '}\n'];
+    return [
+      `{"rec_index":${index},"rec_offset":${offset},"record_key":${JSON.stringify(prepared.key)},"content_hash":"${prepared.hash}"${RECORD_FIELD}`,
+      bigQueryJson(prepared.bytes),
+      '}\n',
+    ];
   }
   return [
     `{"rec_index":${index},"rec_offset":${offset},"record_key":${JSON.stringify(prepared.key)},"problem":${JSON.stringify(prepared.reason)},"raw_text":${JSON.stringify(prepared.text)}}\n`,
@@ -119,7 +123,7 @@ async function readLineAt(file: string, position: number): Promise<string | unde
       if (before[0] !== 0x0a) return undefined; // not the start of a line
     }
     const parts: Buffer[] = [];
-    for (let at = position; ; ) {
+    for (let at = position; ;) {
       const block = Buffer.alloc(1 << 16);
       const { bytesRead } = await handle.read(block, 0, block.length, at);
       if (bytesRead === 0) break;
@@ -145,7 +149,12 @@ interface Rejection {
 /** The quarantine line for a row BigQuery would not load: reason, key, place, and the record's text. */
 function rejectionLine({ line, message }: Rejection): string {
   const at = line.indexOf(RECORD_FIELD);
-  const header = JSON.parse(at < 0 ? line : line.slice(0, at) + '}') as { rec_index: number; rec_offset: number; record_key: string | null; raw_text?: string };
+  const header = JSON.parse(at < 0 ? line : line.slice(0, at) + '}') as {
+    rec_index: number;
+    rec_offset: number;
+    record_key: string | null;
+    raw_text?: string;
+  };
   const text = at < 0 ? (header.raw_text ?? line) : line.slice(at + RECORD_FIELD.length, -1);
   const reason = `rejected by BigQuery: ${message}`;
   return `${JSON.stringify({ rec_index: header.rec_index, rec_offset: header.rec_offset, record_key: header.record_key, problem: reason, raw_text: text })}\n`;
@@ -159,18 +168,25 @@ function rejectionLine({ line, message }: Rejection): string {
 async function rejectedRows(result: LoadResult, chunk: ChunkFile, origin: string): Promise<Rejection[]> {
   const rows = result.outputRows + result.badRecords;
   if (rows !== chunk.lines) {
-    throw new BigQueryError(`BigQuery read ${rows} rows of ${chunk.lines} from chunk ${chunk.number} of ${origin}`, undefined, undefined, false);
+    throw new BigQueryError(
+      `BigQuery read ${rows} rows of ${chunk.lines} from chunk ${chunk.number} of ${origin}`,
+      undefined,
+      undefined,
+      false,
+    );
   }
   if (result.badRecords === 0) return [];
   const byPosition = new Map<number, string>();
   for (const error of result.errors) {
     const position = /position (\d+)/.exec(error.message ?? '')?.[1];
-    if (position !== undefined && !byPosition.has(Number(position))) byPosition.set(Number(position), error.message ?? '');
+    if (position !== undefined && !byPosition.has(Number(position)))
+      byPosition.set(Number(position), error.message ?? '');
   }
   const rejections: Rejection[] = [];
   for (const [position, message] of byPosition) {
     const line = await readLineAt(chunk.path, position);
-    if (line !== undefined) rejections.push({ line, message: message.replace(/^Error while reading data, error message: /, '') });
+    if (line !== undefined)
+      rejections.push({ line, message: message.replace(/^Error while reading data, error message: /, '') });
   }
   if (rejections.length !== result.badRecords) {
     const first = result.errors.find((e: ErrorProto) => e.message)?.message ?? 'no reason given';
@@ -207,11 +223,20 @@ export async function landUnit(
     try {
       let source: { file: string } | { uris: string[] } = { file: chunk.path };
       if (options.staging) {
-        const uri = await options.staging.upload(chunk.path, `${stage}/chunk-${String(chunk.number).padStart(6, '0')}.ndjson`);
+        const uri = await options.staging.upload(
+          chunk.path,
+          `${stage}/chunk-${String(chunk.number).padStart(6, '0')}.ndjson`,
+        );
         uploaded.push(uri);
         source = { uris: [uri] };
       }
-      const loaded = await api.load({ table: stage, schema: STAGE_FIELDS, source, maxBadRecords: options.maxBadRecords, label: 'load' });
+      const loaded = await api.load({
+        table: stage,
+        schema: STAGE_FIELDS,
+        source,
+        maxBadRecords: options.maxBadRecords,
+        label: 'load',
+      });
       for (const rejection of await rejectedRows(loaded, chunk, unit.origin)) {
         rejected ??= new ChunkFile(path.join(dir, 'rejected.ndjson'), -1);
         await rejected.write([rejectionLine(rejection)]);
@@ -269,14 +294,27 @@ export async function landUnit(
 
     if (rejected) {
       await rejected.close();
-      await api.load({ table: stage, schema: STAGE_FIELDS, source: { file: rejected.path }, maxBadRecords: 0, label: 'load_rejected' });
+      await api.load({
+        table: stage,
+        schema: STAGE_FIELDS,
+        source: { file: rejected.path },
+        maxBadRecords: 0,
+        label: 'load_rejected',
+      });
     }
 
     options.beforeCommit?.();
     const script = landingScript(
       target,
       { table: landing.table, stage },
-      { runId: landing.runId, source: landing.source, entity: landing.entity, instance: landing.instance, origin: unit.origin, state: JSON.stringify(unit.state ?? null) },
+      {
+        runId: landing.runId,
+        source: landing.source,
+        entity: landing.entity,
+        instance: landing.instance,
+        origin: unit.origin,
+        state: JSON.stringify(unit.state ?? null),
+      },
     );
     const { rows } = await api.query(script, 'land');
     result.landed = Number(rows[0]?.landed ?? 0);

@@ -65,7 +65,10 @@ export class LeaseLock {
 
   private async attempt(staleHolder: string): Promise<{ acquired: boolean; holders: string[] }> {
     const started = Date.now();
-    const { rows } = await this.api.query(lockAcquireScript(this.target, { holder: this.holder, staleHolder, leaseSeconds: this.options.leaseSeconds }), 'lock');
+    const { rows } = await this.api.query(
+      lockAcquireScript(this.target, { holder: this.holder, staleHolder, leaseSeconds: this.options.leaseSeconds }),
+      'lock',
+    );
     const holders = rows.map((r) => r.holder).filter((h): h is string => typeof h === 'string');
     const acquired = holders.includes(this.holder);
     if (acquired) this.heldUntil = started + this.options.leaseSeconds * 1000;
@@ -87,7 +90,10 @@ export class LeaseLock {
   async renew(): Promise<void> {
     if (!this.held || this.lost) return;
     const started = Date.now();
-    const { numDmlAffectedRows } = await this.api.query(lockRenew(this.target, this.holder, this.options.leaseSeconds), 'lock_renew');
+    const { numDmlAffectedRows } = await this.api.query(
+      lockRenew(this.target, this.holder, this.options.leaseSeconds),
+      'lock_renew',
+    );
     if (numDmlAffectedRows === 0) this.lost = true;
     else this.heldUntil = started + this.options.leaseSeconds * 1000;
   }

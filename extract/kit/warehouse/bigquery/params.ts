@@ -57,5 +57,9 @@ function restValue(type: ParamType, value: unknown): RestValue {
 
 /** The REST `queryParameters` of a query job. */
 export function restParameters(params: Record<string, Param>): unknown[] {
-  return Object.entries(params).map(([name, param]) => ({ name, parameterType: restType(param.type), parameterValue: restValue(param.type, param.value) }));
+  return Object.entries(params).map(([name, param]) => ({
+    name,
+    parameterType: restType(param.type),
+    parameterValue: restValue(param.type, param.value),
+  }));
 }

@@ -24,8 +24,18 @@ export interface TableSpec {
   clustering?: { fields: string[] };
 }
 
-const req = (name: string, type: FieldType, description?: string): Field => ({ name, type, mode: 'REQUIRED', ...(description ? { description } : {}) });
-const opt = (name: string, type: FieldType, description?: string): Field => ({ name, type, mode: 'NULLABLE', ...(description ? { description } : {}) });
+const req = (name: string, type: FieldType, description?: string): Field => ({
+  name,
+  type,
+  mode: 'REQUIRED',
+  ...(description ? { description } : {}),
+});
+const opt = (name: string, type: FieldType, description?: string): Field => ({
+  name,
+  type,
+  mode: 'NULLABLE',
+  ...(description ? { description } : {}),
+});
 
 /** Raw tables: the landing contract of README "How data lands", in BigQuery types. */
 export const RAW_FIELDS: readonly Field[] = [
@@ -52,7 +62,8 @@ export function rawTableSpec(table: string): TableSpec {
 }
 
 export function assertRawTableName(table: string): void {
-  if (!/^raw_[a-z0-9_]+$/.test(table)) throw new Error(`raw table names must look like raw_<source>_<entity>, got "${table}"`);
+  if (!/^raw_[a-z0-9_]+$/.test(table))
+    throw new Error(`raw table names must look like raw_<source>_<entity>, got "${table}"`);
 }
 
 /** A unit's staging table: what the load job writes, one row per record (good or quarantined). */
@@ -219,7 +230,11 @@ QUALIFY ROW_NUMBER() OVER (PARTITION BY _source_instance, _key ORDER BY _seq DES
 /** The REST table resource for tables.insert. */
 export function tableResource(target: BigQueryTarget, spec: TableSpec): Record<string, unknown> {
   return {
-    tableReference: { projectId: target.project, datasetId: spec.dataset === 'raw' ? target.dataset : target.metaDataset, tableId: spec.name },
+    tableReference: {
+      projectId: target.project,
+      datasetId: spec.dataset === 'raw' ? target.dataset : target.metaDataset,
+      tableId: spec.name,
+    },
     description: spec.description,
     schema: { fields: spec.fields.map((f) => ({ ...f })) },
     ...(spec.timePartitioning ? { timePartitioning: spec.timePartitioning } : {}),

@@ -37,7 +37,11 @@ export interface LandingValues {
  * table's order: microseconds of the transaction's time times 1000 plus the record's rank, and never
  * below the table's latest _seq (looked up in the last day's partitions only).
  */
-export function insertRawVersions(t: BigQueryTarget, names: LandingNames, v: Pick<LandingValues, 'instance' | 'origin' | 'runId'>): Statement {
+export function insertRawVersions(
+  t: BigQueryTarget,
+  names: LandingNames,
+  v: Pick<LandingValues, 'instance' | 'origin' | 'runId'>,
+): Statement {
   const table = raw(t, names.table);
   return {
     sql: `INSERT INTO ${table} (_seq, _source_instance, _key, _hash, record, _origin, _loaded_at, _run_id)
@@ -76,16 +80,31 @@ export function insertQuarantine(t: BigQueryTarget, names: LandingNames, v: Omit
 SELECT GENERATE_UUID(), @run_id, @source, @entity, @instance, @origin, rec_index, rec_offset, record_key, problem, IFNULL(raw_text, ''), CURRENT_TIMESTAMP()
 FROM ${meta(t, names.stage)}
 WHERE problem IS NOT NULL`,
-    params: { run_id: p.int(v.runId), source: p.string(v.source), entity: p.string(v.entity), instance: p.string(v.instance), origin: p.string(v.origin) },
+    params: {
+      run_id: p.int(v.runId),
+      source: p.string(v.source),
+      entity: p.string(v.entity),
+      instance: p.string(v.instance),
+      origin: p.string(v.origin),
+    },
   };
 }
 
 /** State is an append-only log (the latest row per key wins), so concurrent units of other sources never conflict on it. */
-export function insertState(t: BigQueryTarget, v: Pick<LandingValues, 'source' | 'entity' | 'instance' | 'state' | 'runId'>): Statement {
+export function insertState(
+  t: BigQueryTarget,
+  v: Pick<LandingValues, 'source' | 'entity' | 'instance' | 'state' | 'runId'>,
+): Statement {
   return {
     sql: `INSERT INTO ${meta(t, 'state')} (source, entity, source_instance, state, updated_at, run_id)
 VALUES (@source, @entity, @instance, @state, CURRENT_TIMESTAMP(), @run_id)`,
-    params: { source: p.string(v.source), entity: p.string(v.entity), instance: p.string(v.instance), state: p.string(v.state), run_id: p.int(v.runId) },
+    params: {
+      source: p.string(v.source),
+      entity: p.string(v.entity),
+      instance: p.string(v.instance),
+      state: p.string(v.state),
+      run_id: p.int(v.runId),
+    },
   };
 }
 
@@ -167,7 +186,13 @@ export function nextRunId(t: BigQueryTarget): Statement {
   return { sql: `SELECT IFNULL(MAX(run_id), 0) + 1 AS run_id FROM ${meta(t, 'runs')}`, params: {} };
 }
 
-export function insertRun(t: BigQueryTarget, runId: number, args: readonly string[], demo: boolean, pid: number): Statement {
+export function insertRun(
+  t: BigQueryTarget,
+  runId: number,
+  args: readonly string[],
+  demo: boolean,
+  pid: number,
+): Statement {
   return {
     sql: `INSERT INTO ${meta(t, 'runs')} (run_id, started_at, status, demo, args, pid)
 VALUES (@run_id, CURRENT_TIMESTAMP(), 'processing', @demo, @args, @pid)`,
@@ -175,7 +200,13 @@ VALUES (@run_id, CURRENT_TIMESTAMP(), 'processing', @demo, @args, @pid)`,
   };
 }
 
-export function finishRun(t: BigQueryTarget, runId: number, status: string, dbtStatus: string | null, error: string | null): Statement {
+export function finishRun(
+  t: BigQueryTarget,
+  runId: number,
+  status: string,
+  dbtStatus: string | null,
+  error: string | null,
+): Statement {
   return {
     sql: `UPDATE ${meta(t, 'runs')}
 SET status = @status, finished_at = CURRENT_TIMESTAMP(), dbt_status = @dbt_status, error = @error
@@ -270,7 +301,12 @@ export const METRIC_TYPE: ParamType = {
 };
 
 /** Every endpoint of a source in one statement. */
-export function insertHttpMetrics(t: BigQueryTarget, runId: number, source: string, metrics: readonly MetricRow[]): Statement {
+export function insertHttpMetrics(
+  t: BigQueryTarget,
+  runId: number,
+  source: string,
+  metrics: readonly MetricRow[],
+): Statement {
   return {
     sql: `INSERT INTO ${meta(t, 'http_metrics')}
   (run_id, source, endpoint, requests, failures, throttled, retries, total_latency_ms, max_latency_ms, circuit, last_success_at, recorded_at)
@@ -296,7 +332,12 @@ export const ENTITY_SYNC_TYPE: ParamType = {
 };
 
 /** Every entity of a source in one statement. */
-export function insertEntitySyncs(t: BigQueryTarget, runId: number, source: string, syncs: readonly EntitySyncRow[]): Statement {
+export function insertEntitySyncs(
+  t: BigQueryTarget,
+  runId: number,
+  source: string,
+  syncs: readonly EntitySyncRow[],
+): Statement {
   return {
     sql: `INSERT INTO ${meta(t, 'entity_syncs')}
   (run_id, source, entity, source_instance, status, rows_seen, rows_landed, rows_quarantined, units, error, finished_at)
@@ -308,7 +349,13 @@ FROM UNNEST(@syncs) AS s`,
 
 /** --check: a real write into the state table, rolled back. */
 export function checkWriteScript(t: BigQueryTarget): LandingScript {
-  const write = insertState(t, { source: 'elt-check', entity: 'write-check', instance: 'check', state: '{}', runId: 0 });
+  const write = insertState(t, {
+    source: 'elt-check',
+    entity: 'write-check',
+    instance: 'check',
+    state: '{}',
+    runId: 0,
+  });
   return {
     sql: `BEGIN TRANSACTION;
 ${write.sql};
@@ -371,7 +418,12 @@ SET holder = @holder, acquired_at = CURRENT_TIMESTAMP(), renewed_at = CURRENT_TI
     expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL @lease_seconds SECOND)
 WHERE lock_name = @lock_name
   AND (holder IS NULL OR expires_at IS NULL OR expires_at < CURRENT_TIMESTAMP() OR holder = @holder OR holder = @stale_holder)`,
-    params: { lock_name: p.string(LOCK_NAME), holder: p.string(v.holder), stale_holder: p.string(v.staleHolder), lease_seconds: p.int(v.leaseSeconds) },
+    params: {
+      lock_name: p.string(LOCK_NAME),
+      holder: p.string(v.holder),
+      stale_holder: p.string(v.staleHolder),
+      lease_seconds: p.int(v.leaseSeconds),
+    },
   };
 }
 
@@ -447,7 +499,8 @@ ORDER BY source`,
 /** Per (source, entity, instance): the latest sync, and the last completed one's time and counts. */
 export function statusEntitySyncs(t: BigQueryTarget): Statement {
   const syncs = meta(t, 'entity_syncs');
-  const latest = 'QUALIFY ROW_NUMBER() OVER (PARTITION BY source, entity, source_instance ORDER BY finished_at DESC) = 1';
+  const latest =
+    'QUALIFY ROW_NUMBER() OVER (PARTITION BY source, entity, source_instance ORDER BY finished_at DESC) = 1';
   return {
     sql: `WITH latest AS (
   SELECT * FROM ${syncs} WHERE TRUE

@@ -39,7 +39,10 @@ export function usesExternalPostgres(env: NodeJS.ProcessEnv = process.env): bool
   return Boolean(env.DATABASE_URL || env.PGHOST || env.PGDATABASE);
 }
 
-export function resolvePostgresTarget(env: NodeJS.ProcessEnv = process.env, options: { demo?: boolean } = {}): PostgresTarget {
+export function resolvePostgresTarget(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { demo?: boolean } = {},
+): PostgresTarget {
   const demo = options.demo ?? false;
   if (env.DATABASE_URL) {
     const url = new URL(env.DATABASE_URL);

@@ -6,7 +6,10 @@
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const JSONB_VERSION = 1;
 
-export type CopyField = { kind: 'text'; value: string | Buffer | null } | { kind: 'jsonb'; value: Buffer | null } | { kind: 'int8'; value: number | null };
+export type CopyField =
+  | { kind: 'text'; value: string | Buffer | null }
+  | { kind: 'jsonb'; value: Buffer | null }
+  | { kind: 'int8'; value: number | null };
 
 /** Accumulates tuples into large buffers so the socket sees few, big writes. */
 export class BinaryCopyWriter {

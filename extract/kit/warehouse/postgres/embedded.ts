@@ -77,7 +77,10 @@ async function resolveLayout(): Promise<Layout> {
       .catch(() => undefined);
     await rm(path.join(localDir, 'probe'), { recursive: true, force: true });
     ids = postgresIds();
-    if (!ids) throw new WarehouseError('Running as root, and could not create the "postgres" user the embedded PostgreSQL must run as.');
+    if (!ids)
+      throw new WarehouseError(
+        'Running as root, and could not create the "postgres" user the embedded PostgreSQL must run as.',
+      );
   }
   await mkdir(localDir, { recursive: true });
   if (canAccess(ids, binaries.postgres, '-x') && canAccess(ids, localDir, '-x')) {
@@ -141,13 +144,22 @@ async function initialise(layout: Layout): Promise<void> {
   }
   const result = spawnSync(
     path.join(layout.binDir, 'initdb'),
-    [`--pgdata=${layout.dataDir}`, '--auth=scram-sha-256', `--username=${EMBEDDED_USER}`, `--pwfile=${pwFile}`, '--encoding=UTF8', '--locale=C'],
+    [
+      `--pgdata=${layout.dataDir}`,
+      '--auth=scram-sha-256',
+      `--username=${EMBEDDED_USER}`,
+      `--pwfile=${pwFile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+    ],
     { ...(layout.runAs ?? {}), encoding: 'utf8' },
   );
   await rm(pwFile, { force: true });
   if (result.status !== 0) {
     await rm(layout.dataDir, { recursive: true, force: true });
-    throw new WarehouseError(`Could not initialise the embedded PostgreSQL in ${layout.dataDir}: ${(result.stderr || result.stdout || '').trim().split('\n').pop()}`);
+    throw new WarehouseError(
+      `Could not initialise the embedded PostgreSQL in ${layout.dataDir}: ${(result.stderr || result.stdout || '').trim().split('\n').pop()}`,
+    );
   }
 }
 
@@ -178,7 +190,12 @@ export class EmbeddedWarehouse {
   async status(): Promise<EmbeddedStatus> {
     const layout = await this.layout();
     if (!existsSync(path.join(layout.dataDir, 'PG_VERSION'))) {
-      return { running: false, port: this.port, dataDir: layout.dataDir, detail: 'not initialised yet (created on first start)' };
+      return {
+        running: false,
+        port: this.port,
+        dataDir: layout.dataDir,
+        detail: 'not initialised yet (created on first start)',
+      };
     }
     const { code } = await pgCtl(layout, ['status', '-D', layout.dataDir]);
     const running = code === 0;
@@ -215,13 +232,26 @@ export class EmbeddedWarehouse {
         `Port ${this.port} is in use by another program, so the embedded PostgreSQL cannot start there; set ELT_PG_PORT to a free port.`,
       );
     }
-    if (layout.relocatedBecause) log(`Embedded PostgreSQL lives in ${path.dirname(layout.dataDir)} because ${layout.relocatedBecause}.`);
+    if (layout.relocatedBecause)
+      log(`Embedded PostgreSQL lives in ${path.dirname(layout.dataDir)} because ${layout.relocatedBecause}.`);
     await ensureRelocatedBinaries(layout);
-    if (!existsSync(path.join(layout.dataDir, 'PG_VERSION'))) log(`Creating the embedded PostgreSQL data directory in ${layout.dataDir}`);
+    if (!existsSync(path.join(layout.dataDir, 'PG_VERSION')))
+      log(`Creating the embedded PostgreSQL data directory in ${layout.dataDir}`);
     await initialise(layout);
     await linkRelocatedData(layout);
     const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=50 -c shared_buffers=256MB -c max_wal_size=4GB -c synchronous_commit=off`;
-    const { code, output } = await pgCtl(layout, ['start', '-D', layout.dataDir, '-l', layout.logFile, '-w', '-t', '60', '-o', options]);
+    const { code, output } = await pgCtl(layout, [
+      'start',
+      '-D',
+      layout.dataDir,
+      '-l',
+      layout.logFile,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      options,
+    ]);
     if (code !== 0) {
       const logTail = await readFile(layout.logFile, 'utf8').catch(() => '');
       const reason = logTail.trim().split('\n').slice(-3).join(' ') || output.trim();

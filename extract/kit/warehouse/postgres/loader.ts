@@ -78,17 +78,27 @@ function explainCopyError(error: unknown, chunkStarts: readonly { index: number;
   const record = chunkStarts[Number(line) - 1];
   if (!record) return error;
   const detail = e.detail ? ` (${e.detail})` : '';
-  return new RecordSyntaxError(`invalid JSON in record ${record.index + 1} at byte ${record.offset}: ${e.message}${detail}`, record.offset);
+  return new RecordSyntaxError(
+    `invalid JSON in record ${record.index + 1} at byte ${record.offset}: ${e.message}${detail}`,
+    record.offset,
+  );
 }
 
-export async function landUnit(lander: pg.ClientBase, copier: pg.ClientBase, target: LandingTarget, unit: LandingUnit): Promise<LandResult> {
+export async function landUnit(
+  lander: pg.ClientBase,
+  copier: pg.ClientBase,
+  target: LandingTarget,
+  unit: LandingUnit,
+): Promise<LandResult> {
   const table = rawTableName(target.table);
   const stagePrefix = `${META_SCHEMA}.${STAGE_PREFIX}${target.runId}_${randomBytes(6).toString('hex')}_`;
   const result: LandResult = { seen: 0, landed: 0, quarantined: 0, bytes: 0 };
   const created: string[] = [];
   const createStage = async (chunk: number) => {
     const stage = stagePrefix + chunk;
-    await copier.query(`create unlogged table ${stage} (key text, hash text, record jsonb, problem text, raw text, rec_index int8, rec_offset int8)`);
+    await copier.query(
+      `create unlogged table ${stage} (key text, hash text, record jsonb, problem text, raw text, rec_index int8, rec_offset int8)`,
+    );
     created.push(stage);
     return stage;
   };
@@ -187,7 +197,12 @@ export async function dropLeftoverStages(client: pg.ClientBase): Promise<number>
   return rows.length;
 }
 
-export async function loadState(client: pg.ClientBase, source: string, entity: string, instance: string): Promise<unknown> {
+export async function loadState(
+  client: pg.ClientBase,
+  source: string,
+  entity: string,
+  instance: string,
+): Promise<unknown> {
   const { rows } = await client.query<{ state: unknown }>(
     `select state from ${META_SCHEMA}.state where source = $1 and entity = $2 and source_instance = $3`,
     [source, entity, instance],

@@ -3,7 +3,16 @@ import pg from 'pg';
 import { Semaphore } from '../../concurrency.js';
 import type { EndpointMetrics } from '../../http/index.js';
 import { entityStatuses, entitySyncRow, type LatestSyncRow } from '../entity-status.js';
-import type { EntitySync, FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
+import type {
+  EntitySync,
+  FinishStatus,
+  JobCounts,
+  LandingTarget,
+  LandingUnit,
+  LandResult,
+  StatusReport,
+  Warehouse,
+} from '../warehouse.js';
 import { dropLeftoverStages, landUnit, loadState } from './loader.js';
 import { META_SCHEMA, RAW_SCHEMA, ensureMetaSchema, ensureRawTables } from './schema.js';
 import type { PostgresTarget } from './connection.js';
@@ -35,7 +44,9 @@ export class PostgresWarehouse implements Warehouse {
     const client = new pg.Client({ ...this.target.config, application_name: 'hospitality-elt lock' });
     client.on('error', () => undefined);
     await client.connect();
-    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [RUN_LOCK_KEY]);
+    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
+      RUN_LOCK_KEY,
+    ]);
     if (!rows[0]?.locked) {
       await client.end();
       return false;
@@ -60,7 +71,10 @@ export class PostgresWarehouse implements Warehouse {
       `update ${META_SCHEMA}.jobs set status = 'failed', finished_at = now(), error = $1 where status in ('queued', 'processing')`,
       [reason],
     );
-    await this.pool.query(`update ${META_SCHEMA}.runs set status = 'failed', finished_at = now(), error = $1 where status = 'processing'`, [reason]);
+    await this.pool.query(
+      `update ${META_SCHEMA}.runs set status = 'failed', finished_at = now(), error = $1 where status = 'processing'`,
+      [reason],
+    );
     const client = await this.pool.connect();
     try {
       await dropLeftoverStages(client);
@@ -79,12 +93,10 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async finishRun(runId: number, status: FinishStatus, dbtStatus: string | null, error: string | null): Promise<void> {
-    await this.pool.query(`update ${META_SCHEMA}.runs set status = $2, finished_at = now(), dbt_status = $3, error = $4 where run_id = $1`, [
-      runId,
-      status,
-      dbtStatus,
-      error,
-    ]);
+    await this.pool.query(
+      `update ${META_SCHEMA}.runs set status = $2, finished_at = now(), dbt_status = $3, error = $4 where run_id = $1`,
+      [runId, status, dbtStatus, error],
+    );
   }
 
   async queueJob(runId: number, source: string): Promise<number> {
@@ -96,7 +108,10 @@ export class PostgresWarehouse implements Warehouse {
   }
 
   async startJob(jobId: number, deadline: Date): Promise<void> {
-    await this.pool.query(`update ${META_SCHEMA}.jobs set status = 'processing', started_at = now(), deadline_at = $2 where job_id = $1`, [jobId, deadline]);
+    await this.pool.query(
+      `update ${META_SCHEMA}.jobs set status = 'processing', started_at = now(), deadline_at = $2 where job_id = $1`,
+      [jobId, deadline],
+    );
   }
 
   async finishJob(jobId: number, status: FinishStatus, counts: JobCounts, error: string | null): Promise<void> {
@@ -112,7 +127,19 @@ export class PostgresWarehouse implements Warehouse {
       await this.pool.query(
         `insert into ${META_SCHEMA}.http_metrics (run_id, source, endpoint, requests, failures, throttled, retries, total_latency_ms, max_latency_ms, circuit, last_success_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [runId, source, m.endpoint, m.requests, m.failures, m.throttled, m.retries, m.totalLatencyMs, m.maxLatencyMs, m.circuit, m.lastSuccessAt ?? null],
+        [
+          runId,
+          source,
+          m.endpoint,
+          m.requests,
+          m.failures,
+          m.throttled,
+          m.retries,
+          m.totalLatencyMs,
+          m.maxLatencyMs,
+          m.circuit,
+          m.lastSuccessAt ?? null,
+        ],
       );
     }
   }
@@ -193,7 +220,15 @@ export class PostgresWarehouse implements Warehouse {
 
   async status(): Promise<StatusReport> {
     const q = <T extends pg.QueryResultRow>(sql: string) => this.pool.query<T>(sql).then((r) => r.rows);
-    const runs = await q<{ run_id: number; started_at: Date; finished_at: Date | null; status: string; demo: boolean; dbt_status: string | null; error: string | null }>(
+    const runs = await q<{
+      run_id: number;
+      started_at: Date;
+      finished_at: Date | null;
+      status: string;
+      demo: boolean;
+      dbt_status: string | null;
+      error: string | null;
+    }>(
       `select run_id, started_at, finished_at, status, demo, dbt_status, error from ${META_SCHEMA}.runs order by run_id desc limit 10`,
     );
     const lastSuccess = await q<{ source: string; finished_at: Date; rows_landed: number }>(
@@ -211,13 +246,35 @@ export class PostgresWarehouse implements Warehouse {
     );
     const tables: StatusReport['tables'] = [];
     for (const { table_name } of tableNames) {
-      const [row] = await q<{ instances: number; keys: number; versions: number; first: Date | null; last: Date | null }>(
+      const [row] = await q<{
+        instances: number;
+        keys: number;
+        versions: number;
+        first: Date | null;
+        last: Date | null;
+      }>(
         `select count(distinct _source_instance) as instances, count(distinct (_source_instance, _key)) as keys, count(*) as versions,
                 min(_loaded_at) as first, max(_loaded_at) as last from ${RAW_SCHEMA}.${table_name}`,
       );
-      tables.push({ table: table_name, instances: row!.instances, keys: row!.keys, versions: row!.versions, firstLoadedAt: row!.first, lastLoadedAt: row!.last });
+      tables.push({
+        table: table_name,
+        instances: row!.instances,
+        keys: row!.keys,
+        versions: row!.versions,
+        firstLoadedAt: row!.first,
+        lastLoadedAt: row!.last,
+      });
     }
-    const endpoints = await q<{ source: string; endpoint: string; requests: number; failures: number; throttled: number; mean: number; last_success_at: Date | null; circuit: string }>(
+    const endpoints = await q<{
+      source: string;
+      endpoint: string;
+      requests: number;
+      failures: number;
+      throttled: number;
+      mean: number;
+      last_success_at: Date | null;
+      circuit: string;
+    }>(
       `select source, endpoint, sum(requests)::int as requests, sum(failures)::int as failures, sum(throttled)::int as throttled,
               coalesce(sum(total_latency_ms) / nullif(sum(requests), 0), 0) as mean, max(last_success_at) as last_success_at,
               (array_agg(circuit order by recorded_at desc))[1] as circuit
@@ -226,18 +283,37 @@ export class PostgresWarehouse implements Warehouse {
        group by 1, 2 order by 1, 2`,
     );
     return {
-      runs: runs.map((r) => ({ runId: r.run_id, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, demo: r.demo, dbtStatus: r.dbt_status, error: r.error })),
+      runs: runs.map((r) => ({
+        runId: r.run_id,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+        status: r.status,
+        demo: r.demo,
+        dbtStatus: r.dbt_status,
+        error: r.error,
+      })),
       lastSuccess: lastSuccess.map((r) => ({ source: r.source, finishedAt: r.finished_at, rowsLanded: r.rows_landed })),
       entities,
       quarantine,
       tables,
-      endpoints: endpoints.map((e) => ({ source: e.source, endpoint: e.endpoint, requests: e.requests, failures: e.failures, throttled: e.throttled, meanLatencyMs: e.mean, lastSuccessAt: e.last_success_at, circuit: e.circuit })),
+      endpoints: endpoints.map((e) => ({
+        source: e.source,
+        endpoint: e.endpoint,
+        requests: e.requests,
+        failures: e.failures,
+        throttled: e.throttled,
+        meanLatencyMs: e.mean,
+        lastSuccessAt: e.last_success_at,
+        circuit: e.circuit,
+      })),
     };
   }
 
   /** Each entity's latest sync with its last completed one; none on a ledger from before elt.entity_syncs (until its next run). */
   private async latestSyncs(): Promise<LatestSyncRow[]> {
-    const { rows: exists } = await this.pool.query<{ found: boolean }>(`select to_regclass('${META_SCHEMA}.entity_syncs') is not null as found`);
+    const { rows: exists } = await this.pool.query<{ found: boolean }>(
+      `select to_regclass('${META_SCHEMA}.entity_syncs') is not null as found`,
+    );
     if (!exists[0]?.found) return [];
     const { rows } = await this.pool.query<{
       source: string;
@@ -267,7 +343,12 @@ export class PostgresWarehouse implements Warehouse {
       finishedAt: r.finished_at,
       error: r.error,
       success: r.success_at
-        ? { finishedAt: r.success_at, rowsSeen: r.rows_seen!, rowsLanded: r.rows_landed!, rowsQuarantined: r.rows_quarantined! }
+        ? {
+            finishedAt: r.success_at,
+            rowsSeen: r.rows_seen!,
+            rowsLanded: r.rows_landed!,
+            rowsQuarantined: r.rows_quarantined!,
+          }
         : null,
     }));
   }

@@ -123,7 +123,8 @@ export async function ensureMetaSchema(client: pg.ClientBase): Promise<void> {
 }
 
 export function rawTableName(table: string): string {
-  if (!/^raw_[a-z0-9_]+$/.test(table)) throw new Error(`raw table names must look like raw_<source>_<entity>, got "${table}"`);
+  if (!/^raw_[a-z0-9_]+$/.test(table))
+    throw new Error(`raw table names must look like raw_<source>_<entity>, got "${table}"`);
   return `${RAW_SCHEMA}.${table}`;
 }
 

@@ -68,8 +68,70 @@ function sqId(alphabet: string, length: number, index: number, ...parts: (number
   return rng.id(length, alphabet) + index.toString(36).toUpperCase();
 }
 
-const GIVEN = ['Ana', 'Ben', 'Chloé', 'Dmitri', 'Elena', 'Farah', 'Giulia', 'Hiro', 'Isabel', 'Jamal', 'Kai', 'Léa', 'Marco', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tomás', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoë', 'María José', 'Jean-Luc', 'Mary Ann', 'Li'];
-const FAMILY = ['Alvarez', 'Brown', 'Chen', "D'Angelo", 'Eriksen', 'Fischer', 'García', 'Hughes', 'Ito', 'Johnson', 'Kowalski', 'Lopez', 'McAllister', "O'Brien", 'Nguyen', 'Patel', 'Quintana', 'Rossi', 'Smith', 'de la Cruz', 'Van der Berg', 'Müller', 'Okafor', 'Silva', 'Tanaka', 'Walsh', 'Xu', 'Young', 'Zimmermann', 'Ng'];
+const GIVEN = [
+  'Ana',
+  'Ben',
+  'Chloé',
+  'Dmitri',
+  'Elena',
+  'Farah',
+  'Giulia',
+  'Hiro',
+  'Isabel',
+  'Jamal',
+  'Kai',
+  'Léa',
+  'Marco',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sam',
+  'Tomás',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoë',
+  'María José',
+  'Jean-Luc',
+  'Mary Ann',
+  'Li',
+];
+const FAMILY = [
+  'Alvarez',
+  'Brown',
+  'Chen',
+  "D'Angelo",
+  'Eriksen',
+  'Fischer',
+  'García',
+  'Hughes',
+  'Ito',
+  'Johnson',
+  'Kowalski',
+  'Lopez',
+  'McAllister',
+  "O'Brien",
+  'Nguyen',
+  'Patel',
+  'Quintana',
+  'Rossi',
+  'Smith',
+  'de la Cruz',
+  'Van der Berg',
+  'Müller',
+  'Okafor',
+  'Silva',
+  'Tanaka',
+  'Walsh',
+  'Xu',
+  'Young',
+  'Zimmermann',
+  'Ng',
+];
 const CITIES: readonly [string, string, string][] = [
   ['Napa', 'CA', '94559'],
   ['Sonoma', 'CA', '95476'],
@@ -134,7 +196,12 @@ const RATE: Record<string, number> = { USD: 1, CAD: 1.37, EUR: 0.92, GBP: 0.79, 
 function money(amountUsdCents: number, currency: string): { amount: number; currency: string } {
   const rate = RATE[currency] ?? 1;
   // JPY has no minor unit, KWD three decimals: round to what a till would show.
-  const amount = currency === 'JPY' ? Math.round((amountUsdCents * rate) / 10) * 10 : currency === 'KWD' ? Math.round((amountUsdCents * rate) / 5) * 5 : Math.round(amountUsdCents * rate);
+  const amount =
+    currency === 'JPY'
+      ? Math.round((amountUsdCents * rate) / 10) * 10
+      : currency === 'KWD'
+        ? Math.round((amountUsdCents * rate) / 5) * 5
+        : Math.round(amountUsdCents * rate);
   return { amount, currency };
 }
 
@@ -216,7 +283,12 @@ export class SquareWorld {
         id: 'L' + sqId(UPPER, 12, i, seed, merchant, 'location'),
         name: `${names[i % names.length]}${i >= names.length ? ` ${i + 1}` : ''}`,
         currency,
-        timezone: currency === 'JPY' ? 'Asia/Tokyo' : currency === 'KWD' ? 'Asia/Kuwait' : (zones[i % 2] ?? 'America/Los_Angeles'),
+        timezone:
+          currency === 'JPY'
+            ? 'Asia/Tokyo'
+            : currency === 'KWD'
+              ? 'Asia/Kuwait'
+              : (zones[i % 2] ?? 'America/Los_Angeles'),
       };
     });
     this.team = Array.from({ length: Math.max(1, cfg.teamMembers) }, (_, t) => ({
@@ -227,34 +299,60 @@ export class SquareWorld {
     const changes = dailyChanges(cfg);
     const timeline = (kind: string, base: number, span: number, perDay: number) => {
       const segments: Segment[] = [{ start: this.epoch - span, slot: span / Math.max(1, base), first: 0, count: base }];
-      for (let d = 1; d <= days; d++) segments.push({ start: this.epoch + (d - 1) * DAY_MS, slot: DAY_MS / perDay, first: base + (d - 1) * perDay, count: perDay });
+      for (let d = 1; d <= days; d++)
+        segments.push({
+          start: this.epoch + (d - 1) * DAY_MS,
+          slot: DAY_MS / perDay,
+          first: base + (d - 1) * perDay,
+          count: perDay,
+        });
       return new Timeline(segments, [seed, merchant, kind]);
     };
     this.customers = timeline('customer', cfg.customers, 2 * YEAR_MS, changes.customers.created);
     this.payments = timeline('payment', cfg.payments, YEAR_MS, changes.payments.created);
     this.orders = timeline('order', cfg.orders, YEAR_MS, changes.orders.created);
-    this.bookings = new Timeline([{ start: this.epoch - YEAR_MS, slot: (YEAR_MS + BOOKINGS_AHEAD_MS) / Math.max(1, cfg.bookings), first: 0, count: cfg.bookings }], [seed, merchant, 'booking']);
+    this.bookings = new Timeline(
+      [
+        {
+          start: this.epoch - YEAR_MS,
+          slot: (YEAR_MS + BOOKINGS_AHEAD_MS) / Math.max(1, cfg.bookings),
+          first: 0,
+          count: cfg.bookings,
+        },
+      ],
+      [seed, merchant, 'booking'],
+    );
 
     for (let d = 1; d <= days; d++) {
       const dayStart = this.epoch + (d - 1) * DAY_MS;
       const rng = createRandom(seed, merchant, 'day', d);
       const editSome = (log: EditLog, existing: number, n: number) => {
-        for (let k = 0; k < n && existing > 0; k++) log.add(rng.int(0, existing - 1), dayStart + rng.int(0, DAY_MS - 1));
+        for (let k = 0; k < n && existing > 0; k++)
+          log.add(rng.int(0, existing - 1), dayStart + rng.int(0, DAY_MS - 1));
       };
       editSome(this.customerEdits, this.customers.countBefore(dayStart), changes.customers.edited);
       editSome(this.paymentEdits, this.payments.countBefore(dayStart), changes.payments.edited);
       editSome(this.orderEdits, this.orders.countBefore(dayStart), changes.orders.edited);
       // Appointments change around their date (cancelled, no-show, confirmed): edit ones starting near this day.
-      const near = [...this.bookings.range(dayStart - 3 * DAY_MS, dayStart + 60 * DAY_MS), ...this.newBookings.filter((nb) => nb.start < dayStart + 60 * DAY_MS).map((nb) => nb.index)];
-      for (let k = 0; k < changes.bookings.edited && near.length; k++) this.bookingEdits.add(rng.pick(near), dayStart + rng.int(0, DAY_MS - 1));
+      const near = [
+        ...this.bookings.range(dayStart - 3 * DAY_MS, dayStart + 60 * DAY_MS),
+        ...this.newBookings.filter((nb) => nb.start < dayStart + 60 * DAY_MS).map((nb) => nb.index),
+      ];
+      for (let k = 0; k < changes.bookings.edited && near.length; k++)
+        this.bookingEdits.add(rng.pick(near), dayStart + rng.int(0, DAY_MS - 1));
       editSome(this.loyaltyEdits, this.customers.countBefore(dayStart), changes.loyalty.edited);
       for (let k = 0; k < changes.bookings.created; k++) {
         const created = dayStart + rng.int(0, DAY_MS - 1);
-        this.newBookings.push({ index: cfg.bookings + this.newBookings.length, created, start: dayStart + DAY_MS + rng.int(1, 60) * DAY_MS + rng.int(9, 20) * 3_600_000 });
+        this.newBookings.push({
+          index: cfg.bookings + this.newBookings.length,
+          created,
+          start: dayStart + DAY_MS + rng.int(1, 60) * DAY_MS + rng.int(9, 20) * 3_600_000,
+        });
       }
       this.priceChanges.push({ variation: rng.int(0, 1_000_000), at: dayStart + rng.int(0, DAY_MS - 1) });
     }
-    for (const log of [this.customerEdits, this.paymentEdits, this.orderEdits, this.bookingEdits, this.loyaltyEdits]) log.seal();
+    for (const log of [this.customerEdits, this.paymentEdits, this.orderEdits, this.bookingEdits, this.loyaltyEdits])
+      log.seal();
   }
 
   private rng(kind: string, index: number, ...more: (number | string)[]): Random {
@@ -302,26 +400,48 @@ export class SquareWorld {
     const family = rng.pick(FAMILY);
     const version = edits.length;
     const edit = createRandom(this.cfg.seed, this.merchant, 'customer-edit', i, version);
-    const out: Json = { id: this.customerId(i), created_at: iso(created), updated_at: iso(this.updatedAt('customer', created, edits)) };
+    const out: Json = {
+      id: this.customerId(i),
+      created_at: iso(created),
+      updated_at: iso(this.updatedAt('customer', created, edits)),
+    };
     const nameStyle = rng.int(0, 19);
     if (nameStyle !== 0) out.given_name = messy(rng, nameStyle === 1 ? given.charAt(0) : given);
     if (nameStyle !== 2) out.family_name = messy(rng, family);
     if (rng.chance(0.05)) out.nickname = given.slice(0, 3);
     if (rng.chance(0.08)) out.company_name = `${family} ${rng.pick(['Wines', 'Catering', 'LLC', 'Events'])}`;
     const emailDomain = rng.pick(['example.com', 'example.org', 'example.net']);
-    const local = `${given}.${family}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '');
+    const local = `${given}.${family}`
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z.]/g, '');
     if (rng.chance(0.85)) {
-      const email = version > 0 && edit.chance(0.5) ? `${local}${version}@${emailDomain}` : `${local}${i}@${emailDomain}`;
-      out.email_address = rng.chance(0.1) ? email.toUpperCase() : rng.chance(0.03) ? email.replace('@', ' at ') : rng.chance(0.05) ? ` ${email} ` : email;
+      const email =
+        version > 0 && edit.chance(0.5) ? `${local}${version}@${emailDomain}` : `${local}${i}@${emailDomain}`;
+      out.email_address = rng.chance(0.1)
+        ? email.toUpperCase()
+        : rng.chance(0.03)
+          ? email.replace('@', ' at ')
+          : rng.chance(0.05)
+            ? ` ${email} `
+            : email;
     }
     const phone = messyPhone(version > 0 && edit.chance(0.5) ? edit : rng);
     if (phone) out.phone_number = phone;
     if (rng.chance(0.4)) {
       const [city, state, zip] = rng.pick(CITIES);
-      out.address = { address_line_1: `${rng.int(1, 9999)} ${rng.pick(['Main St', 'Oak Ave', 'Vine Rd', 'First St'])}`, locality: city, administrative_district_level_1: state, postal_code: zip, country: 'US' };
+      out.address = {
+        address_line_1: `${rng.int(1, 9999)} ${rng.pick(['Main St', 'Oak Ave', 'Vine Rd', 'First St'])}`,
+        locality: city,
+        administrative_district_level_1: state,
+        postal_code: zip,
+        country: 'US',
+      };
     }
-    if (rng.chance(0.3)) out.birthday = `${rng.chance(0.3) ? '0000' : rng.int(1950, 2003)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
-    if (version > 0 && edit.chance(0.4)) out.note = edit.pick(['Prefers patio seating', 'Allergic to shellfish', 'Wine club member', 'VIP: comp dessert']);
+    if (rng.chance(0.3))
+      out.birthday = `${rng.chance(0.3) ? '0000' : rng.int(1950, 2003)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
+    if (version > 0 && edit.chance(0.4))
+      out.note = edit.pick(['Prefers patio seating', 'Allergic to shellfish', 'Wine club member', 'VIP: comp dessert']);
     out.preferences = { email_unsubscribed: rng.chance(0.1) };
     out.creation_source = rng.pick(['DIRECTORY', 'THIRD_PARTY', 'APPOINTMENTS', 'LOYALTY', 'INSTANT_PROFILE', 'MERGE']);
     out.version = version;
@@ -341,15 +461,59 @@ export class SquareWorld {
     const stamp = (t: number) => ({ updated_at: iso(t), created_at: iso(base), version: t });
     const categories = ['Food', 'Drinks', 'Wine', 'Services'].map((name, c) => {
       const id = sqId(UPPER, 22, c, seed, m, 'category');
-      objects.push({ type: 'CATEGORY', id, ...stamp(base + c * 60_000), is_deleted: false, present_at_all_locations: true, category_data: { name } });
+      objects.push({
+        type: 'CATEGORY',
+        id,
+        ...stamp(base + c * 60_000),
+        is_deleted: false,
+        present_at_all_locations: true,
+        category_data: { name },
+      });
       return id;
     });
     const listNames: [string, [string, number][]][] = [
-      ['Temperature', [['Rare', 0], ['Medium rare', 0], ['Medium', 0], ['Well done', 0]]],
-      ['Add-ons', [['Extra cheese', 150], ['Avocado', 200], ['Bacon', 250], ['Truffle oil', 400]]],
-      ['Milk', [['Oat milk', 75], ['Almond milk', 75], ['Whole milk', 0]]],
-      ['Glass pour', [['Half pour', -300], ['Full pour', 0], ['Bottle upgrade', 2500]]],
-      ['Treatment extras', [['Hot stones', 1500], ['Aromatherapy', 1000], ['Scalp massage', 1200]]],
+      [
+        'Temperature',
+        [
+          ['Rare', 0],
+          ['Medium rare', 0],
+          ['Medium', 0],
+          ['Well done', 0],
+        ],
+      ],
+      [
+        'Add-ons',
+        [
+          ['Extra cheese', 150],
+          ['Avocado', 200],
+          ['Bacon', 250],
+          ['Truffle oil', 400],
+        ],
+      ],
+      [
+        'Milk',
+        [
+          ['Oat milk', 75],
+          ['Almond milk', 75],
+          ['Whole milk', 0],
+        ],
+      ],
+      [
+        'Glass pour',
+        [
+          ['Half pour', -300],
+          ['Full pour', 0],
+          ['Bottle upgrade', 2500],
+        ],
+      ],
+      [
+        'Treatment extras',
+        [
+          ['Hot stones', 1500],
+          ['Aromatherapy', 1000],
+          ['Scalp massage', 1200],
+        ],
+      ],
     ];
     const modifiers: CatalogModifier[] = [];
     listNames.forEach(([name, mods], l) => {
@@ -359,27 +523,93 @@ export class SquareWorld {
         modifiers.push({ id, name: modName, listId, priceUsdCents: price });
         // One retired modifier per list: deleted, still referenced by older orders.
         const deleted = k === mods.length - 1 && l % 2 === 1;
-        return { type: 'MODIFIER', id, ...stamp(base + (deleted ? 200 : 10) * DAY_MS + k * 1000), is_deleted: deleted, modifier_data: { name: modName, price_money: money(Math.max(0, price), currency), modifier_list_id: listId, ordinal: k } };
+        return {
+          type: 'MODIFIER',
+          id,
+          ...stamp(base + (deleted ? 200 : 10) * DAY_MS + k * 1000),
+          is_deleted: deleted,
+          modifier_data: {
+            name: modName,
+            price_money: money(Math.max(0, price), currency),
+            modifier_list_id: listId,
+            ordinal: k,
+          },
+        };
       });
-      objects.push({ type: 'MODIFIER_LIST', id: listId, ...stamp(base + l * 60_000), is_deleted: false, modifier_list_data: { name, selection_type: 'MULTIPLE', modifiers: modObjects } });
+      objects.push({
+        type: 'MODIFIER_LIST',
+        id: listId,
+        ...stamp(base + l * 60_000),
+        is_deleted: false,
+        modifier_list_data: { name, selection_type: 'MULTIPLE', modifiers: modObjects },
+      });
       objects.push(...modObjects);
     });
-    const dishes = ['Burger', 'Caesar salad', 'Margherita pizza', 'Fish tacos', 'Ribeye', 'Cappuccino', 'Latte', 'Pinot Noir', 'Chardonnay', 'Cabernet', 'Tasting flight', 'Lemonade'];
+    const dishes = [
+      'Burger',
+      'Caesar salad',
+      'Margherita pizza',
+      'Fish tacos',
+      'Ribeye',
+      'Cappuccino',
+      'Latte',
+      'Pinot Noir',
+      'Chardonnay',
+      'Cabernet',
+      'Tasting flight',
+      'Lemonade',
+    ];
     const services = ['Massage 60 min', 'Massage 90 min', 'Facial', 'Wine tasting tour', 'Private dinner'];
     const variations: CatalogVariation[] = [];
     for (let it = 0; it < Math.max(2, this.cfg.catalogItems); it++) {
       const service = it % 4 === 3;
-      const itemName = service ? services[it % services.length]! : dishes[it % dishes.length]! + (it >= dishes.length ? ` ${Math.floor(it / dishes.length) + 1}` : '');
+      const itemName = service
+        ? services[it % services.length]!
+        : dishes[it % dishes.length]! + (it >= dishes.length ? ` ${Math.floor(it / dishes.length) + 1}` : '');
       const itemId = sqId(UPPER, 22, it, seed, m, 'item');
       const deleted = it % 9 === 8;
-      const category = categories[service ? 3 : /Noir|Chardonnay|Cabernet|flight/.test(itemName) ? 2 : /Cappuccino|Latte|Lemonade/.test(itemName) ? 1 : 0]!;
-      const lists = service ? [4] : category === categories[2] ? [3] : category === categories[1] ? [2] : [0, 1].slice(0, rng.int(1, 2));
+      const category =
+        categories[
+          service
+            ? 3
+            : /Noir|Chardonnay|Cabernet|flight/.test(itemName)
+              ? 2
+              : /Cappuccino|Latte|Lemonade/.test(itemName)
+                ? 1
+                : 0
+        ]!;
+      const lists = service
+        ? [4]
+        : category === categories[2]
+          ? [3]
+          : category === categories[1]
+            ? [2]
+            : [0, 1].slice(0, rng.int(1, 2));
       const itemVariations: Json[] = [];
-      const sizes = service ? [['Regular', 1]] : rng.chance(0.4) ? [['Small', 0.8], ['Large', 1.25]] : [['Regular', 1]];
+      const sizes = service
+        ? [['Regular', 1]]
+        : rng.chance(0.4)
+          ? [
+              ['Small', 0.8],
+              ['Large', 1.25],
+            ]
+          : [['Regular', 1]];
       sizes.forEach(([size, factor], v) => {
-        const priceUsdCents = Math.round((service ? rng.int(90, 240) * 100 : rng.int(4, 48) * 100 + rng.pick([0, 50, 95])) * (factor as number));
+        const priceUsdCents = Math.round(
+          (service ? rng.int(90, 240) * 100 : rng.int(4, 48) * 100 + rng.pick([0, 50, 95])) * (factor as number),
+        );
         const variationId = sqId(UPPER, 22, it * 10 + v, seed, m, 'variation');
-        variations.push({ id: variationId, itemId, name: size as string, itemName, priceUsdCents, service, durationMinutes: service ? rng.pick([60, 90, 120]) : 0, modifierLists: lists, deleted });
+        variations.push({
+          id: variationId,
+          itemId,
+          name: size as string,
+          itemName,
+          priceUsdCents,
+          service,
+          durationMinutes: service ? rng.pick([60, 90, 120]) : 0,
+          modifierLists: lists,
+          deleted,
+        });
         itemVariations.push({
           type: 'ITEM_VARIATION',
           id: variationId,
@@ -407,7 +637,10 @@ export class SquareWorld {
           description: service ? `${itemName} by our team` : `House ${itemName.toLowerCase()}`,
           categories: [{ id: category }],
           variations: itemVariations,
-          modifier_list_info: lists.map((l) => ({ modifier_list_id: sqId(UPPER, 22, l, seed, m, 'modlist'), enabled: true })),
+          modifier_list_info: lists.map((l) => ({
+            modifier_list_id: sqId(UPPER, 22, l, seed, m, 'modlist'),
+            enabled: true,
+          })),
           product_type: service ? 'APPOINTMENTS_SERVICE' : 'REGULAR',
         },
       });
@@ -454,7 +687,9 @@ export class SquareWorld {
 
   paymentLocation(j: number): LocationInfo {
     const k = this.orderOfPayment(j);
-    return k !== undefined ? this.orderLocation(k) : this.locations[hashSeed(this.cfg.seed, this.merchant, 'payment-location', j) % this.locations.length]!;
+    return k !== undefined
+      ? this.orderLocation(k)
+      : this.locations[hashSeed(this.cfg.seed, this.merchant, 'payment-location', j) % this.locations.length]!;
   }
 
   orderId(k: number): string {
@@ -490,7 +725,9 @@ export class SquareWorld {
       let modTotal = 0;
       for (const list of v.modifierLists) {
         if (!rng.chance(0.45)) continue;
-        const options = modifiers.filter((mo) => mo.listId === sqId(UPPER, 22, list, this.cfg.seed, this.merchant, 'modlist'));
+        const options = modifiers.filter(
+          (mo) => mo.listId === sqId(UPPER, 22, list, this.cfg.seed, this.merchant, 'modlist'),
+        );
         const mo = rng.pick(options);
         const price = Math.max(0, mo.priceUsdCents);
         modTotal += price;
@@ -533,7 +770,11 @@ export class SquareWorld {
     const edits = this.orderEdits.of(k);
     const { lines, totalUsdCents, taxUsdCents } = this.orderLines(k, location);
     const tipUsdCents = edits.length ? edits.length * rng.int(100, 800) : 0;
-    const state = rng.chance(0.03) ? 'CANCELED' : created > this.now - 2 * 3_600_000 && rng.chance(0.3) ? 'OPEN' : 'COMPLETED';
+    const state = rng.chance(0.03)
+      ? 'CANCELED'
+      : created > this.now - 2 * 3_600_000 && rng.chance(0.3)
+        ? 'OPEN'
+        : 'COMPLETED';
     const customer = this.orderCustomer(k);
     const j = this.paymentOfOrder(k);
     const member = this.teamAt(rng, location);
@@ -569,7 +810,9 @@ export class SquareWorld {
         },
       ];
     }
-    order.fulfillments = rng.chance(0.2) ? [{ uid: 'f1', type: 'PICKUP', state: state === 'COMPLETED' ? 'COMPLETED' : 'PROPOSED' }] : undefined;
+    order.fulfillments = rng.chance(0.2)
+      ? [{ uid: 'f1', type: 'PICKUP', state: state === 'COMPLETED' ? 'COMPLETED' : 'PROPOSED' }]
+      : undefined;
     if (!order.fulfillments) delete order.fulfillments;
     order.metadata = { team_member_id: member.id };
     return order;
@@ -581,8 +824,10 @@ export class SquareWorld {
     const created = this.payments.at(j);
     const edits = this.paymentEdits.of(j);
     const k = this.orderOfPayment(j);
-    const amountUsdCents = k !== undefined ? this.orderLines(k, location).totalUsdCents : rng.int(3, 180) * 100 + rng.int(0, 99);
-    const customer = k !== undefined ? this.orderCustomer(k) : rng.chance(0.5) ? this.customerAt(rng, created) : undefined;
+    const amountUsdCents =
+      k !== undefined ? this.orderLines(k, location).totalUsdCents : rng.int(3, 180) * 100 + rng.int(0, 99);
+    const customer =
+      k !== undefined ? this.orderCustomer(k) : rng.chance(0.5) ? this.customerAt(rng, created) : undefined;
     const status = rng.chance(0.02) ? 'FAILED' : rng.chance(0.01) ? 'CANCELED' : 'COMPLETED';
     let tip = rng.chance(0.6) ? Math.round(amountUsdCents * rng.pick([0.15, 0.18, 0.2, 0.22])) : 0;
     let refunded = 0;
@@ -602,8 +847,21 @@ export class SquareWorld {
       ...(tip ? { tip_money: money(tip, location.currency) } : {}),
       total_money: money(total, location.currency),
       approved_money: money(total, location.currency),
-      ...(refunded ? { refunded_money: money(refunded, location.currency), refund_ids: [`${this.paymentId(j).slice(0, 10)}_R${edits.length}`] } : {}),
-      processing_fee: cash ? undefined : [{ effective_at: iso(created + 60_000), type: 'INITIAL', amount_money: money(Math.round(total * 0.026) + 10, location.currency) }],
+      ...(refunded
+        ? {
+            refunded_money: money(refunded, location.currency),
+            refund_ids: [`${this.paymentId(j).slice(0, 10)}_R${edits.length}`],
+          }
+        : {}),
+      processing_fee: cash
+        ? undefined
+        : [
+            {
+              effective_at: iso(created + 60_000),
+              type: 'INITIAL',
+              amount_money: money(Math.round(total * 0.026) + 10, location.currency),
+            },
+          ],
       status,
       delay_duration: 'PT168H',
       source_type: cash ? 'CASH' : rng.chance(0.1) ? 'WALLET' : 'CARD',
@@ -618,12 +876,21 @@ export class SquareWorld {
       version_token: createRandom(this.cfg.seed, this.merchant, 'version', j, edits.length).id(40, MIXED),
     };
     if (cash) {
-      payment.cash_details = { buyer_supplied_money: money(Math.ceil(total / 500) * 500, location.currency), change_back_money: money(Math.ceil(total / 500) * 500 - total, location.currency) };
+      payment.cash_details = {
+        buyer_supplied_money: money(Math.ceil(total / 500) * 500, location.currency),
+        change_back_money: money(Math.ceil(total / 500) * 500 - total, location.currency),
+      };
       delete payment.processing_fee;
     } else {
       payment.card_details = {
         status: status === 'COMPLETED' ? 'CAPTURED' : status === 'FAILED' ? 'FAILED' : 'VOIDED',
-        card: { card_brand: rng.pick(['VISA', 'MASTERCARD', 'AMERICAN_EXPRESS', 'DISCOVER']), last_4: String(rng.int(0, 9999)).padStart(4, '0'), exp_month: rng.int(1, 12), exp_year: 2027 + rng.int(0, 4), card_type: 'CREDIT' },
+        card: {
+          card_brand: rng.pick(['VISA', 'MASTERCARD', 'AMERICAN_EXPRESS', 'DISCOVER']),
+          last_4: String(rng.int(0, 9999)).padStart(4, '0'),
+          exp_month: rng.int(1, 12),
+          exp_year: 2027 + rng.int(0, 4),
+          card_type: 'CREDIT',
+        },
         entry_method: rng.pick(['EMV', 'CONTACTLESS', 'KEYED', 'ON_FILE']),
         cvv_status: 'CVV_ACCEPTED',
         avs_status: 'AVS_ACCEPTED',
@@ -638,7 +905,13 @@ export class SquareWorld {
     if (b < this.cfg.bookings) {
       const start = this.bookings.at(b);
       const lead = (1 + (hashSeed(this.cfg.seed, this.merchant, 'lead', b) % 30)) * DAY_MS;
-      return { start, created: Math.min(start - lead, this.epoch - 3_600_000 - (hashSeed(this.cfg.seed, this.merchant, 'late', b) % DAY_MS)) };
+      return {
+        start,
+        created: Math.min(
+          start - lead,
+          this.epoch - 3_600_000 - (hashSeed(this.cfg.seed, this.merchant, 'late', b) % DAY_MS),
+        ),
+      };
     }
     const nb = this.newBookings[b - this.cfg.bookings]!;
     return { start: nb.start, created: nb.created };
@@ -651,8 +924,11 @@ export class SquareWorld {
   /** Bookings of a location starting in [a, b), ascending by start_at. */
   bookingsStarting(locationId: string, a: number, b: number): number[] {
     const out: { b: number; start: number }[] = [];
-    for (const i of this.bookings.range(a, b)) if (this.bookingLocation(i).id === locationId) out.push({ b: i, start: this.bookings.at(i) });
-    for (const nb of this.newBookings) if (nb.start >= a && nb.start < b && this.bookingLocation(nb.index).id === locationId) out.push({ b: nb.index, start: nb.start });
+    for (const i of this.bookings.range(a, b))
+      if (this.bookingLocation(i).id === locationId) out.push({ b: i, start: this.bookings.at(i) });
+    for (const nb of this.newBookings)
+      if (nb.start >= a && nb.start < b && this.bookingLocation(nb.index).id === locationId)
+        out.push({ b: nb.index, start: nb.start });
     return out.sort((x, y) => x.start - y.start || x.b - y.b).map((x) => x.b);
   }
 
@@ -665,10 +941,23 @@ export class SquareWorld {
     const service = rng.pick(services.length ? services : this.catalog().variations);
     const member = this.teamAt(rng, location);
     const past = start < this.now;
-    let status = past ? rng.pickWeighted<string>([['ACCEPTED', 80], ['NO_SHOW', 5], ['CANCELLED_BY_CUSTOMER', 10], ['CANCELLED_BY_SELLER', 5]]) : rng.chance(0.1) ? 'PENDING' : 'ACCEPTED';
+    let status = past
+      ? rng.pickWeighted<string>([
+          ['ACCEPTED', 80],
+          ['NO_SHOW', 5],
+          ['CANCELLED_BY_CUSTOMER', 10],
+          ['CANCELLED_BY_SELLER', 5],
+        ])
+      : rng.chance(0.1)
+        ? 'PENDING'
+        : 'ACCEPTED';
     if (edits.length) status = rng.pick(['CANCELLED_BY_CUSTOMER', start < edits.at(-1)! ? 'NO_SHOW' : 'ACCEPTED']);
     const customer = this.customerAt(rng, created);
-    const updated = edits.at(-1) ?? (status.startsWith('CANCELLED') || status === 'NO_SHOW' ? Math.min(this.epoch - 60_000, Math.max(created + 60_000, start - rng.int(1, 48) * 3_600_000)) : this.updatedAt('booking', created, []));
+    const updated =
+      edits.at(-1) ??
+      (status.startsWith('CANCELLED') || status === 'NO_SHOW'
+        ? Math.min(this.epoch - 60_000, Math.max(created + 60_000, start - rng.int(1, 48) * 3_600_000))
+        : this.updatedAt('booking', created, []));
     return {
       id: sqId('abcdefghijklmnopqrstuvwxyz0123456789', 12, b, this.cfg.seed, this.merchant, 'booking').toLowerCase(),
       version: 1 + edits.length,
@@ -678,7 +967,9 @@ export class SquareWorld {
       start_at: iso(start),
       location_id: location.id,
       ...(customer !== undefined ? { customer_id: this.customerId(customer) } : {}),
-      ...(rng.chance(0.2) ? { customer_note: rng.pick(['Running 5 min late', 'First visit', 'Gift certificate']) } : {}),
+      ...(rng.chance(0.2)
+        ? { customer_note: rng.pick(['Running 5 min late', 'First visit', 'Gift certificate']) }
+        : {}),
       ...(rng.chance(0.1) ? { seller_note: 'Prefers a quiet room' } : {}),
       all_day: false,
       transition_time_minutes: 0,
@@ -686,7 +977,13 @@ export class SquareWorld {
       source: rng.pick(['FIRST_PARTY_MERCHANT', 'FIRST_PARTY_BUYER', 'THIRD_PARTY_BUYER']),
       creator_details: { creator_type: 'TEAM_MEMBER', team_member_id: member.id },
       appointment_segments: [
-        { duration_minutes: service.durationMinutes || 60, service_variation_id: service.id, team_member_id: member.id, service_variation_version: 1, any_team_member: false },
+        {
+          duration_minutes: service.durationMinutes || 60,
+          service_variation_id: service.id,
+          team_member_id: member.id,
+          service_variation_version: 1,
+          any_team_member: false,
+        },
       ],
     };
   }
@@ -706,11 +1003,24 @@ export class SquareWorld {
       status: t > 0 && t % 7 === 6 ? 'INACTIVE' : 'ACTIVE',
       given_name: given,
       family_name: family,
-      email_address: `${given}.${family}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + '@example.com',
-      ...(rng.chance(0.7) ? { phone_number: `+1707555${String(100 + t).slice(-4).padStart(4, '0')}` } : {}),
+      email_address:
+        `${given}.${family}`
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[^a-z.]/g, '') + '@example.com',
+      ...(rng.chance(0.7)
+        ? {
+            phone_number: `+1707555${String(100 + t)
+              .slice(-4)
+              .padStart(4, '0')}`,
+          }
+        : {}),
       created_at: iso(created),
       updated_at: iso(created + DAY_MS),
-      assigned_locations: t === 0 ? { assignment_type: 'ALL_CURRENT_AND_FUTURE_LOCATIONS' } : { assignment_type: 'EXPLICIT_LOCATIONS', location_ids: info.locations },
+      assigned_locations:
+        t === 0
+          ? { assignment_type: 'ALL_CURRENT_AND_FUTURE_LOCATIONS' }
+          : { assignment_type: 'EXPLICIT_LOCATIONS', location_ids: info.locations },
     };
   }
 
@@ -721,7 +1031,13 @@ export class SquareWorld {
     return {
       id: l.id,
       name: l.name,
-      address: { address_line_1: `${100 + l.index * 11} Main St`, locality: city, administrative_district_level_1: state, postal_code: zip, country },
+      address: {
+        address_line_1: `${100 + l.index * 11} Main St`,
+        locality: city,
+        administrative_district_level_1: state,
+        postal_code: zip,
+        country,
+      },
       timezone: l.timezone,
       capabilities: ['CREDIT_CARD_PROCESSING', 'AUTOMATIC_TRANSFERS'],
       status: 'ACTIVE',
@@ -732,7 +1048,13 @@ export class SquareWorld {
       currency: l.currency,
       business_name: `Sandbox Hospitality ${this.merchant}`,
       type: 'PHYSICAL',
-      business_hours: { periods: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'].map((day) => ({ day_of_week: day, start_local_time: '11:00:00', end_local_time: '22:00:00' })) },
+      business_hours: {
+        periods: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'].map((day) => ({
+          day_of_week: day,
+          start_local_time: '11:00:00',
+          end_local_time: '22:00:00',
+        })),
+      },
       mcc: '5812',
     };
   }
@@ -758,7 +1080,11 @@ export class SquareWorld {
       enrolled_at: iso(enrolled),
       created_at: iso(enrolled),
       updated_at: iso(edits.at(-1) ?? enrolled + 1000),
-      mapping: { id: createRandom(this.cfg.seed, this.merchant, 'mapping', i).uuid(), created_at: iso(enrolled), phone_number: phone },
+      mapping: {
+        id: createRandom(this.cfg.seed, this.merchant, 'mapping', i).uuid(),
+        created_at: iso(enrolled),
+        phone_number: phone,
+      },
     };
   }
 }

@@ -76,9 +76,9 @@ function listPage<T>(list: readonly T[], offset: number, limit: number): { items
 export interface RouteOptions {
   seed: number;
   /** The data of a merchant, as of now. */
-  world(merchant: number): SquareWorld;
+  world: (merchant: number) => SquareWorld;
   /** The merchant of a request's bearer token (auth has checked it). */
-  merchantOf(request: SandboxRequest): number;
+  merchantOf: (request: SandboxRequest) => number;
   /** Share of pages with one extra record without an id (fault switch). */
   malformedRecordRate: number;
 }

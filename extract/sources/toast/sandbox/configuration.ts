@@ -85,7 +85,12 @@ export function restaurantPlans(seed: number, count: number): RestaurantPlan[] {
         guid: stableGuid(seed, r, 'option-group', g.name),
         name: g.name,
         required: g.required,
-        options: g.options.map((o) => ({ guid: stableGuid(seed, r, 'option', g.name, o.name), name: o.name, cents: o.cents, groups: resolve(o.groups ?? []) })),
+        options: g.options.map((o) => ({
+          guid: stableGuid(seed, r, 'option', g.name, o.name),
+          name: o.name,
+          cents: o.cents,
+          groups: resolve(o.groups ?? []),
+        })),
       }));
     for (const [name, groups] of Object.entries(MODIFIER_TREES)) modifiers[name] = resolve(groups);
     return {
@@ -207,13 +212,23 @@ function baseConfig(seed: number, plan: RestaurantPlan): ConfigState {
   const rng = createRandom(seed, r, 'config-base');
   let minute = 0;
   const stamp = () => plan.setupAt + minute++ * MINUTE_MS;
-  const named = (kind: string, i: number, name: string): NamedState => ({ guid: stableGuid(seed, r, kind, i), name, modifiedAt: stamp() });
+  const named = (kind: string, i: number, name: string): NamedState => ({
+    guid: stableGuid(seed, r, kind, i),
+    name,
+    modifiedAt: stamp(),
+  });
   const salesCategories = SALES_CATEGORIES.map((name, i) => named('sales-category', i, name));
   const menus: MenuState[] = [];
   const groups: GroupState[] = [];
   const items: ItemState[] = [];
   const addGroup = (g: GroupTemplate, parent: string | null): string => {
-    const group: GroupState = { ...named('menu-group', groups.length, g.name), visibility: g.name === 'Kids Menu' ? 'POS_ONLY' : 'ALL', parent, items: [], groups: [] };
+    const group: GroupState = {
+      ...named('menu-group', groups.length, g.name),
+      visibility: g.name === 'Kids Menu' ? 'POS_ONLY' : 'ALL',
+      parent,
+      items: [],
+      groups: [],
+    };
     groups.push(group);
     for (const t of g.items) {
       const item: ItemState = {
@@ -250,8 +265,21 @@ function baseConfig(seed: number, plan: RestaurantPlan): ConfigState {
       { ...named('tax-rate', 0, 'Sales Tax'), rate: plan.place.salesTax, isDefault: true },
       { ...named('tax-rate', 1, 'Liquor Tax'), rate: 2, isDefault: false },
     ],
-    serviceCharges: SERVICE_CHARGES.map((s, i) => ({ ...named('service-charge', i, s.name), amountType: s.amountType, cents: s.cents, percent: s.percent, gratuity: s.gratuity })),
-    discounts: DISCOUNTS.map((d, i) => ({ ...named('discount', i, d.name), active: true, type: d.type, cents: d.cents, percentage: d.percentage, selectionType: d.selectionType })),
+    serviceCharges: SERVICE_CHARGES.map((s, i) => ({
+      ...named('service-charge', i, s.name),
+      amountType: s.amountType,
+      cents: s.cents,
+      percent: s.percent,
+      gratuity: s.gratuity,
+    })),
+    discounts: DISCOUNTS.map((d, i) => ({
+      ...named('discount', i, d.name),
+      active: true,
+      type: d.type,
+      cents: d.cents,
+      percentage: d.percentage,
+      selectionType: d.selectionType,
+    })),
     menus,
     groups,
     items,
@@ -306,7 +334,11 @@ function applyWeek(seed: number, plan: RestaurantPlan, s: ConfigState, k: number
     discount.active = !discount.active;
   }
   if (k % 6 === 3) {
-    const flip = <T extends NamedState>(list: T[], names: readonly (readonly [string, ...unknown[]])[], renamed: (i: number) => string) => {
+    const flip = <T extends NamedState>(
+      list: T[],
+      names: readonly (readonly [string, ...unknown[]])[],
+      renamed: (i: number) => string,
+    ) => {
       const i = rng.int(0, list.length - 1);
       const o = touch(list[i]!);
       o.name = o.name === names[i]![0] ? renamed(i) : names[i]![0];
@@ -327,7 +359,8 @@ function applyWeek(seed: number, plan: RestaurantPlan, s: ConfigState, k: number
       starters.name = starters.name === 'Starters' ? 'Small Plates' : 'Starters';
     }
   }
-  if (k % 12 === 11) touch(food).description = `Lunch and dinner (${rng.pick(['spring', 'summer', 'autumn', 'winter'])} edition)`;
+  if (k % 12 === 11)
+    touch(food).description = `Lunch and dinner (${rng.pick(['spring', 'summer', 'autumn', 'winter'])} edition)`;
   if (k % 13 === 7) {
     const tax = touch(s.taxRates[0]!);
     tax.rate = Math.round((tax.rate + 0.125) * 1000) / 1000;
@@ -337,16 +370,38 @@ function applyWeek(seed: number, plan: RestaurantPlan, s: ConfigState, k: number
 
 // ---------------------------------------------------------------- records
 
-export type ConfigKind = 'revenueCenters' | 'diningOptions' | 'menuItems' | 'menuGroups' | 'salesCategories' | 'discounts' | 'serviceCharges' | 'taxRates';
+export type ConfigKind =
+  | 'revenueCenters'
+  | 'diningOptions'
+  | 'menuItems'
+  | 'menuGroups'
+  | 'salesCategories'
+  | 'discounts'
+  | 'serviceCharges'
+  | 'taxRates';
 
 const modified = (o: Stamped) => toastTime(o.modifiedAt);
 const nullableRef = (g: string | null) => (g ? ref(g) : null);
 
 /** The records of a config/v2 endpoint, with the time each was last modified (for lastModified). */
 export const CONFIG_RECORDS: Record<ConfigKind, (s: ConfigState) => { at: number; record: Json }[]> = {
-  revenueCenters: (s) => s.revenueCenters.map((o) => ({ at: o.modifiedAt, record: { guid: o.guid, entityType: 'RevenueCenter', name: o.name, description: null, modifiedDate: modified(o) } })),
+  revenueCenters: (s) =>
+    s.revenueCenters.map((o) => ({
+      at: o.modifiedAt,
+      record: { guid: o.guid, entityType: 'RevenueCenter', name: o.name, description: null, modifiedDate: modified(o) },
+    })),
   diningOptions: (s) =>
-    s.diningOptions.map((o) => ({ at: o.modifiedAt, record: { guid: o.guid, entityType: 'DiningOption', name: o.name, behavior: o.behavior, curbside: o.behavior === 'CURBSIDE', modifiedDate: modified(o) } })),
+    s.diningOptions.map((o) => ({
+      at: o.modifiedAt,
+      record: {
+        guid: o.guid,
+        entityType: 'DiningOption',
+        name: o.name,
+        behavior: o.behavior,
+        curbside: o.behavior === 'CURBSIDE',
+        modifiedDate: modified(o),
+      },
+    })),
   menuItems: (s) =>
     s.items.map((o) => ({
       at: o.modifiedAt,
@@ -365,19 +420,66 @@ export const CONFIG_RECORDS: Record<ConfigKind, (s: ConfigState) => { at: number
       },
     })),
   menuGroups: (s) =>
-    s.groups.map((o) => ({ at: o.modifiedAt, record: { guid: o.guid, entityType: 'MenuGroup', name: o.name, visibility: o.visibility, parent: nullableRef(o.parent), items: o.items.map((g) => ref(g)), modifiedDate: modified(o) } })),
-  salesCategories: (s) => s.salesCategories.map((o) => ({ at: o.modifiedAt, record: { guid: o.guid, entityType: 'SalesCategory', name: o.name, modifiedDate: modified(o) } })),
+    s.groups.map((o) => ({
+      at: o.modifiedAt,
+      record: {
+        guid: o.guid,
+        entityType: 'MenuGroup',
+        name: o.name,
+        visibility: o.visibility,
+        parent: nullableRef(o.parent),
+        items: o.items.map((g) => ref(g)),
+        modifiedDate: modified(o),
+      },
+    })),
+  salesCategories: (s) =>
+    s.salesCategories.map((o) => ({
+      at: o.modifiedAt,
+      record: { guid: o.guid, entityType: 'SalesCategory', name: o.name, modifiedDate: modified(o) },
+    })),
   discounts: (s) =>
     s.discounts.map((o) => ({
       at: o.modifiedAt,
-      record: { guid: o.guid, entityType: 'Discount', name: o.name, active: o.active, type: o.type, amount: o.cents === null ? null : money(o.cents), percentage: o.percentage, selectionType: o.selectionType, modifiedDate: modified(o) },
+      record: {
+        guid: o.guid,
+        entityType: 'Discount',
+        name: o.name,
+        active: o.active,
+        type: o.type,
+        amount: o.cents === null ? null : money(o.cents),
+        percentage: o.percentage,
+        selectionType: o.selectionType,
+        modifiedDate: modified(o),
+      },
     })),
   serviceCharges: (s) =>
     s.serviceCharges.map((o) => ({
       at: o.modifiedAt,
-      record: { guid: o.guid, entityType: 'ServiceCharge', name: o.name, amountType: o.amountType, amount: o.cents === null ? null : money(o.cents), percent: o.percent, gratuity: o.gratuity, taxable: false, modifiedDate: modified(o) },
+      record: {
+        guid: o.guid,
+        entityType: 'ServiceCharge',
+        name: o.name,
+        amountType: o.amountType,
+        amount: o.cents === null ? null : money(o.cents),
+        percent: o.percent,
+        gratuity: o.gratuity,
+        taxable: false,
+        modifiedDate: modified(o),
+      },
     })),
-  taxRates: (s) => s.taxRates.map((o) => ({ at: o.modifiedAt, record: { guid: o.guid, entityType: 'TaxRate', name: o.name, rate: o.rate, type: 'PERCENT', isDefault: o.isDefault, modifiedDate: modified(o) } })),
+  taxRates: (s) =>
+    s.taxRates.map((o) => ({
+      at: o.modifiedAt,
+      record: {
+        guid: o.guid,
+        entityType: 'TaxRate',
+        name: o.name,
+        rate: o.rate,
+        type: 'PERCENT',
+        isDefault: o.isDefault,
+        modifiedDate: modified(o),
+      },
+    })),
 };
 
 export function restaurantRecord(plan: RestaurantPlan, s: ConfigState): Json {
@@ -394,7 +496,17 @@ export function restaurantRecord(plan: RestaurantPlan, s: ConfigState): Json {
       managementGroupGuid: plan.managementGroupGuid,
       currencyCode: 'USD',
     },
-    location: { address1: plan.address1, address2: null, city: p.city, stateCode: p.stateCode, zipCode: p.zipCode, country: 'US', phone: plan.phone, latitude: p.latitude, longitude: p.longitude },
+    location: {
+      address1: plan.address1,
+      address2: null,
+      city: p.city,
+      stateCode: p.stateCode,
+      zipCode: p.zipCode,
+      country: 'US',
+      phone: plan.phone,
+      latitude: p.latitude,
+      longitude: p.longitude,
+    },
     modifiedDate: modified(s.restaurant),
   };
 }
@@ -411,17 +523,29 @@ export function menusRecord(plan: RestaurantPlan, s: ConfigState): Json {
       menuItems: g.items
         .map((i) => items.get(i)!)
         .filter((i) => i.visibility !== 'NONE')
-        .map((i) => ({ guid: i.guid, name: i.name, price: money(i.cents), salesCategory: ref(s.salesCategories[i.category]!.guid) })),
+        .map((i) => ({
+          guid: i.guid,
+          name: i.name,
+          price: money(i.cents),
+          salesCategory: ref(s.salesCategories[i.category]!.guid),
+        })),
       menuGroups: g.groups.map(group),
     };
   };
   let last = s.restaurant.modifiedAt;
-  for (const list of [s.menus, s.groups, s.items, s.salesCategories]) for (const o of list) last = Math.max(last, o.modifiedAt);
+  for (const list of [s.menus, s.groups, s.items, s.salesCategories])
+    for (const o of list) last = Math.max(last, o.modifiedAt);
   return {
     restaurantGuid: plan.guid,
     lastUpdated: toastTime(last),
     restaurantTimeZone: plan.place.timeZone,
-    menus: s.menus.map((m) => ({ guid: m.guid, name: m.name, description: m.description, modifiedDate: modified(m), menuGroups: m.groups.map(group) })),
+    menus: s.menus.map((m) => ({
+      guid: m.guid,
+      name: m.name,
+      description: m.description,
+      modifiedDate: modified(m),
+      menuGroups: m.groups.map(group),
+    })),
     modifierGroupReferences: {},
     modifierOptionReferences: {},
   };

@@ -9,11 +9,30 @@
  * yet, and records modified again later are served in the version before that modification. The same seed,
  * restaurant count, orders per day and clock give the same bytes.
  */
-import { CONFIG_RECORDS, changesAt, configState, menusRecord, restaurantPlans, restaurantRecord, type ConfigKind, type ConfigState, type RestaurantPlan } from './configuration.js';
+import {
+  CONFIG_RECORDS,
+  changesAt,
+  configState,
+  menusRecord,
+  restaurantPlans,
+  restaurantRecord,
+  type ConfigKind,
+  type ConfigState,
+  type RestaurantPlan,
+} from './configuration.js';
 import { cashDay } from './cash.js';
 import type { Json } from './format.js';
 import { LaborPlan, type ShiftPlan } from './labor.js';
-import { LATE_MAX_DAYS, orderHeaders, orderMenu, orderModifiedAt, orderRecord, type OrderDay, type OrderHeader, type OrderMenu } from './orders.js';
+import {
+  LATE_MAX_DAYS,
+  orderHeaders,
+  orderMenu,
+  orderModifiedAt,
+  orderRecord,
+  type OrderDay,
+  type OrderHeader,
+  type OrderMenu,
+} from './orders.js';
 import { DAY_MS, FIRST_DAY, START_MS } from './time.js';
 
 export type { Json } from './format.js';
@@ -142,21 +161,38 @@ export class ToastWorld {
     return this.laborOf(plan).employeeRecords(this.now);
   }
 
-  private shiftsIn(plan: RestaurantPlan, days: number[], keep: (s: ShiftPlan) => boolean, order: (s: ShiftPlan) => number): Json[] {
+  private shiftsIn(
+    plan: RestaurantPlan,
+    days: number[],
+    keep: (s: ShiftPlan) => boolean,
+    order: (s: ShiftPlan) => number,
+  ): Json[] {
     const labor = this.laborOf(plan);
     const shifts = days.flatMap((d) => labor.shifts(d)).filter((s) => s.modifiedAt <= this.now && keep(s));
-    return shifts.sort((x, y) => order(x) - order(y) || byGuid(x.guid, y.guid)).map((s) => labor.timeEntryRecord(s, this.now)!);
+    return shifts
+      .sort((x, y) => order(x) - order(y) || byGuid(x.guid, y.guid))
+      .map((s) => labor.timeEntryRecord(s, this.now)!);
   }
 
   /** Time entries of a business date (deleted ones left out). */
   timeEntriesOfDate(plan: RestaurantPlan, day: number): Json[] {
-    return this.shiftsIn(plan, this.dayRange(plan, day, day), (s) => !LaborPlan.deleted(s, this.now), (s) => s.in);
+    return this.shiftsIn(
+      plan,
+      this.dayRange(plan, day, day),
+      (s) => !LaborPlan.deleted(s, this.now),
+      (s) => s.in,
+    );
   }
 
   /** Time entries clocked in within [a, b) (deleted ones left out). */
   timeEntriesIn(plan: RestaurantPlan, a: number, b: number): Json[] {
     const days = this.dayRange(plan, plan.days.dayOf(a) - 1, plan.days.dayOf(b));
-    return this.shiftsIn(plan, days, (s) => s.in >= a && s.in < b && !LaborPlan.deleted(s, this.now), (s) => s.in);
+    return this.shiftsIn(
+      plan,
+      days,
+      (s) => s.in >= a && s.in < b && !LaborPlan.deleted(s, this.now),
+      (s) => s.in,
+    );
   }
 
   /** Time entries last modified within [a, b), deleted ones included. */
@@ -182,7 +218,10 @@ export class ToastWorld {
         .filter((e) => e.jobs.some((j) => j.t.title === 'Server' || j.t.title === 'Bartender'))
         .map((e) => e.guid);
       const { menu } = this.configAt(plan, plan.days.start(day));
-      return { headers: orderHeaders(this.cfg.seed, plan, day, this.cfg.ordersPerDay), day: { seed: this.cfg.seed, plan, day, menu, servers } };
+      return {
+        headers: orderHeaders(this.cfg.seed, plan, day, this.cfg.ordersPerDay),
+        day: { seed: this.cfg.seed, plan, day, menu, servers },
+      };
     });
   }
 

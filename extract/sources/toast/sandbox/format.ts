@@ -34,7 +34,8 @@ export function stableGuid(...parts: (number | string)[]): string {
 /** Integer cents -> Toast's decimal currency units. Money is kept in cents so sums reconcile exactly. */
 export const money = (cents: number): number => cents / 100;
 
-export const ref = (guidValue: string, entityType?: string): Json => (entityType ? { guid: guidValue, entityType } : { guid: guidValue });
+export const ref = (guidValue: string, entityType?: string): Json =>
+  entityType ? { guid: guidValue, entityType } : { guid: guidValue };
 
 /** Rounds to cents, half away from zero (what a till does). */
 export const roundCents = (x: number): number => Math.sign(x) * Math.round(Math.abs(x));

@@ -48,8 +48,57 @@ const SLOT_JOBS = [1, 5, 1, 2, 7, 1, 3, 6, 4, 1, 5, 2];
 /** A second job some employees also work. */
 const SECOND_JOB: Record<Role, number[]> = { server: [3, 4], bar: [1], host: [1, 4], kitchen: [5, 6, 7], manager: [] };
 
-const GIVEN = ['Alex', 'Brianna', 'Carlos', 'Dana', 'Eli', 'Fatima', 'Gabe', 'Hana', 'Isaac', 'Jada', 'Kevin', 'Luz', 'Marcus', 'Nadia', 'Oscar', 'Priya', 'Quinn', 'Rosa', 'Sean', 'Tanya', 'Uriel', 'Val', 'Wes', 'Yara', 'Zach'];
-const FAMILY = ['Adams', 'Baker', 'Castillo', 'Dubois', 'Evans', 'Flores', 'Greene', 'Huang', 'Ibrahim', 'Jensen', 'Kim', 'Lopez', 'Moreno', 'Nakamura', 'Okafor', 'Patel', 'Reyes', 'Silva', 'Thompson', 'Vu', 'Walker', 'Young'];
+const GIVEN = [
+  'Alex',
+  'Brianna',
+  'Carlos',
+  'Dana',
+  'Eli',
+  'Fatima',
+  'Gabe',
+  'Hana',
+  'Isaac',
+  'Jada',
+  'Kevin',
+  'Luz',
+  'Marcus',
+  'Nadia',
+  'Oscar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sean',
+  'Tanya',
+  'Uriel',
+  'Val',
+  'Wes',
+  'Yara',
+  'Zach',
+];
+const FAMILY = [
+  'Adams',
+  'Baker',
+  'Castillo',
+  'Dubois',
+  'Evans',
+  'Flores',
+  'Greene',
+  'Huang',
+  'Ibrahim',
+  'Jensen',
+  'Kim',
+  'Lopez',
+  'Moreno',
+  'Nakamura',
+  'Okafor',
+  'Patel',
+  'Reyes',
+  'Silva',
+  'Thompson',
+  'Vu',
+  'Walker',
+  'Young',
+];
 
 interface JobPlan {
   guid: string;
@@ -122,12 +171,19 @@ export class LaborPlan {
     this.jobs = JOBS.map((t, i) => {
       const rng = createRandom(seed, r, 'job', i);
       const createdAt = t.createdAt ?? plan.setupAt + i * MINUTE_MS;
-      const raises = [Date.UTC(2025, 0, 1, 14), Date.UTC(2026, 0, 1, 14), rng.timestamp(Date.UTC(2025, 2, 1), START_MS + 60 * DAY_MS)].sort((a, b) => a - b);
+      const raises = [
+        Date.UTC(2025, 0, 1, 14),
+        Date.UTC(2026, 0, 1, 14),
+        rng.timestamp(Date.UTC(2025, 2, 1), START_MS + 60 * DAY_MS),
+      ].sort((a, b) => a - b);
       const wages: [number, number][] = [[createdAt, t.cents]];
       for (const at of raises) {
         if (at <= createdAt || (t.deletedAt !== undefined && at >= t.deletedAt)) continue;
         const last = wages[wages.length - 1]![1];
-        wages.push([at, Math.round((last * (1 + rng.int(2, 6) / 100)) / (t.salary ? 10000 : 5)) * (t.salary ? 10000 : 5)]);
+        wages.push([
+          at,
+          Math.round((last * (1 + rng.int(2, 6) / 100)) / (t.salary ? 10000 : 5)) * (t.salary ? 10000 : 5),
+        ]);
       }
       return { guid: stableGuid(seed, r, 'job', i), t, createdAt, wages };
     });
@@ -174,7 +230,12 @@ export class LaborPlan {
     };
     if (!primary.t.salary && rng.chance(0.3)) {
       const cents = this.jobWage(primary, hiredAt) + rng.int(2, 8) * 25;
-      employee.override = { job: primary, cents, raiseAt: hiredAt + rng.int(120, 300) * DAY_MS + rng.int(0, 300) * MINUTE_MS, raisedCents: cents + rng.int(2, 4) * 25 };
+      employee.override = {
+        job: primary,
+        cents,
+        raiseAt: hiredAt + rng.int(120, 300) * DAY_MS + rng.int(0, 300) * MINUTE_MS,
+        raisedCents: cents + rng.int(2, 4) * 25,
+      };
     }
     return employee;
   }
@@ -236,7 +297,14 @@ export class LaborPlan {
           phoneNumber: e.phone,
           externalEmployeeId: e.externalId,
           jobReferences: e.jobs.map((j) => ref(j.guid, 'RestaurantJob')),
-          wageOverrides: e.override ? [{ jobReference: ref(e.override.job.guid, 'RestaurantJob'), wage: money(raised ? e.override.raisedCents : e.override.cents) }] : [],
+          wageOverrides: e.override
+            ? [
+                {
+                  jobReference: ref(e.override.job.guid, 'RestaurantJob'),
+                  wage: money(raised ? e.override.raisedCents : e.override.cents),
+                },
+              ]
+            : [],
         };
       });
   }
@@ -263,7 +331,8 @@ export class LaborPlan {
       if (!rng.chance(role === 'manager' ? 5 / 7 : STAFFING[weekday(day)]!)) continue;
       const startHour = rng.pick(START_HOURS[role]);
       const inAt = midnight + startHour * HOUR_MS + rng.int(-10, 10) * MINUTE_MS + rng.int(0, 59_999);
-      const hours = role === 'manager' ? rng.int(9, 10) : startHour < 12 && rng.chance(0.05) ? rng.int(11, 12) : rng.int(5, 9);
+      const hours =
+        role === 'manager' ? rng.int(9, 10) : startHour < 12 && rng.chance(0.05) ? rng.int(11, 12) : rng.int(5, 9);
       const auto = rng.chance(0.03);
       const planned = Math.min(inAt + hours * HOUR_MS + rng.int(-20, 25) * MINUTE_MS, cutoff - 15 * MINUTE_MS);
       const outAt = auto ? cutoff : planned;
@@ -284,7 +353,12 @@ export class LaborPlan {
         auto,
         breaks,
         modifiedAt: auto ? cutoff : outAt + rng.int(1_000, 90_000),
-        late: lateDraw < 0.06 ? { at: lateAt, kind: 'edit', outDeltaMs: rng.int(-45, 45) * MINUTE_MS || 15 * MINUTE_MS } : lateDraw < 0.08 ? { at: lateAt, kind: 'delete', outDeltaMs: 0 } : undefined,
+        late:
+          lateDraw < 0.06
+            ? { at: lateAt, kind: 'edit', outDeltaMs: rng.int(-45, 45) * MINUTE_MS || 15 * MINUTE_MS }
+            : lateDraw < 0.08
+              ? { at: lateAt, kind: 'delete', outDeltaMs: 0 }
+              : undefined,
         tips: {
           nonCashSales,
           cashSales,
@@ -302,7 +376,13 @@ export class LaborPlan {
     const length = outAt - inAt;
     if (length >= 6 * HOUR_MS) {
       const at = inAt + Math.floor(length / 2) + rng.int(-30, 30) * MINUTE_MS;
-      breaks.push({ guid: guid(rng), paid: false, in: at, out: at + rng.int(25, 35) * MINUTE_MS, missed: rng.chance(0.08) });
+      breaks.push({
+        guid: guid(rng),
+        paid: false,
+        in: at,
+        out: at + rng.int(25, 35) * MINUTE_MS,
+        missed: rng.chance(0.08),
+      });
     }
     if (length >= 4 * HOUR_MS && rng.chance(0.3)) {
       const at = inAt + Math.floor(length / 4) + rng.int(0, 20) * MINUTE_MS;
@@ -338,7 +418,14 @@ export class LaborPlan {
       regularHours: hours(regularMs),
       overtimeHours: hours(paidMs - regularMs),
       hourlyWage: wage === null ? null : money(wage),
-      breaks: s.breaks.map((b) => ({ guid: b.guid, breakType: ref(b.paid ? this.restBreak : this.mealBreak), paid: b.paid, inDate: toastTime(b.in), outDate: b.missed ? null : toastTime(b.out), missed: b.missed })),
+      breaks: s.breaks.map((b) => ({
+        guid: b.guid,
+        breakType: ref(b.paid ? this.restBreak : this.mealBreak),
+        paid: b.paid,
+        inDate: toastTime(b.in),
+        outDate: b.missed ? null : toastTime(b.out),
+        missed: b.missed,
+      })),
       declaredCashTips: money(s.tips.declaredCash),
       nonCashTips: money(s.tips.nonCash),
       nonCashSales: money(s.tips.nonCashSales),

@@ -16,7 +16,16 @@
  * service charges (tips on top).
  */
 import { createRandom, Random } from '../../../kit/sandbox/random.js';
-import type { ConfigState, DiningOptionState, DiscountState, ItemState, ModifierGroup, NamedState, RestaurantPlan, ServiceChargeState } from './configuration.js';
+import type {
+  ConfigState,
+  DiningOptionState,
+  DiscountState,
+  ItemState,
+  ModifierGroup,
+  NamedState,
+  RestaurantPlan,
+  ServiceChargeState,
+} from './configuration.js';
 import { ALCOHOL_CATEGORIES } from './catalog.js';
 import { guid, money, ref, roundCents, type Json } from './format.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, toastTime, weekday, ymdFromDay } from './time.js';
@@ -25,8 +34,18 @@ import { DAY_MS, HOUR_MS, MINUTE_MS, toastTime, weekday, ymdFromDay } from './ti
 const WEEKDAY_VOLUME = [0.75, 0.8, 0.9, 1.0, 1.3, 1.35, 0.9];
 /** Service periods, local hours [from, to, weight]: weekdays, then weekends. */
 const PERIODS: [number, number, number][][] = [
-  [[8, 11, 5], [11, 15, 40], [17, 22, 48], [22, 25, 7]],
-  [[9, 14, 35], [14, 17, 5], [17, 22.5, 50], [22.5, 25.5, 10]],
+  [
+    [8, 11, 5],
+    [11, 15, 40],
+    [17, 22, 48],
+    [22, 25, 7],
+  ],
+  [
+    [9, 14, 35],
+    [14, 17, 5],
+    [17, 22.5, 50],
+    [22.5, 25.5, 10],
+  ],
 ];
 /** Later modifications happen at most this many days after the business date (plus the hours of that day). */
 export const LATE_MAX_DAYS = 7;
@@ -66,14 +85,23 @@ export function orderHeaders(seed: number, plan: RestaurantPlan, day: number, or
     const rng = createRandom(seed, r, day, i);
     const [from, to] = rng.pickWeighted(periods.map((p) => [p, p[2]] as const));
     const opened = midnight + Math.floor((from + rng.next() * (to - from)) * HOUR_MS);
-    const source = rng.pickWeighted([['In Store', 75], ['Online', 20], ['API', 5]] as const);
+    const source = rng.pickWeighted([
+      ['In Store', 75],
+      ['Online', 20],
+      ['API', 5],
+    ] as const);
     const dineIn = source === 'In Store' && rng.chance(0.85);
     const closed = opened + (dineIn ? rng.int(35, 110) : rng.int(5, 25)) * MINUTE_MS + rng.int(0, 59_999);
     const statusDraw = rng.next();
     const status = statusDraw < 0.02 ? 'voided' : statusDraw < 0.03 ? 'deleted' : 'ok';
     const lateDraw = rng.next();
-    const lateAt = midnight + rng.int(1, LATE_MAX_DAYS) * DAY_MS + rng.int(10 * 60, 22 * 60) * MINUTE_MS + rng.int(0, 59_999);
-    const lateKind = rng.pickWeighted([['tip', 50], ['refund', 35], ['void', 15]] as const);
+    const lateAt =
+      midnight + rng.int(1, LATE_MAX_DAYS) * DAY_MS + rng.int(10 * 60, 22 * 60) * MINUTE_MS + rng.int(0, 59_999);
+    const lateKind = rng.pickWeighted([
+      ['tip', 50],
+      ['refund', 35],
+      ['void', 15],
+    ] as const);
     headers.push({
       guid: guid(rng),
       opened,
@@ -123,9 +151,20 @@ export function orderMenu(config: ConfigState): OrderMenu {
     checkDiscounts: config.discounts.filter((x) => x.active && x.selectionType === 'CHECK'),
     salesTax: config.taxRates[0]!.rate,
     liquorTax: config.taxRates[1]!.rate,
-    dining: { dineIn: byBehavior('DINE_IN')[0]!, takeOut: byBehavior('TAKE_OUT')[0]!, online: [...byBehavior('TAKE_OUT').slice(1), ...byBehavior('DELIVERY'), ...byBehavior('CURBSIDE')] },
-    revenue: { room: config.revenueCenters.slice(0, 3).map((rc, i) => [rc, [60, 25, 15][i]!]), online: config.revenueCenters[3]! },
-    charges: { gratuity: config.serviceCharges[0]!, delivery: config.serviceCharges[1]!, online: config.serviceCharges[2]! },
+    dining: {
+      dineIn: byBehavior('DINE_IN')[0]!,
+      takeOut: byBehavior('TAKE_OUT')[0]!,
+      online: [...byBehavior('TAKE_OUT').slice(1), ...byBehavior('DELIVERY'), ...byBehavior('CURBSIDE')],
+    },
+    revenue: {
+      room: config.revenueCenters.slice(0, 3).map((rc, i) => [rc, [60, 25, 15][i]!]),
+      online: config.revenueCenters[3]!,
+    },
+    charges: {
+      gratuity: config.serviceCharges[0]!,
+      delivery: config.serviceCharges[1]!,
+      online: config.serviceCharges[2]!,
+    },
   };
 }
 
@@ -155,10 +194,32 @@ interface Check {
   payments: Json[];
 }
 
-const CARDS = [['VISA', 45], ['MASTERCARD', 30], ['AMEX', 18], ['DISCOVER', 7]] as const;
+const CARDS = [
+  ['VISA', 45],
+  ['MASTERCARD', 30],
+  ['AMEX', 18],
+  ['DISCOVER', 7],
+] as const;
 const TIP_SHARES = [0, 0.15, 0.18, 0.2, 0.2, 0.22, 0.25];
 const CUSTOMER_POOL = 2000;
-const FIRST = ['Ava', 'Ben', 'Chloe', 'Diego', 'Emma', 'Finn', 'Grace', 'Hugo', 'Ivy', 'Jon', 'Kira', 'Leo', 'Mia', 'Noah', 'Olga', 'Paul'];
+const FIRST = [
+  'Ava',
+  'Ben',
+  'Chloe',
+  'Diego',
+  'Emma',
+  'Finn',
+  'Grace',
+  'Hugo',
+  'Ivy',
+  'Jon',
+  'Kira',
+  'Leo',
+  'Mia',
+  'Noah',
+  'Olga',
+  'Paul',
+];
 const LAST = ['Garcia', 'Smith', 'Chen', 'Khan', 'Murphy', 'Rossi', 'Novak', 'Ali', 'Berg', 'Costa', 'Dunn', 'Ortiz'];
 
 /** The order as of `now`: its later modification applied when that has happened. */
@@ -168,8 +229,17 @@ export function orderRecord(d: OrderDay, h: OrderHeader, now: number): Json {
   const ymd = ymdFromDay(d.day);
   const late = h.late && h.late.at <= now ? h.late : undefined;
 
-  const dining = h.dineIn ? menu.dining.dineIn : h.source === 'In Store' ? menu.dining.takeOut : rng.pick(menu.dining.online);
-  const revenueCenter = h.source !== 'In Store' ? menu.revenue.online : h.dineIn ? rng.pickWeighted(menu.revenue.room) : menu.revenue.room[0]![0];
+  const dining = h.dineIn
+    ? menu.dining.dineIn
+    : h.source === 'In Store'
+      ? menu.dining.takeOut
+      : rng.pick(menu.dining.online);
+  const revenueCenter =
+    h.source !== 'In Store'
+      ? menu.revenue.online
+      : h.dineIn
+        ? rng.pickWeighted(menu.revenue.room)
+        : menu.revenue.room[0]![0];
   const guests = h.dineIn ? (rng.chance(0.05) ? rng.int(6, 10) : rng.int(1, 5)) : 1;
   const server = h.source === 'In Store' && d.servers.length ? rng.pick(d.servers) : null;
   const customer = h.source !== 'In Store' || rng.chance(0.08) ? customerOf(d, rng.int(0, CUSTOMER_POOL - 1)) : null;
@@ -218,7 +288,8 @@ export function orderRecord(d: OrderDay, h: OrderHeader, now: number): Json {
         appliedServiceCharges: charges.list,
       },
     };
-    if (h.status === 'ok') check.payments = check.json.payments = payments(rng, d, h, amount + tax + charges.cents, server, sels);
+    if (h.status === 'ok')
+      check.payments = check.json.payments = payments(rng, d, h, amount + tax + charges.cents, server, sels);
     checks.push(check);
   }
   if (h.split && rng.chance(0.2)) checks.push(deletedCheck(rng, h));
@@ -281,13 +352,20 @@ function selection(rng: Random, d: OrderDay, h: OrderHeader): Sel {
   const voided = rng.chance(0.04);
   const voidDate = voided ? toastTime(created + rng.int(1, 10) * MINUTE_MS) : null;
   const createdDate = toastTime(created);
-  const mods = item.tree ? modifiers(rng, d.plan.modifiers[item.tree]!, quantity, createdDate, voided, voidDate) : { list: [], cents: 0 };
+  const mods = item.tree
+    ? modifiers(rng, d.plan.modifiers[item.tree]!, quantity, createdDate, voided, voidDate)
+    : { list: [], cents: 0 };
   const pre = item.cents * quantity + mods.cents;
   const discounts: Json[] = [];
   let cents = pre;
   if (d.menu.itemDiscounts.length && rng.chance(0.04)) {
     const x = rng.pick(d.menu.itemDiscounts);
-    const off = x.type === 'PERCENT' ? roundCents((pre * (x.percentage ?? 0)) / 100) : x.type === 'OPEN_PERCENT' ? pre : Math.min(pre, 1000);
+    const off =
+      x.type === 'PERCENT'
+        ? roundCents((pre * (x.percentage ?? 0)) / 100)
+        : x.type === 'OPEN_PERCENT'
+          ? pre
+          : Math.min(pre, 1000);
     cents -= off;
     discounts.push({ guid: guid(rng), discount: ref(x.guid, 'Discount'), name: x.name, discountAmount: money(off) });
   }
@@ -320,7 +398,14 @@ function selection(rng: Random, d: OrderDay, h: OrderHeader): Sel {
 }
 
 /** Modifier selections of a modifier tree: required groups always, optional ones sometimes, recursively. */
-function modifiers(rng: Random, groups: ModifierGroup[], quantity: number, createdDate: string, voided: boolean, voidDate: string | null): { list: Json[]; cents: number } {
+function modifiers(
+  rng: Random,
+  groups: ModifierGroup[],
+  quantity: number,
+  createdDate: string,
+  voided: boolean,
+  voidDate: string | null,
+): { list: Json[]; cents: number } {
   const list: Json[] = [];
   let cents = 0;
   for (const g of groups) {
@@ -364,7 +449,10 @@ function discountCheck(rng: Random, menu: OrderMenu, sels: Sel[]): Json[] {
   const live = sels.filter((s) => !s.voided && s.cents > 0);
   const subtotal = live.reduce((sum, s) => sum + s.cents, 0);
   if (!subtotal) return [];
-  const off = Math.min(subtotal, x.type === 'FIXED' ? (x.cents ?? 0) : roundCents((subtotal * (x.percentage ?? 0)) / 100));
+  const off = Math.min(
+    subtotal,
+    x.type === 'FIXED' ? (x.cents ?? 0) : roundCents((subtotal * (x.percentage ?? 0)) / 100),
+  );
   let left = off;
   live.forEach((s, i) => {
     const share = i === live.length - 1 ? left : Math.floor((off * s.cents) / subtotal);
@@ -379,12 +467,42 @@ function payments(rng: Random, d: OrderDay, h: OrderHeader, due: number, server:
   if (due <= 0) return [];
   const out: Json[] = [];
   const paidAt = h.closed - rng.int(30_000, 180_000);
-  const base = { entityType: 'OrderPayment', paidDate: toastTime(paidAt), paidBusinessDate: ymdFromDay(d.day), server: server ? ref(server) : null };
-  if (rng.chance(0.01)) out.push({ guid: guid(rng), ...base, type: 'CREDIT', ...card(rng), amount: money(due), tipAmount: 0, amountTendered: null, paymentStatus: 'DENIED', refundStatus: 'NONE', refund: null });
+  const base = {
+    entityType: 'OrderPayment',
+    paidDate: toastTime(paidAt),
+    paidBusinessDate: ymdFromDay(d.day),
+    server: server ? ref(server) : null,
+  };
+  if (rng.chance(0.01))
+    out.push({
+      guid: guid(rng),
+      ...base,
+      type: 'CREDIT',
+      ...card(rng),
+      amount: money(due),
+      tipAmount: 0,
+      amountTendered: null,
+      paymentStatus: 'DENIED',
+      refundStatus: 'NONE',
+      refund: null,
+    });
   const split = rng.chance(0.08) ? roundCents((due * rng.int(30, 70)) / 100) : due;
   for (const cents of split < due ? [split, due - split] : [due]) {
-    const type = h.source === 'In Store' ? rng.pickWeighted([['CREDIT', 70], ['CASH', 20], ['GIFTCARD', 5], ['OTHER', 5]] as const) : 'CREDIT';
-    const tip = type === 'CREDIT' ? roundCents(cents * rng.pick(TIP_SHARES)) : type === 'CASH' && rng.chance(0.2) ? rng.int(1, 5) * 100 : 0;
+    const type =
+      h.source === 'In Store'
+        ? rng.pickWeighted([
+            ['CREDIT', 70],
+            ['CASH', 20],
+            ['GIFTCARD', 5],
+            ['OTHER', 5],
+          ] as const)
+        : 'CREDIT';
+    const tip =
+      type === 'CREDIT'
+        ? roundCents(cents * rng.pick(TIP_SHARES))
+        : type === 'CASH' && rng.chance(0.2)
+          ? rng.int(1, 5) * 100
+          : 0;
     const payment: Json = {
       guid: guid(rng),
       ...base,
@@ -399,7 +517,14 @@ function payments(rng: Random, d: OrderDay, h: OrderHeader, due: number, server:
     };
     if (rng.chance(0.005)) {
       const back = Math.min(cents, Math.max(...sels.map((s) => s.cents)));
-      Object.assign(payment, { refundStatus: back === cents ? 'FULL' : 'PARTIAL', refund: { refundAmount: money(back), tipRefundAmount: 0, refundDate: toastTime(h.closed + rng.int(5, 40) * MINUTE_MS) } });
+      Object.assign(payment, {
+        refundStatus: back === cents ? 'FULL' : 'PARTIAL',
+        refund: {
+          refundAmount: money(back),
+          tipRefundAmount: 0,
+          refundDate: toastTime(h.closed + rng.int(5, 40) * MINUTE_MS),
+        },
+      });
     }
     out.push(payment);
   }
@@ -411,7 +536,14 @@ function card(rng: Random): Json {
 }
 
 /** Auto gratuity for parties of six or more, the delivery fee, the online ordering fee (first check only). */
-function serviceCharges(rng: Random, menu: OrderMenu, h: OrderHeader, dining: DiningOptionState, guests: number, amount: number): { list: Json[]; cents: number } {
+function serviceCharges(
+  rng: Random,
+  menu: OrderMenu,
+  h: OrderHeader,
+  dining: DiningOptionState,
+  guests: number,
+  amount: number,
+): { list: Json[]; cents: number } {
   const list: Json[] = [];
   let cents = 0;
   const { gratuity, delivery, online } = menu.charges;
@@ -422,7 +554,13 @@ function serviceCharges(rng: Random, menu: OrderMenu, h: OrderHeader, dining: Di
   ] as const) {
     if (charged === undefined || charged === null) continue;
     cents += charged;
-    list.push({ guid: guid(rng), serviceCharge: ref(sc.guid), name: sc.name, chargeAmount: money(charged), gratuity: sc.gratuity });
+    list.push({
+      guid: guid(rng),
+      serviceCharge: ref(sc.guid),
+      name: sc.name,
+      chargeAmount: money(charged),
+      gratuity: sc.gratuity,
+    });
   }
   return { list, cents };
 }
@@ -457,14 +595,21 @@ function deletedCheck(rng: Random, h: OrderHeader): Check {
  * Voids (same day or later), late tip adjustments and late refunds. The first version of an order whose tip
  * is adjusted later shows the card payment without a tip and the check PAID (not yet CLOSED).
  */
-function applyLate(h: OrderHeader, late: OrderHeader['late'], checks: Check[], voidedOrder: boolean, voidAt: number): void {
+function applyLate(
+  h: OrderHeader,
+  late: OrderHeader['late'],
+  checks: Check[],
+  voidedOrder: boolean,
+  voidAt: number,
+): void {
   const live = checks.filter((c) => !c.json.deleted);
   if (voidedOrder) {
     const voidDate = toastTime(voidAt);
     for (const c of live) {
       for (const s of c.sels) voidSelection(s.json, voidDate);
       Object.assign(c.json, { voided: true, amount: 0, taxAmount: 0, totalAmount: 0, modifiedDate: voidDate });
-      for (const p of c.payments) if (p.paymentStatus !== 'DENIED') refund(p, p.amount as number, p.tipAmount as number, voidDate);
+      for (const p of c.payments)
+        if (p.paymentStatus !== 'DENIED') refund(p, p.amount as number, p.tipAmount as number, voidDate);
     }
   }
   if (h.late?.kind === 'tip') {

@@ -77,8 +77,15 @@ class ZoneOffsets {
     if (offset === undefined) {
       const probe = dayMs + 20 * HOUR_MS; // ~noon in the Americas
       const parts: Record<string, number> = {};
-      for (const p of this.format.formatToParts(new Date(probe))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-      const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0);
+      for (const p of this.format.formatToParts(new Date(probe)))
+        if (p.type !== 'literal') parts[p.type] = Number(p.value);
+      const asUtc = Date.UTC(
+        parts.year ?? 1970,
+        (parts.month ?? 1) - 1,
+        parts.day ?? 1,
+        parts.hour ?? 0,
+        parts.minute ?? 0,
+      );
       offset = Math.round((asUtc - probe) / 60_000);
       this.cache.set(dayMs, offset);
     }
@@ -125,13 +132,62 @@ export function tockBusiness(seed: number, index: number): TockBusiness {
   const suffix = index > BUSINESS_NAMES.length ? ` ${index}` : '';
   const expBase = 100_000 + index * 1000;
   const experiences: TockExperience[] = [
-    { id: String(expBase + 1), name: 'Dinner Reservation', amountCents: 0, posSku: 'RES-DINNER', variety: 'RESERVATION', weight: 40 },
-    { id: String(expBase + 2), name: "Chef's Tasting Menu", amountCents: rng.pick([18500, 21500, 24500]), posSku: 'PRE-TASTING', variety: 'PREPAID', weight: 20 },
-    { id: String(expBase + 3), name: 'Patio Seating (deposit)', amountCents: 2500, posSku: 'DEP-PATIO', variety: 'DEPOSIT', weight: 12 },
-    { id: String(expBase + 4), name: 'Bar Walk-in', amountCents: 0, posSku: 'TBL-BAR', variety: 'TABLESIDE', weight: 8 },
-    { id: String(expBase + 5), name: 'Family Meal Pickup', amountCents: rng.pick([6500, 7500]), posSku: 'PICKUP-FAMILY', variety: 'PICKUP', weight: 8 },
-    { id: String(expBase + 6), name: 'Wine Club Delivery', amountCents: 9900, posSku: 'DEL-WINE', variety: 'DELIVERY', weight: 4 },
-    { id: String(expBase + 7), name: 'Harvest Dinner Event', amountCents: 15000, posSku: 'EVT-HARVEST', variety: 'EVENT', weight: 8 },
+    {
+      id: String(expBase + 1),
+      name: 'Dinner Reservation',
+      amountCents: 0,
+      posSku: 'RES-DINNER',
+      variety: 'RESERVATION',
+      weight: 40,
+    },
+    {
+      id: String(expBase + 2),
+      name: "Chef's Tasting Menu",
+      amountCents: rng.pick([18500, 21500, 24500]),
+      posSku: 'PRE-TASTING',
+      variety: 'PREPAID',
+      weight: 20,
+    },
+    {
+      id: String(expBase + 3),
+      name: 'Patio Seating (deposit)',
+      amountCents: 2500,
+      posSku: 'DEP-PATIO',
+      variety: 'DEPOSIT',
+      weight: 12,
+    },
+    {
+      id: String(expBase + 4),
+      name: 'Bar Walk-in',
+      amountCents: 0,
+      posSku: 'TBL-BAR',
+      variety: 'TABLESIDE',
+      weight: 8,
+    },
+    {
+      id: String(expBase + 5),
+      name: 'Family Meal Pickup',
+      amountCents: rng.pick([6500, 7500]),
+      posSku: 'PICKUP-FAMILY',
+      variety: 'PICKUP',
+      weight: 8,
+    },
+    {
+      id: String(expBase + 6),
+      name: 'Wine Club Delivery',
+      amountCents: 9900,
+      posSku: 'DEL-WINE',
+      variety: 'DELIVERY',
+      weight: 4,
+    },
+    {
+      id: String(expBase + 7),
+      name: 'Harvest Dinner Event',
+      amountCents: 15000,
+      posSku: 'EVT-HARVEST',
+      variety: 'EVENT',
+      weight: 8,
+    },
   ];
   return {
     index,
@@ -150,12 +206,65 @@ export function tockBusiness(seed: number, index: number): TockBusiness {
 
 const j = (s: string) => JSON.stringify(s);
 /** [JSON-encoded display name, ascii slug for emails] */
-const FIRST_NAMES = ['Ava', 'Liam', 'Olivia', 'Noah', 'Emma', 'Mateo', 'Sofia', 'Lucas', 'Mia', 'Ethan', 'Chloé', 'José', 'Zoë', 'Aiko', 'Priya', 'Wei', 'Fatima', 'Omar', 'Grace', 'Henry', 'Isla', 'Jack', 'Leila', 'Marco', 'Nina', "D'Andre", 'Renée', 'Søren', 'Yuki', 'Camila'].map(
-  (n) => [j(n), slug(n)] as const,
-);
-const LAST_NAMES = ['Smith', 'Garcia', 'Nguyễn', 'Johnson', 'Kim', 'Patel', 'Müller', "O'Brien", 'Rossi', 'Chen', 'Okafor', 'Silva', 'Martin', 'Cohen', 'Tanaka', 'Brown', 'López', 'Dubois', 'Novak', 'Walker', 'Hughes', 'Andersson', 'Haddad', 'Ivanova', 'Park'].map(
-  (n) => [j(n), slug(n)] as const,
-);
+const FIRST_NAMES = [
+  'Ava',
+  'Liam',
+  'Olivia',
+  'Noah',
+  'Emma',
+  'Mateo',
+  'Sofia',
+  'Lucas',
+  'Mia',
+  'Ethan',
+  'Chloé',
+  'José',
+  'Zoë',
+  'Aiko',
+  'Priya',
+  'Wei',
+  'Fatima',
+  'Omar',
+  'Grace',
+  'Henry',
+  'Isla',
+  'Jack',
+  'Leila',
+  'Marco',
+  'Nina',
+  "D'Andre",
+  'Renée',
+  'Søren',
+  'Yuki',
+  'Camila',
+].map((n) => [j(n), slug(n)] as const);
+const LAST_NAMES = [
+  'Smith',
+  'Garcia',
+  'Nguyễn',
+  'Johnson',
+  'Kim',
+  'Patel',
+  'Müller',
+  "O'Brien",
+  'Rossi',
+  'Chen',
+  'Okafor',
+  'Silva',
+  'Martin',
+  'Cohen',
+  'Tanaka',
+  'Brown',
+  'López',
+  'Dubois',
+  'Novak',
+  'Walker',
+  'Hughes',
+  'Andersson',
+  'Haddad',
+  'Ivanova',
+  'Park',
+].map((n) => [j(n), slug(n)] as const);
 function slug(s: string): string {
   return s
     .replace(/ø/g, 'o')
@@ -184,10 +293,35 @@ const FOREIGN = [
   { iso: 'FR', phoneCc: 'FR', country: 'France', city: 'Paris', state: '', zip: '75003' },
 ].map((f) => ({ ...f, countryJ: j(f.country), cityJ: j(f.city), stateJ: j(f.state), zipJ: j(f.zip) }));
 const STREETS = ['Main St', 'Market St', 'Oak Ave', 'Vineyard Ln', '2nd St', 'Mission St', 'Elm St', 'Harbor Blvd'];
-const DIETARY = ['VEGETARIAN', 'VEGAN', 'GLUTEN_FREE', 'DAIRY_FREE', 'SHELLFISH_ALLERGY', 'NUT_ALLERGY', 'PESCATARIAN', 'NO_PORK'];
-const DIETARY_NOTES = ['', '', 'Severe: carries an EpiPen', 'Prefers "no cross-contact" prep', 'Ok with trace amounts'].map(j);
+const DIETARY = [
+  'VEGETARIAN',
+  'VEGAN',
+  'GLUTEN_FREE',
+  'DAIRY_FREE',
+  'SHELLFISH_ALLERGY',
+  'NUT_ALLERGY',
+  'PESCATARIAN',
+  'NO_PORK',
+];
+const DIETARY_NOTES = [
+  '',
+  '',
+  'Severe: carries an EpiPen',
+  'Prefers "no cross-contact" prep',
+  'Ok with trace amounts',
+].map(j);
 const HOSPITALITY = ['WINDOW_SEAT', 'QUIET_TABLE', 'BOOTH', 'PATIO', 'BAR_SEATING', 'WHEELCHAIR_ACCESS', 'HIGH_CHAIR'];
-const GUEST_TAGS = ['VIP', 'Regular', 'Wine club', 'Industry', 'Press', 'First visit', 'Big spender', 'Local', 'Celebrating'].map(j);
+const GUEST_TAGS = [
+  'VIP',
+  'Regular',
+  'Wine club',
+  'Industry',
+  'Press',
+  'First visit',
+  'Big spender',
+  'Local',
+  'Celebrating',
+].map(j);
 const NOTES = [
   'Prefers the "quiet" corner table',
   'Sommelier friend \u2014 offer the reserve list',
@@ -256,7 +390,12 @@ export interface PlanItem {
 }
 
 /** The valid records of file N in order. Export 1 is described lazily (it may hold millions). */
-export function filePlan(cfg: TockDataConfig, business: number, entity: TockEntity, n: number): { count: number; item(i: number): PlanItem } {
+export function filePlan(
+  cfg: TockDataConfig,
+  business: number,
+  entity: TockEntity,
+  n: number,
+): { count: number; item(i: number): PlanItem } {
   const initial = initialCount(cfg, entity);
   if (n === 1) return { count: initial, item: (i) => ({ kind: 'new', index: i, serial: i }) };
   const before = populationAfter(cfg, entity, n - 1);
@@ -267,7 +406,9 @@ export function filePlan(cfg: TockDataConfig, business: number, entity: TockEnti
   while (edited.size < edits) {
     // Edits favour recent records, as real activity does, but reach back to the oldest.
     const r = rng.next();
-    const idx = rng.chance(0.5) ? before - 1 - Math.floor(r * Math.min(before, Math.max(1, news * 4))) : Math.floor(r * before);
+    const idx = rng.chance(0.5)
+      ? before - 1 - Math.floor(r * Math.min(before, Math.max(1, news * 4)))
+      : Math.floor(r * before);
     edited.add(Math.max(0, Math.min(before - 1, idx)));
   }
   const items: PlanItem[] = [];
@@ -282,7 +423,19 @@ export function filePlan(cfg: TockDataConfig, business: number, entity: TockEnti
 /** A strong validator for file N: a hash of everything that determines its bytes (not of the bytes themselves). */
 export function fileEtag(cfg: TockDataConfig, business: number, entity: TockEntity, n: number): string {
   const h = createHash('sha256')
-    .update(JSON.stringify(['tock-sandbox-v1', cfg.seed, business, entity, n, cfg.guestsInFirstExport, cfg.reservationsInFirstExport, cfg.changesPerExport, cfg.malformedRecordRate]))
+    .update(
+      JSON.stringify([
+        'tock-sandbox-v1',
+        cfg.seed,
+        business,
+        entity,
+        n,
+        cfg.guestsInFirstExport,
+        cfg.reservationsInFirstExport,
+        cfg.changesPerExport,
+        cfg.malformedRecordRate,
+      ]),
+    )
     .digest('hex');
   return `"${h.slice(0, 32)}"`;
 }
@@ -318,12 +471,30 @@ function makePatron(cfg: TockDataConfig, business: number, index: number): Patro
   const [last, lastSlug] = rng.pick(LAST_NAMES);
   const foreign = rng.chance(0.06) ? rng.pick(FOREIGN) : undefined;
   const email = `"${firstSlug}.${lastSlug}${rng.int(1, 9999)}@${rng.pick(EMAIL_DOMAINS)}"`;
-  const phone = foreign ? `"${rng.digits(10)}"` : `"${rng.pick(AREA_CODES)}555${String(rng.int(0, 9999)).padStart(4, '0')}"`;
+  const phone = foreign
+    ? `"${rng.digits(10)}"`
+    : `"${rng.pick(AREA_CODES)}555${String(rng.int(0, 9999)).padStart(4, '0')}"`;
   const city = rng.pick(CITIES);
   const zip = foreign ? foreign.zipJ : `"${city.zip3}${String(rng.int(0, 99)).padStart(2, '0')}"`;
   const created = createdInExport(cfg, 'guest-profile', index);
-  const createdAt = created === 1 ? rng.timestamp(exportTime(cfg.seed, 1) - HISTORY_MS, exportTime(cfg.seed, 1) - DAY_MS) : inExportWindow(rng, cfg.seed, created);
-  return { id, big, first, last, email, phone, phoneCc: foreign ? foreign.phoneCc : 'US', zip, iso: foreign ? foreign.iso : 'US', foreign, city, createdAt };
+  const createdAt =
+    created === 1
+      ? rng.timestamp(exportTime(cfg.seed, 1) - HISTORY_MS, exportTime(cfg.seed, 1) - DAY_MS)
+      : inExportWindow(rng, cfg.seed, created);
+  return {
+    id,
+    big,
+    first,
+    last,
+    email,
+    phone,
+    phoneCc: foreign ? foreign.phoneCc : 'US',
+    zip,
+    iso: foreign ? foreign.iso : 'US',
+    foreign,
+    city,
+    createdAt,
+  };
 }
 
 /** A uint64 id as JSON: big ones always bare numbers, others a string with probability `quoted`. */
@@ -342,8 +513,14 @@ function guestJson(cfg: TockDataConfig, biz: TockBusiness, item: PlanItem, n: nu
   // The version stream: everything an edit may change.
   const v = createRandom(cfg.seed, biz.index, 'guest-version', n, item.index);
   const profileId = String(500_000_000 + biz.index * 50_000_000 + item.serial);
-  const updatedAt = item.kind === 'edit' ? inExportWindow(v, cfg.seed, n) : n === 1 ? v.timestamp(p.createdAt, exportTime(cfg.seed, 1) - HOUR_MS) : p.createdAt;
-  const email = item.kind === 'edit' && v.chance(0.2) ? `"${p.email.slice(1, p.email.indexOf('@'))}.new@example.com"` : p.email;
+  const updatedAt =
+    item.kind === 'edit'
+      ? inExportWindow(v, cfg.seed, n)
+      : n === 1
+        ? v.timestamp(p.createdAt, exportTime(cfg.seed, 1) - HOUR_MS)
+        : p.createdAt;
+  const email =
+    item.kind === 'edit' && v.chance(0.2) ? `"${p.email.slice(1, p.email.indexOf('@'))}.new@example.com"` : p.email;
 
   // A stable part (address, birthday) drawn from the patron's own stream so edits keep it.
   const s = createRandom(cfg.seed, biz.index, 'guest-stable', item.index);
@@ -358,11 +535,14 @@ function guestJson(cfg: TockDataConfig, biz: TockBusiness, item: PlanItem, n: nu
     }
   }
   let phones = `[{"type":"MOBILE","phone":${p.phone},"phoneCountryCode":"${p.phoneCc}"}`;
-  if (s.chance(0.15)) phones += `,{"type":"HOME","phone":"${s.pick(AREA_CODES)}555${String(s.int(0, 9999)).padStart(4, '0')}","phoneCountryCode":"US"}`;
+  if (s.chance(0.15))
+    phones += `,{"type":"HOME","phone":"${s.pick(AREA_CODES)}555${String(s.int(0, 9999)).padStart(4, '0')}","phoneCountryCode":"US"}`;
   phones += ']';
   let days = '';
-  if (s.chance(0.45)) days += `{"type":"BIRTHDAY","day":${s.int(1, 28)},"month":${s.int(1, 12)},"year":${s.chance(0.8) ? s.int(1945, 2005) : 'null'}}`;
-  if (s.chance(0.15)) days += `${days ? ',' : ''}{"type":"ANNIVERSARY","day":${s.int(1, 28)},"month":${s.int(1, 12)},"year":${s.int(1975, 2024)}}`;
+  if (s.chance(0.45))
+    days += `{"type":"BIRTHDAY","day":${s.int(1, 28)},"month":${s.int(1, 12)},"year":${s.chance(0.8) ? s.int(1945, 2005) : 'null'}}`;
+  if (s.chance(0.15))
+    days += `${days ? ',' : ''}{"type":"ANNIVERSARY","day":${s.int(1, 28)},"month":${s.int(1, 12)},"year":${s.int(1975, 2024)}}`;
 
   let dietary = '';
   const nd = v.pickWeighted([
@@ -370,7 +550,8 @@ function guestJson(cfg: TockDataConfig, biz: TockBusiness, item: PlanItem, n: nu
     [1, 22],
     [2, 8],
   ]);
-  for (let i = 0; i < nd; i++) dietary += `${i ? ',' : ''}{"dietaryRestriction":"${v.pick(DIETARY)}","note":${v.pick(DIETARY_NOTES)}}`;
+  for (let i = 0; i < nd; i++)
+    dietary += `${i ? ',' : ''}{"dietaryRestriction":"${v.pick(DIETARY)}","note":${v.pick(DIETARY_NOTES)}}`;
   let hospitality = '';
   const nh = v.pickWeighted([
     [0, 75],
@@ -384,7 +565,8 @@ function guestJson(cfg: TockDataConfig, biz: TockBusiness, item: PlanItem, n: nu
     [1, 30],
     [2, 10],
   ]);
-  for (let i = 0; i < nn; i++) notes += `${i ? ',' : ''}{"text":${v.pick(NOTES)},"createdTimestamp":${v.timestamp(p.createdAt, updatedAt + 1)}}`;
+  for (let i = 0; i < nn; i++)
+    notes += `${i ? ',' : ''}{"text":${v.pick(NOTES)},"createdTimestamp":${v.timestamp(p.createdAt, updatedAt + 1)}}`;
   let bizTags = '';
   const nt = v.int(0, 2);
   for (let i = 0; i < nt; i++) bizTags += `${i ? ',' : ''}${v.pick(GUEST_TAGS)}`;
@@ -462,7 +644,12 @@ function reservationJson(cfg: TockDataConfig, ctx: BusinessContext, item: PlanIt
     ['other', 10],
     ['none', 5],
   ] as const);
-  const diner = dinerKind === 'other' && pool > 1 ? makePatron(cfg, biz.index, rng.int(0, pool - 1)) : dinerKind === 'none' ? undefined : owner;
+  const diner =
+    dinerKind === 'other' && pool > 1
+      ? makePatron(cfg, biz.index, rng.int(0, pool - 1))
+      : dinerKind === 'none'
+        ? undefined
+        : owner;
 
   const createdTs = inExportWindow(rng, seed, created);
   const createdDay = createdTs - (createdTs % DAY_MS);
@@ -470,12 +657,15 @@ function reservationJson(cfg: TockDataConfig, ctx: BusinessContext, item: PlanIt
   const slot = rng.chance(0.2) ? rng.pick(SLOTS_LUNCH) : rng.pick(SLOTS_DINNER);
   const serviceTs = serviceDay + slot * 60_000 - ctx.zone.at(serviceDay) * 60_000;
   const partySize0 = exp.variety === 'DELIVERY' || exp.variety === 'PICKUP' ? 1 : rng.pickWeighted(PARTY_SIZES);
-  const initialSeq = created === 1 ? rng.pickWeighted([
-    [0, 55],
-    [1, 25],
-    [2, 12],
-    [3, 8],
-  ] as const) : 0;
+  const initialSeq =
+    created === 1
+      ? rng.pickWeighted([
+          [0, 55],
+          [1, 25],
+          [2, 12],
+          [3, 8],
+        ] as const)
+      : 0;
   const asOf0 = exportTime(seed, created);
   const state0 = settledState(rng, serviceTs, asOf0, walkIn);
   // Draw every other stable value now, so an edit (which draws from its own stream) keeps them.
@@ -485,7 +675,10 @@ function reservationJson(cfg: TockDataConfig, ctx: BusinessContext, item: PlanIt
   const paymentType = rng.pickWeighted(PAYMENT_TYPES);
   const paymentIdQuoted = rng.chance(0.5);
   const transferredOut = rng.chance(0.01);
-  const lastUpdated0 = initialSeq === 0 ? createdTs : rng.timestamp(createdTs, Math.max(createdTs + 1, Math.min(serviceTs + 3 * HOUR_MS, asOf0)));
+  const lastUpdated0 =
+    initialSeq === 0
+      ? createdTs
+      : rng.timestamp(createdTs, Math.max(createdTs + 1, Math.min(serviceTs + 3 * HOUR_MS, asOf0)));
 
   let sequenceId = initialSeq;
   let partySize: number = partySize0;
@@ -535,7 +728,8 @@ function reservationJson(cfg: TockDataConfig, ctx: BusinessContext, item: PlanIt
   let refunds = '';
   if (cancelled && paid > 0) {
     refunded = exp.variety === 'DEPOSIT' && v.chance(0.5) ? 0 : paid;
-    if (refunded > 0) refunds = `{"id":"${900_000_000 + biz.index * 50_000_000 + r}","amountCents":${refunded},"reason":"CANCELLATION","createdTimestamp":${lastUpdated}}`;
+    if (refunded > 0)
+      refunds = `{"id":"${900_000_000 + biz.index * 50_000_000 + r}","amountCents":${refunded},"reason":"CANCELLATION","createdTimestamp":${lastUpdated}}`;
   }
   const discounts = discountCents > 0 ? `{"name":${discountName},"amountCents":${discountCents}}` : '';
   const netPaid = paid - refunded;
@@ -566,7 +760,12 @@ function settledState(rng: Random, serviceTs: number, asOf: number, walkIn: bool
       ['CANCELLED', walkIn ? 0 : 11],
     ] as const);
   }
-  if (serviceTs < asOf) return rng.pickWeighted([['SEATED', 50], ['ARRIVED', 20], ['EXPECTED', 30]] as const);
+  if (serviceTs < asOf)
+    return rng.pickWeighted([
+      ['SEATED', 50],
+      ['ARRIVED', 20],
+      ['EXPECTED', 30],
+    ] as const);
   return rng.chance(walkIn ? 0 : 0.08) ? 'CANCELLED' : 'EXPECTED';
 }
 
@@ -602,7 +801,13 @@ export const CHUNK_CHARS = 64 * 1024;
  * The file's text in chunks of ~64 KB: a JSON array of records. Pull-based: nothing beyond the current chunk
  * is generated before the consumer asks for it.
  */
-export function* fileChunks(cfg: TockDataConfig, business: number, entity: TockEntity, n: number, chunkChars = CHUNK_CHARS): Generator<string> {
+export function* fileChunks(
+  cfg: TockDataConfig,
+  business: number,
+  entity: TockEntity,
+  n: number,
+  chunkChars = CHUNK_CHARS,
+): Generator<string> {
   const biz = tockBusiness(cfg.seed, business);
   const ctx = entity === 'reservation' ? businessContext(biz) : undefined;
   const plan = filePlan(cfg, business, entity, n);

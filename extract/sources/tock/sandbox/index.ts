@@ -92,7 +92,16 @@ function base64url(text: string): string {
 /** A JWT-shaped credential, deterministic per seed and business (so a saved .env keeps working). */
 function fakeJwt(seed: number, biz: TockBusiness): string {
   const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const payload = base64url(JSON.stringify({ iss: 'tock-sandbox', aud: 'tock-data-export', sub: `business:${biz.id}`, businessId: biz.id, businessGroupId: biz.groupId, iat: 1_700_000_000 }));
+  const payload = base64url(
+    JSON.stringify({
+      iss: 'tock-sandbox',
+      aud: 'tock-data-export',
+      sub: `business:${biz.id}`,
+      businessId: biz.id,
+      businessGroupId: biz.groupId,
+      iat: 1_700_000_000,
+    }),
+  );
   const sig = createHmac('sha256', `tock-sandbox-jwt-${seed}`).update(`${header}.${payload}`).digest('base64url');
   return `${header}.${payload}.${sig}`;
 }
@@ -111,7 +120,8 @@ export async function startTockSandbox(options: TockSandboxOptions = {}): Promis
   const now = options.now ?? Date.now;
   const store = stateStore(STATE_NAME, { exports: 1 }, options.stateDir);
   let exports = options.exports ?? (await store.load()).exports;
-  if (!Number.isInteger(exports) || exports < 1) throw new Error(`tock sandbox: exports must be a positive integer (got ${exports})`);
+  if (!Number.isInteger(exports) || exports < 1)
+    throw new Error(`tock sandbox: exports must be a positive integer (got ${exports})`);
   const businessCount = options.businesses ?? 1;
   const signingSecret = options.signingSecret ?? randomBytes(32).toString('hex');
 
@@ -149,7 +159,12 @@ export async function startTockSandbox(options: TockSandboxOptions = {}): Promis
     return { json: { result: { guestDataUrls: urls('guest-profile'), reservationDataUrls: urls('reservation') } } };
   };
 
-  const cached = async (business: number, entity: TockEntity, n: number, etag: string): Promise<{ path: string; size: number }> => {
+  const cached = async (
+    business: number,
+    entity: TockEntity,
+    n: number,
+    etag: string,
+  ): Promise<{ path: string; size: number }> => {
     const file = path.join(options.cacheDir!, `${entity}-${n}-b${business}-${etag.replace(/"/g, '')}.json`);
     const existing = await stat(file).catch(() => undefined);
     if (existing) return { path: file, size: existing.size };

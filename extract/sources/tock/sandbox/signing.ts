@@ -23,7 +23,10 @@ export interface SignOptions {
 
 /** YYYYMMDDTHHMMSSZ */
 export function googDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function parseGoogDate(text: string): number | undefined {
@@ -65,12 +68,30 @@ export function signUrl(o: SignOptions): string {
 export type VerifyResult = { ok: true } | { ok: false; status: number; code: string; message: string; details: string };
 
 /** Checks a request against its signed query: signature first (403), then expiry (400), like GCS. */
-export function verifySignedRequest(method: string, rawPath: string, params: URLSearchParams, secret: string, nowMs: number): VerifyResult {
+export function verifySignedRequest(
+  method: string,
+  rawPath: string,
+  params: URLSearchParams,
+  secret: string,
+  nowMs: number,
+): VerifyResult {
   const given = params.get('X-Goog-Signature');
   const date = params.get('X-Goog-Date');
   const expires = params.get('X-Goog-Expires');
-  if (!given || !date || !expires || params.get('X-Goog-Algorithm') !== SIGNING_ALGORITHM || !params.get('X-Goog-Credential')) {
-    return { ok: false, status: 403, code: 'AccessDenied', message: 'Access denied.', details: 'Anonymous caller does not have storage.objects.get access to the Google Cloud Storage object.' };
+  if (
+    !given ||
+    !date ||
+    !expires ||
+    params.get('X-Goog-Algorithm') !== SIGNING_ALGORITHM ||
+    !params.get('X-Goog-Credential')
+  ) {
+    return {
+      ok: false,
+      status: 403,
+      code: 'AccessDenied',
+      message: 'Access denied.',
+      details: 'Anonymous caller does not have storage.objects.get access to the Google Cloud Storage object.',
+    };
   }
   const query = canonicalQuery(params);
   const expected = signature(secret, method, rawPath, query);
@@ -82,16 +103,29 @@ export function verifySignedRequest(method: string, rawPath: string, params: URL
       status: 403,
       code: 'SignatureDoesNotMatch',
       message: 'Access denied.',
-      details: 'The request signature we calculated does not match the signature you provided. Check your Google secret key and signing method.',
+      details:
+        'The request signature we calculated does not match the signature you provided. Check your Google secret key and signing method.',
     };
   }
   const start = parseGoogDate(date);
   const seconds = Number(expires);
   if (start === undefined || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_EXPIRES_SECONDS) {
-    return { ok: false, status: 400, code: 'AuthorizationQueryParametersError', message: 'Invalid argument.', details: 'X-Goog-Date or X-Goog-Expires is invalid.' };
+    return {
+      ok: false,
+      status: 400,
+      code: 'AuthorizationQueryParametersError',
+      message: 'Invalid argument.',
+      details: 'X-Goog-Date or X-Goog-Expires is invalid.',
+    };
   }
   if (nowMs > start + seconds * 1000) {
-    return { ok: false, status: 400, code: 'ExpiredToken', message: 'Invalid argument.', details: `Request has expired: ${date}` };
+    return {
+      ok: false,
+      status: 400,
+      code: 'ExpiredToken',
+      message: 'Invalid argument.',
+      details: `Request has expired: ${date}`,
+    };
   }
   return { ok: true };
 }
