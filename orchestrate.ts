@@ -10,6 +10,7 @@ import { HELP, parseCli, selectSources, UsageError } from './extract/orchestrato
 import { runChecks } from './extract/orchestrator/check.js';
 import { anySourceConfigured, openWarehouse, sourceEnvironments, WarehouseUnreachable } from './extract/orchestrator/environment.js';
 import { LockHeld, renderSummary, runPipeline, takeRunLock } from './extract/orchestrator/pipeline.js';
+import { runSample } from './extract/orchestrator/sample.js';
 import { renderStatus } from './extract/orchestrator/status.js';
 import { createTerminal } from './extract/orchestrator/terminal.js';
 import { secretStore } from './extract/kit/secrets.js';
@@ -79,9 +80,15 @@ async function main(argv: string[]): Promise<number> {
       terminal.print(renderStatus(await opened.warehouse.status(), opened.warehouse.description));
       return EXIT.ok;
     }
-    if (options.command !== 'check') await takeRunLock(opened.warehouse);
-    const envs = await sourceEnvironments(options.command === 'check' || options.extract ? selections : [], demo, terminal.log);
+    const lands = options.command !== 'check' && options.command !== 'sample';
+    if (lands) await takeRunLock(opened.warehouse);
+    const envs = await sourceEnvironments(lands && !options.extract ? [] : selections, demo, terminal.log);
     try {
+      if (options.command === 'sample') {
+        await opened.warehouse.prepare([]);
+        const context = { envs, warehouse: opened.warehouse, log: terminal.log, signal: interrupt.signal, print: terminal.print };
+        return await runSample(selections[0]!, { ...options.sample!, instances: options.instances }, context);
+      }
       if (options.command === 'check') {
         await opened.warehouse.prepare([]);
         const ok = await runChecks(selections, { envs, warehouse: opened.warehouse, log: terminal.log, signal: interrupt.signal, print: terminal.print });

@@ -17,18 +17,18 @@ async function main(): Promise<number> {
     console.error(`unknown source ${unknown.join(', ')} (known: ${SOURCES.map((s) => s.name).join(', ')})`);
     return 2;
   }
-  const chosen = SOURCES.filter((s) => names.length === 0 || names.includes(s.name));
+  const chosen = SOURCES.filter((s) => (names.length === 0 || names.includes(s.name)) && s.startSandbox);
   switch (command) {
     case 'advance':
       for (const source of chosen) {
-        const sandbox = await source.startSandbox();
+        const sandbox = await source.startSandbox!();
         console.log(await sandbox.advance());
         await sandbox.close();
       }
       return 0;
     case 'serve':
       for (const source of chosen) {
-        const sandbox = await source.startSandbox();
+        const sandbox = await source.startSandbox!();
         console.log(`# ${source.title} sandbox`);
         for (const [k, v] of Object.entries(sandbox.env)) console.log(`${k}=${v}`);
       }

@@ -7,6 +7,15 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, task
   await Promise.all(workers);
 }
 
+/** `task` over `items` with at most `limit` in flight; results in the items' order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  await forEachLimited([...items.keys()], limit, async (i) => {
+    results[i] = await task(items[i]!);
+  });
+  return results;
+}
+
 /** At most `limit` tasks at once; the others wait their turn in order. */
 export class Semaphore {
   private active = 0;

@@ -9,7 +9,15 @@ import { HttpClient, HttpError } from './http/index.js';
 import type { Logger } from './log.js';
 import { redact } from './redact.js';
 import { secretStore, type SecretStore } from './secrets.js';
-import { httpOptionsFor, type EntityDefinition, type Progress, type SourceDefinition, type SourceInstance } from './source.js';
+import {
+  httpOptionsFor,
+  type EntityDefinition,
+  type Progress,
+  type RunLimits,
+  type SourceDefinition,
+  type SourceInstance,
+} from './source.js';
+import { readState, storedState } from './state.js';
 import type { JobCounts, Warehouse } from './warehouse/warehouse.js';
 
 export interface EntityOutcome {
@@ -26,6 +34,7 @@ export interface EntityOutcome {
   /** Parts the vendor refused and the entity left out (one line each); they are asked again next time. */
   skipped: string[];
   counts: JobCounts;
+  finishedAt: Date;
 }
 
 export interface SourceRunOptions {
@@ -39,6 +48,8 @@ export interface SourceRunOptions {
   /** A backfill of this range (ms, half-open) by the entities that support it, with its own saved progress. */
   backfill?: { from: number; to: number };
   full: boolean;
+  /** --max-pages, --since. */
+  limits?: RunLimits;
   log: Logger;
   signal: AbortSignal;
   onProgress?: (entity: string, progress: Progress) => void;
@@ -89,14 +100,16 @@ export async function runSource<Config>(source: SourceDefinition<Config>, option
   // Every request in flight listens to the run's signal; side by side that is more than Node's default 10.
   setMaxListeners(0, options.signal);
   const progress = progressBoard(instances.length, options.onProgress);
-  await forEachLimited(instances, limits.instances, (instance) =>
-    forEachLimited(entities, limits.entities, async (entity) => {
+  await forEachLimited(instances, limits.instances, (instance) => {
+    const shared = sharedPerRun();
+    return forEachLimited(entities, limits.entities, async (entity) => {
       if (options.signal.aborted) return;
-      const outcome = await runEntity(source, entity, instance, http, secrets, options, progress(entity.name, instance.name));
+      const run = { http, secrets, shared, progress: progress(entity.name, instance.name) };
+      const outcome = { ...(await runEntity(source, entity, instance, run, options)), finishedAt: new Date() };
       outcomes.push(outcome);
       addCounts(total, outcome.counts);
-    }),
-  );
+    });
+  });
   // Finished in any order when run side by side; reported in the source's order.
   const rank = (o: EntityOutcome) => instances.findIndex((i) => i.name === o.instance) * entities.length + entities.findIndex((e) => e.name === o.entity);
   outcomes.sort((a, b) => rank(a) - rank(b));
@@ -136,15 +149,66 @@ export function backfillStateName(entity: string): string {
   return `${entity} backfill`;
 }
 
+/**
+ * `npm run elt -- sample`: the first records of an entity through the real client, nothing landed and no
+ * state read or saved. Reads the first page of the first unit(s) of each instance until `limit` records.
+ */
+export async function sampleEntity<Config>(
+  source: SourceDefinition<Config>,
+  entityName: string,
+  options: Pick<SourceRunOptions, 'warehouse' | 'env' | 'instances' | 'log' | 'signal'> & { limit: number },
+): Promise<{ instance: string; text: string }[]> {
+  const entity = source.entities.find((e) => e.name === entityName);
+  if (!entity) throw new Error(`${source.title} has no entity ${entityName}.`);
+  const secrets = secretStore(options.warehouse, options.env);
+  const instances = pickInstances(source, await sourceInstances(source, options.env, secrets), options.instances);
+  const http = new HttpClient({ name: source.name, logger: options.log, ...httpOptionsFor(source, options.env) });
+  const out: { instance: string; text: string }[] = [];
+  for (const instance of instances) {
+    // Stops the entity's read-ahead once enough records are in.
+    const stop = new AbortController();
+    const signal = AbortSignal.any([options.signal, stop.signal]);
+    const context = { instance, state: undefined, full: true, http, log: options.log, signal, secrets, progress: () => {} };
+    const units = entity.extract({ ...context, limits: { maxPages: 1 }, shared: sharedPerRun() });
+    try {
+      units: for await (const unit of units) {
+        for await (const record of unit.records) {
+          // As sent: a uint64 id keeps every digit.
+          out.push({ instance: instance.name, text: record.bytes.toString('utf8') });
+          if (out.length >= options.limit) break units;
+        }
+      }
+    } finally {
+      stop.abort();
+    }
+    if (out.length >= options.limit) break;
+  }
+  return out;
+}
+
+/** One instance's memo for a run: what its entities share (EntityContext.shared). */
+function sharedPerRun(): <T>(key: string, make: () => T) => T {
+  const made = new Map<string, unknown>();
+  return <T>(key: string, make: () => T): T => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as T;
+  };
+}
+
+interface EntityRun {
+  http: HttpClient;
+  secrets: SecretStore;
+  shared: <T>(key: string, make: () => T) => T;
+  progress: (progress: Progress) => void;
+}
+
 async function runEntity<Config>(
   source: SourceDefinition<Config>,
   entity: EntityDefinition<Config>,
-  instance: { name: string; config: Config },
-  http: HttpClient,
-  secrets: SecretStore,
+  instance: SourceInstance<Config>,
+  { http, secrets, shared, progress: onProgress }: EntityRun,
   options: SourceRunOptions,
-  onProgress: (progress: Progress) => void,
-): Promise<EntityOutcome> {
+): Promise<Omit<EntityOutcome, 'finishedAt'>> {
   const log = options.log.child({ source: source.name, entity: entity.name, instance: instance.name });
   const counts = emptyCounts();
   const skipped: string[] = [];
@@ -152,21 +216,41 @@ async function runEntity<Config>(
   const target = { source: source.name, entity: stateName, instance: instance.name, table: entity.table, keyPath: entity.keyPath, runId: options.runId };
   let origin: string | undefined;
   try {
-    const state = options.full ? undefined : await options.warehouse.loadState(source.name, stateName, instance.name);
+    const schema = options.backfill ? (entity.backfillState ?? entity.state) : entity.state;
+    const saved = options.full ? undefined : await options.warehouse.loadState(source.name, stateName, instance.name);
+    const who = `${source.name}.${entity.name} (${instance.name})`;
+    const state = schema ? readState(schema, saved, who) : saved;
     // What the source says it is working on (window, share done), merged with the rows landed so far.
     let reported: Progress = {};
     const progress = (p: Progress) => {
       reported = p;
       onProgress({ ...p, rows: counts.rowsSeen });
     };
-    const units = entity.extract({ instance, state, full: options.full, http, log, signal: options.signal, secrets, progress, backfill: options.backfill });
+    const units = entity.extract({
+      instance,
+      state,
+      full: options.full,
+      http,
+      log,
+      signal: options.signal,
+      secrets,
+      progress,
+      backfill: options.backfill,
+      limits: options.limits ?? {},
+      shared,
+    });
     for await (const unit of units) {
       options.signal.throwIfAborted();
       origin = unit.origin;
       log.debug('landing', { origin: unit.origin });
       const before = counts.rowsSeen;
       const result = await options.warehouse.land(target, {
-        ...unit,
+        origin: unit.origin,
+        records: unit.records,
+        // Read at commit, once the records are consumed: a unit may settle its state while it reads.
+        get state() {
+          return schema ? storedState(schema, unit.state) : unit.state;
+        },
         onProgress: (soFar) => onProgress({ label: unit.origin, ...reported, rows: before + soFar.seen }),
       });
       counts.rowsSeen += result.seen;

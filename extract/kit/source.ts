@@ -7,6 +7,7 @@ import type { HttpClient, HttpClientOptions } from './http/index.js';
 import type { Logger } from './log.js';
 import type { RawRecord } from './records/json-records.js';
 import type { SecretStore } from './secrets.js';
+import type { StateSchema } from './state.js';
 import type { Warehouse } from './warehouse/warehouse.js';
 
 export type SourceHttpOptions = Omit<HttpClientOptions, 'name' | 'logger'>;
@@ -51,12 +52,26 @@ export interface EntityContext<Config, State> {
    * `state` is then the backfill's own (which windows of this range are done), kept apart from the cursor.
    */
   backfill?: { from: number; to: number };
+  /** Options for partial runs, set from the command line. */
+  limits: RunLimits;
+  /**
+   * What an instance's entities share during one run (a login, the vendor's clock, a list of locations):
+   * made by `make` on first use, the same object for every entity of this instance in this run.
+   */
+  shared<T>(key: string, make: () => T): T;
+}
+
+export interface RunLimits {
+  /** Stop each paged listing after this many pages; the cursor is not moved past what was read. */
+  maxPages?: number;
+  /** Read from this time (ms) instead of the saved cursor; the saved cursor never moves backwards. */
+  since?: number;
 }
 
 export interface Unit<State> {
   origin: string;
   records: AsyncIterable<RawRecord>;
-  /** The entity's state once this unit is landed. */
+  /** The entity's state once this unit is landed; read when its records have been consumed. */
   state: State;
   /**
    * Parts left out of this unit because the vendor refused them (e.g. a day answering 400), each described
@@ -75,6 +90,10 @@ export interface EntityDefinition<Config, State = unknown> {
   part?: string;
   /** The entity reads `context.backfill` ranges (`npm run elt -- backfill <source>`). */
   backfill?: boolean;
+  /** The shape and version of the state its units commit; saved state is checked (and migrated) against it. */
+  state?: StateSchema<State>;
+  /** The same for a backfill's own state, when it differs. */
+  backfillState?: StateSchema<unknown>;
   extract(context: EntityContext<Config, State>): AsyncIterable<Unit<State>>;
 }
 
@@ -125,7 +144,7 @@ export interface SourceDefinition<Config> {
   /** Connectivity and credentials test that touches no data. */
   check(context: CheckContext<Config>): AsyncIterable<CheckStep>;
   /** Starts the loopback server that plays this vendor, for demo runs, tests and benchmarks. */
-  startSandbox(): Promise<RunningSandbox>;
+  startSandbox?(): Promise<RunningSandbox>;
   /** HTTP client options, fixed or read from the source's environment (e.g. a rate limit setting). */
   http?: SourceHttpOptions | ((env: NodeJS.ProcessEnv) => SourceHttpOptions);
   /**

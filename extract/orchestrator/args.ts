@@ -1,6 +1,6 @@
 /** Command-line options of `npm run elt`. */
 import { parseArgs } from 'node:util';
-import type { SourceDefinition } from '../kit/source.js';
+import type { RunLimits, SourceDefinition } from '../kit/source.js';
 
 export const HELP = `Usage: npm run elt -- [command] [options]
 
@@ -10,8 +10,12 @@ clearly labelled demo data in a separate database.
 
 Commands:
   (none)            extract and load, then dbt build
-  status            recent runs, last success per source, quarantine counts, data available
+  status            recent runs, last success per source and per entity (with its saved position),
+                    quarantine counts, data available
   check [source...] connectivity and credentials test per source (same as --check); touches no data
+  sample <source>.<entity> [--limit 5] [--output <file.json>]
+                    fetch a few records through the real client (or the sandbox) and print or save
+                    them; lands nothing, saves no state
   backfill <source> --from <date> [--to <date>] [--restaurants <list>]
                     read a past date range (dates inclusive, --to defaults to today) in calendar
                     windows per instance, side by side; finished windows are recorded, so running
@@ -23,6 +27,10 @@ Options:
                     repeatable): --only tock.guest, --only toast.cash
   --skip <list>     skip these sources, entities or parts
   --full            ignore saved state (cursors, landed files) for the selected sources
+  --since <date>    incremental entities read from this day instead of their saved cursor (the
+                    cursor never moves backwards)
+  --max-pages <n>   stop each paged listing after n pages (a partial run, for testing): what was read
+                    lands, and the cursor is not moved past it
   --no-dbt          extract and load only
   --dbt-only        run dbt build only
   --check           connectivity and credentials test per source
@@ -42,7 +50,11 @@ export interface BackfillRange {
 }
 
 export interface CliOptions {
-  command: 'run' | 'status' | 'check' | 'backfill';
+  command: 'run' | 'status' | 'check' | 'backfill' | 'sample';
+  /** sample only: how many records, and the file to write them to (stdout when undefined). */
+  sample?: { limit: number; output?: string };
+  /** --max-pages, --since */
+  limits: RunLimits;
   /** backfill only */
   range?: BackfillRange;
   /** Instance names from --restaurants / --instances; undefined = all. */
@@ -79,6 +91,10 @@ export function parseCli(argv: readonly string[]): CliOptions {
         check: { type: 'boolean', default: false },
         demo: { type: 'boolean', default: false },
         from: { type: 'string' },
+        since: { type: 'string' },
+        'max-pages': { type: 'string' },
+        limit: { type: 'string' },
+        output: { type: 'string' },
         to: { type: 'string' },
         restaurants: { type: 'string', multiple: true },
         instances: { type: 'string', multiple: true },
@@ -96,20 +112,29 @@ export function parseCli(argv: readonly string[]): CliOptions {
   const [command, ...rest] = positionals;
   const backfill = command === 'backfill';
   const backfillSource = backfill ? rest.shift() : undefined;
+  const sample = command === 'sample';
+  const sampleTarget = sample ? rest.shift() : undefined;
   if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
-  if (command !== undefined && command !== 'status' && command !== 'check' && !backfill) throw new UsageError(`unknown command "${command}"`);
+  if (command !== undefined && !['status', 'check', 'backfill', 'sample'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+  if (sample && !sampleTarget?.includes('.')) throw new UsageError('sample needs an entity: npm run elt -- sample <source>.<entity> [--limit 5]');
+  if (!sample && (values.limit || values.output)) throw new UsageError('--limit and --output belong to the sample command');
   if (values['no-dbt'] && values['dbt-only']) throw new UsageError('--no-dbt and --dbt-only exclude each other');
   if (backfill && !backfillSource) throw new UsageError('backfill needs a source: npm run elt -- backfill <source> --from <yyyy-mm-dd>');
   if (!backfill && (values.from || values.to)) throw new UsageError('--from and --to belong to the backfill command');
   if (backfill && values['dbt-only']) throw new UsageError('backfill extracts: --dbt-only does not apply');
   const instances = [...splitList(values.restaurants), ...splitList(values.instances)];
   // Entities of the backfilled source, as with --only: `backfill toast --only toast.orders`.
-  const only = [...splitList(values.only), ...splitList(checkSources)];
+  const only = [...splitList(values.only), ...splitList(checkSources), ...splitList(sampleTarget ? [sampleTarget] : [])];
   if (backfillSource && only.some((item) => item.split('.')[0] !== backfillSource.toLowerCase())) {
     throw new UsageError(`backfill ${backfillSource}: --only can only name parts of ${backfillSource}`);
   }
   return {
-    command: values.check || command === 'check' ? 'check' : command === 'status' ? 'status' : backfill ? 'backfill' : 'run',
+    command: values.check || command === 'check' ? 'check' : command === 'status' ? 'status' : backfill ? 'backfill' : sample ? 'sample' : 'run',
+    sample: sample ? { limit: positiveInteger('--limit', values.limit ?? '5'), output: values.output } : undefined,
+    limits: {
+      maxPages: values['max-pages'] === undefined ? undefined : positiveInteger('--max-pages', values['max-pages']),
+      since: values.since === undefined ? undefined : parseDay('--since', values.since),
+    },
     range: backfill ? backfillRange(values.from, values.to) : undefined,
     instances: instances.length ? instances : undefined,
     only: backfillSource && only.length === 0 ? [backfillSource.toLowerCase()] : only,
@@ -123,6 +148,12 @@ export function parseCli(argv: readonly string[]): CliOptions {
 }
 
 const DAY_MS = 86_400_000;
+
+function positiveInteger(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} ${text}: expected a whole number of at least 1`);
+  return n;
+}
 
 function parseDay(flag: string, text: string): number {
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : NaN;

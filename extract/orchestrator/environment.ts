@@ -38,6 +38,7 @@ export async function sourceEnvironments(selections: readonly Selection[], demo:
   if (demo) {
     try {
       for (const { source } of selections) {
+        if (!source.startSandbox) throw new Error(`${source.title} has no sandbox: configure it (${source.name}) or leave it out with --skip ${source.name}.`);
         sandboxes.set(source.name, await source.startSandbox());
         log.info('sandbox started', { source: source.name });
       }

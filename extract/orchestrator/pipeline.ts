@@ -2,8 +2,8 @@
 import { forEachLimited } from '../kit/concurrency.js';
 import { numberSetting } from '../kit/config.js';
 import { runDbt, type DbtResult } from '../kit/dbt/run.js';
-import { describeError, emptyCounts, runSource } from '../kit/runner.js';
-import type { JobCounts, Warehouse } from '../kit/warehouse/warehouse.js';
+import { backfillStateName, describeError, emptyCounts, runSource, type EntityOutcome } from '../kit/runner.js';
+import type { EntitySync, JobCounts, Warehouse } from '../kit/warehouse/warehouse.js';
 import { allRawTables } from '../sources/index.js';
 import type { CliOptions, Selection } from './args.js';
 import type { OpenedWarehouse, SourceEnvironments } from './environment.js';
@@ -38,6 +38,18 @@ export interface PipelineResult {
   ok: boolean;
 }
 
+/** An entity's line in elt.entity_syncs; a backfill's under the name its progress is saved as (its own state). */
+function entitySync(outcome: EntityOutcome, backfill: boolean): EntitySync {
+  return {
+    entity: backfill ? backfillStateName(outcome.entity) : outcome.entity,
+    instance: outcome.instance,
+    status: !outcome.ok ? 'failed' : outcome.degraded ? 'degraded' : 'completed',
+    counts: outcome.counts,
+    error: outcome.error ?? null,
+    finishedAt: outcome.finishedAt,
+  };
+}
+
 async function runJob(
   selection: Selection,
   jobId: number,
@@ -61,11 +73,13 @@ async function runJob(
       instances: options.instances ? new Set(options.instances) : undefined,
       backfill: options.range,
       full: options.full,
+      limits: options.limits,
       log,
       signal,
       onProgress: (entity, progress) => terminal.progress(`${source.name}.${entity}`, progress),
     });
     await warehouse.recordHttpMetrics(runId, source.name, result.http.metrics());
+    await warehouse.recordEntitySyncs(runId, source.name, result.outcomes.map((o) => entitySync(o, options.range !== undefined)));
     const failures = result.outcomes.filter((o) => !o.ok);
     const degraded = result.outcomes.filter((o) => o.degraded);
     const describe = (f: (typeof result.outcomes)[number]) => `${f.entity}${f.instance === 'default' ? '' : `@${f.instance}`}: ${f.error}`;

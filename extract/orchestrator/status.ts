@@ -1,6 +1,27 @@
-/** `npm run elt -- status`: recent runs, last success per source, quarantine, data available, endpoint health. */
-import type { StatusReport } from '../kit/warehouse/warehouse.js';
+/**
+ * `npm run elt -- status`: recent runs, last success per source and per entity, quarantine, data available,
+ * endpoint health.
+ */
+import type { EntityStatus, StatusReport } from '../kit/warehouse/warehouse.js';
 import { formatCount, formatTime, renderTable } from './table.js';
+
+const ERROR_SHOWN = 80;
+
+function entityRow(e: EntityStatus): string[] {
+  const count = (n: number | undefined) => (n === undefined ? '' : formatCount(n));
+  const problem = e.lastProblem ? `${e.lastProblem.status} ${formatTime(e.lastProblem.finishedAt)}: ${e.lastProblem.error ?? ''}` : '';
+  return [
+    e.source,
+    e.entity,
+    e.instance,
+    formatTime(e.lastSuccess?.finishedAt),
+    e.position ?? '-',
+    count(e.lastSuccess?.rowsSeen),
+    count(e.lastSuccess?.rowsLanded),
+    count(e.lastSuccess?.rowsQuarantined),
+    problem.length > ERROR_SHOWN ? `${problem.slice(0, ERROR_SHOWN - 3)}...` : problem,
+  ];
+}
 
 export function renderStatus(report: StatusReport, warehouse: string): string {
   const out: string[] = [`Warehouse: ${warehouse}`, '', 'Recent runs'];
@@ -16,6 +37,15 @@ export function renderStatus(report: StatusReport, warehouse: string): string {
   out.push(
     report.lastSuccess.length
       ? renderTable(['source', 'finished', 'new versions'], report.lastSuccess.map((s) => [s.source, formatTime(s.finishedAt), formatCount(s.rowsLanded)]))
+      : '(none yet)',
+  );
+  out.push('', 'Entities (last completed sync, saved position, a failure since)');
+  out.push(
+    report.entities.length
+      ? renderTable(
+          ['source', 'entity', 'instance', 'last success', 'position', 'rows seen', 'new versions', 'quarantined', 'last error'],
+          report.entities.map(entityRow),
+        )
       : '(none yet)',
   );
   out.push('', 'Quarantined records (elt.quarantine)');

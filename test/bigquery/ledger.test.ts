@@ -66,6 +66,10 @@ describe('BigQuery warehouse tables and ledger (wire)', () => {
     await warehouse.recordHttpMetrics(runId, 'tock', [
       { endpoint: 'GET /api/data/export/urls', requests: 3, failures: 1, throttled: 0, retries: 1, totalLatencyMs: 12.5, maxLatencyMs: 9, circuit: 'closed', lastSuccessAt: new Date('2030-01-01T00:00:01Z') },
     ]);
+    await warehouse.recordEntitySyncs(runId, 'tock', [
+      { entity: 'guest', instance: 'napa', status: 'failed', counts: { rowsSeen: 10, rowsLanded: 7, rowsQuarantined: 1, units: 2 }, error: 'file 3: 500', finishedAt: new Date('2030-01-01T00:00:02Z') },
+    ]);
+    await warehouse.recordEntitySyncs(runId, 'square', []);
     await warehouse.finishRun(runId, 'completed', 'ok (3 success)', null);
     const queries = fake.queries();
     expect(queries.map((q) => q.sql.split('\n')[0])).toEqual([
@@ -76,6 +80,7 @@ describe('BigQuery warehouse tables and ledger (wire)', () => {
       'UPDATE `test-project.raw_elt.jobs`',
       'UPDATE `test-project.raw_elt.jobs`',
       'INSERT INTO `test-project.raw_elt.http_metrics`',
+      'INSERT INTO `test-project.raw_elt.entity_syncs`',
       'UPDATE `test-project.raw_elt.runs`',
     ]);
     expect(queries[1]!.params).toEqual({ run_id: '5', demo: 'true', args: '["--only","tock"]', pid: String(process.pid) });
@@ -94,7 +99,24 @@ describe('BigQuery warehouse tables and ledger (wire)', () => {
         last_success_at: '2030-01-01T00:00:01.000Z',
       },
     ]);
-    expect(queries[7]!.params).toEqual({ run_id: '5', status: 'completed', dbt_status: 'ok (3 success)', error: null });
+    expect(queries[7]!.params).toEqual({
+      run_id: '5',
+      source: 'tock',
+      syncs: [
+        {
+          entity: 'guest',
+          source_instance: 'napa',
+          status: 'failed',
+          rows_seen: '10',
+          rows_landed: '7',
+          rows_quarantined: '1',
+          units: '2',
+          error: 'file 3: 500',
+          finished_at: '2030-01-01T00:00:02.000Z',
+        },
+      ],
+    });
+    expect(queries[8]!.params).toEqual({ run_id: '5', status: 'completed', dbt_status: 'ok (3 success)', error: null });
     // Every job is labelled, so the project's job history shows what ran them.
     expect(queries.every((q) => q.labels.tool === 'hospitality-elt')).toBe(true);
   });
@@ -125,6 +147,27 @@ describe('BigQuery warehouse tables and ledger (wire)', () => {
           types: { run_id: 'INTEGER', started_at: 'TIMESTAMP', finished_at: 'TIMESTAMP', demo: 'BOOLEAN' },
         };
       }
+      if (sql.startsWith('WITH latest AS')) {
+        const sync = { source: 'tock', entity: 'guest', source_instance: 'default', status: 'failed', finished_at: micros('2030-01-03T00:00:00Z'), error: 'guest-profile-4.json: 500' };
+        const success = { success_at: micros('2030-01-02T00:00:00Z'), rows_seen: 10, rows_landed: 7, rows_quarantined: 1 };
+        const none = { success_at: null, rows_seen: null, rows_landed: null, rows_quarantined: null };
+        return {
+          rows: [
+            { ...sync, ...success },
+            { ...sync, entity: 'reservation', status: 'completed', error: null, ...success },
+            { ...sync, source: 'square', entity: 'payments', status: 'degraded', error: 'circuit open', ...none },
+          ],
+          types: { finished_at: 'TIMESTAMP', success_at: 'TIMESTAMP', rows_seen: 'INTEGER', rows_landed: 'INTEGER', rows_quarantined: 'INTEGER' },
+        };
+      }
+      if (sql.startsWith('SELECT source, entity, source_instance, state')) {
+        return {
+          rows: [
+            { source: 'tock', entity: 'guest', source_instance: 'default', state: '{"$version":1,"value":{"files":{"a.json":{},"b.json":{}}}}' },
+            { source: 'toast', entity: 'orders backfill', source_instance: 'r1', state: '{"done":["2030-W01"]}' },
+          ],
+        };
+      }
       if (sql.includes('AS table_name')) {
         return {
           rows: [{ table_name: 'raw_tock_guest', instances: 1, keys: 2, versions: 3, first_loaded_at: micros('2030-01-01T00:00:00Z'), last_loaded_at: micros('2030-01-02T00:00:00Z') }],
@@ -143,8 +186,49 @@ describe('BigQuery warehouse tables and ledger (wire)', () => {
     expect(status.tables).toEqual([
       { table: 'raw_tock_guest', instances: 1, keys: 2, versions: 3, firstLoadedAt: new Date('2030-01-01T00:00:00Z'), lastLoadedAt: new Date('2030-01-02T00:00:00Z') },
     ]);
+    const at = (iso: string) => new Date(iso);
+    expect(status.entities).toEqual([
+      {
+        source: 'square',
+        entity: 'payments',
+        instance: 'default',
+        lastSuccess: null,
+        lastProblem: { status: 'degraded', finishedAt: at('2030-01-03T00:00:00Z'), error: 'circuit open' },
+        position: null,
+      },
+      { source: 'toast', entity: 'orders backfill', instance: 'r1', lastSuccess: null, lastProblem: null, position: '1 window done' },
+      {
+        source: 'tock',
+        entity: 'guest',
+        instance: 'default',
+        lastSuccess: { finishedAt: at('2030-01-02T00:00:00Z'), rowsSeen: 10, rowsLanded: 7, rowsQuarantined: 1 },
+        lastProblem: { status: 'failed', finishedAt: at('2030-01-03T00:00:00Z'), error: 'guest-profile-4.json: 500' },
+        position: '2 files',
+      },
+      {
+        source: 'tock',
+        entity: 'reservation',
+        instance: 'default',
+        lastSuccess: { finishedAt: at('2030-01-02T00:00:00Z'), rowsSeen: 10, rowsLanded: 7, rowsQuarantined: 1 },
+        lastProblem: null,
+        position: null,
+      },
+    ]);
     const tablesQuery = fake.queries().find((q) => q.sql.includes('AS table_name'))!;
     expect(tablesQuery.params).toEqual({ table_0: 'raw_tock_guest' }); // the __latest view is not counted
+  });
+
+  it('reads no entity syncs from a ledger created before entity_syncs existed', async () => {
+    const { fake, warehouse } = await setUp();
+    await warehouse.prepare([]);
+    fake.tables.delete('raw_elt.entity_syncs');
+    fake.onQuery = (sql) =>
+      sql.startsWith('SELECT source, entity, source_instance, state')
+        ? { rows: [{ source: 'tock', entity: 'guest', source_instance: 'default', state: '{"files":{"a.json":{}}}' }] }
+        : undefined;
+    const status = await warehouse.status();
+    expect(status.entities).toEqual([{ source: 'tock', entity: 'guest', instance: 'default', lastSuccess: null, lastProblem: null, position: '1 file' }]);
+    expect(fake.queries().some((q) => q.sql.includes('entity_syncs'))).toBe(false);
   });
 
   it('checks a write with a transaction that is rolled back', async () => {

@@ -18,6 +18,17 @@ const names = { table: RAW, stage: STAGE };
 const values = { runId: 7, source: 'tock', entity: 'guest', instance: 'default', origin: 'guest-profile-1.json', state: '{}' };
 const lock = { holder: 'host/1/x', staleHolder: '', leaseSeconds: 600 };
 const counts = { rowsSeen: 1, rowsLanded: 1, rowsQuarantined: 0, units: 1 };
+const sync = {
+  entity: 'guest',
+  source_instance: 'default',
+  status: 'failed',
+  rows_seen: 3,
+  rows_landed: 2,
+  rows_quarantined: 1,
+  units: 1,
+  error: 'boom',
+  finished_at: new Date(),
+};
 const metric = { endpoint: 'GET /x', requests: 1, failures: 0, throttled: 0, retries: 0, total_latency_ms: 1, max_latency_ms: 1, circuit: 'closed', last_success_at: null };
 
 const tables: CatalogTable[] = [
@@ -46,6 +57,7 @@ const STATEMENTS: Record<string, Statement> = {
   failAbandonedJobs: sql.failAbandonedJobs(target, 'killed'),
   failAbandonedRuns: sql.failAbandonedRuns(target, 'killed'),
   insertHttpMetrics: sql.insertHttpMetrics(target, 1, 'tock', [metric]),
+  insertEntitySyncs: sql.insertEntitySyncs(target, 1, 'tock', [sync]),
   readSecrets: sql.readSecrets(target, 'square/'),
   writeSecret: sql.writeSecret(target, 'square/x', 'v1.abc'),
   checkWrite: checkWrite.statements[0]!,
@@ -56,6 +68,8 @@ const STATEMENTS: Record<string, Statement> = {
   lockRelease: sql.lockRelease(target, 'host/1/x'),
   statusRuns: sql.statusRuns(target),
   statusLastSuccess: sql.statusLastSuccess(target),
+  statusEntitySyncs: sql.statusEntitySyncs(target),
+  statusStates: sql.statusStates(target),
   statusQuarantine: sql.statusQuarantine(target),
   statusTables: sql.statusTables(target, [RAW, RAW])!,
   statusEndpoints: sql.statusEndpoints(target),
@@ -99,6 +113,22 @@ describe('ZetaSQL analysis of the loader SQL', () => {
       'versions:TYPE_INT64',
       'first_loaded_at:TYPE_TIMESTAMP',
       'last_loaded_at:TYPE_TIMESTAMP',
+    ]);
+  });
+
+  it('types the per-entity status the warehouse reads', async () => {
+    const result = await zetasql.analyze(STATEMENTS.statusEntitySyncs!.sql, catalog, {});
+    expect(result.ok && result.columns.map((c) => `${c.name}:${c.type.typeKind}`)).toEqual([
+      'source:TYPE_STRING',
+      'entity:TYPE_STRING',
+      'source_instance:TYPE_STRING',
+      'status:TYPE_STRING',
+      'finished_at:TYPE_TIMESTAMP',
+      'error:TYPE_STRING',
+      'success_at:TYPE_TIMESTAMP',
+      'rows_seen:TYPE_INT64',
+      'rows_landed:TYPE_INT64',
+      'rows_quarantined:TYPE_INT64',
     ]);
   });
 

@@ -1,5 +1,5 @@
 /** `npm run elt` as users meet it: options, exit codes, one-sentence errors, the run lock, demo mode. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,14 +120,55 @@ describe('npm run elt: demo mode end to end', () => {
     }
   });
 
-  it('status reports runs, last success, quarantine and data available', async () => {
+  it('sample prints or saves a few records through the sandbox and lands nothing', async () => {
+    const [before] = await demo.query<{ n: number }>('select count(*)::int as n from raw.raw_square_payments');
+    const printed = await runElt(['sample', 'square.payments', '--limit', '3'], env);
+    expect(printed.exitCode, printed.all).toBe(0);
+    const lines = printed.stdout.split('\n').filter((l) => l.startsWith('{'));
+    expect(lines).toHaveLength(3);
+    expect(JSON.parse(lines[0]!)).toHaveProperty('amount_money');
+    expect(printed.stdout).toContain('3 records of square.payments (nothing landed)');
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'sample-')), 'payments.json');
+    const saved = await runElt(['sample', 'square.payments', '--limit', '2', '--output', file], env);
+    expect(saved.exitCode, saved.all).toBe(0);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toHaveLength(2);
+    const [after] = await demo.query<{ n: number }>('select count(*)::int as n from raw.raw_square_payments');
+    expect(after!.n).toBe(before!.n);
+    const usage = await runElt(['sample', 'square'], env);
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toContain('sample needs an entity');
+  });
+
+  it('status reports runs, last success per source and per entity, quarantine and data available', async () => {
     const result = await runElt(['status'], env);
     expect(result.exitCode, result.all).toBe(0);
-    for (const heading of ['Recent runs', 'Last success per source', 'Quarantined records', 'Raw data available', 'Endpoint health']) {
-      expect(result.stdout).toContain(heading);
-    }
+    const headings = ['Recent runs', 'Last success per source', 'Entities', 'Quarantined records', 'Raw data available', 'Endpoint health'];
+    const at = headings.map((heading) => result.stdout.indexOf(`\n${heading}`));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(result.stdout).toMatch(/raw_tock_guest\s+1\s+\d+/);
     expect(result.stdout).toMatch(/tock\s+tock\.listing/);
+    // Each Tock entity's counts add up to the job's, and its line shows them with the files landed.
+    const syncs = await demo.query<{ entity: string; status: string; rows_seen: number; rows_landed: number; rows_quarantined: number }>(
+      `select entity, status, rows_seen, rows_landed, rows_quarantined from elt.entity_syncs where source = 'tock' order by entity`,
+    );
+    expect(syncs.map((s) => [s.entity, s.status])).toEqual([
+      ['guest', 'completed'],
+      ['reservation', 'completed'],
+    ]);
+    const [job] = await demo.query<{ rows_seen: number }>(`select rows_seen from elt.jobs where source = 'tock' order by job_id desc limit 1`);
+    expect(syncs.reduce((n, s) => n + s.rows_seen, 0)).toBe(job!.rows_seen);
+    const [guest] = syncs;
+    const [files] = await demo.query<{ n: number }>(
+      `select count(*)::int as n from elt.state, jsonb_object_keys(coalesce(state->'value', state)->'files') where source = 'tock' and entity = 'guest'`,
+    );
+    const count = (n: number) => n.toLocaleString('en-US');
+    const line = new RegExp(
+      `tock +guest +default +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +${files!.n} files? +${count(guest!.rows_seen)} +${count(guest!.rows_landed)} +${count(guest!.rows_quarantined)}\n`,
+    );
+    expect(result.stdout).toMatch(line);
+    const squareEntities = await demo.query(`select distinct entity from elt.entity_syncs where source = 'square'`);
+    expect(squareEntities.length).toBeGreaterThan(5);
   });
 
   it('fails a job that runs past its time limit, and says so', async () => {
@@ -137,6 +178,10 @@ describe('npm run elt: demo mode end to end', () => {
     const [job] = await demo.query<{ status: string; error: string }>(`select status, error from elt.jobs order by job_id desc limit 1`);
     expect(job?.status).toBe('failed');
     expect(job?.error).toContain('exceeded its time limit of 0.002 min (ELT_JOB_TIMEOUT_MINUTES)');
+    // Per entity: the failure shows next to the last success, which it does not replace.
+    const status = await runElt(['status'], env);
+    expect(status.exitCode, status.all).toBe(0);
+    expect(status.stdout).toMatch(/tock +guest +default +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +\d+ files? .* failed \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: \S/);
   });
 
   it('--check tests credentials and the warehouse without touching data', async () => {

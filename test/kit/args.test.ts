@@ -23,6 +23,16 @@ describe('npm run elt options', () => {
     expect(names(['--only', 'TOCK.Guest'])).toEqual(['tock:guest']);
   });
 
+  it('sample, --since and --max-pages', () => {
+    expect(parseCli(['sample', 'square.payments'])).toMatchObject({ command: 'sample', only: ['square.payments'], sample: { limit: 5 } });
+    expect(parseCli(['sample', 'tock.guest', '--limit', '2', '--output', 'x.json'])).toMatchObject({ sample: { limit: 2, output: 'x.json' } });
+    expect(() => parseCli(['sample', 'tock'])).toThrow(/sample needs an entity/);
+    expect(() => parseCli(['--limit', '2'])).toThrow(/belong to the sample command/);
+    expect(parseCli(['--since', '2026-01-02', '--max-pages', '3']).limits).toEqual({ since: Date.UTC(2026, 0, 2), maxPages: 3 });
+    expect(() => parseCli(['--max-pages', '0'])).toThrow(/--max-pages 0: expected a whole number/);
+    expect(() => parseCli(['--since', 'yesterday'])).toThrow(/--since yesterday: expected a date/);
+  });
+
   it('knows its commands and flags', () => {
     expect(parseCli(['status']).command).toBe('status');
     expect(parseCli(['check']).command).toBe('check');

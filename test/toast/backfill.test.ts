@@ -26,9 +26,9 @@ describe('Toast backfill', () => {
     expect(result.outcomes.map((o) => o.entity).sort()).toEqual([...BACKFILLED, ...BACKFILLED].sort());
     expect(result.outcomes.every((o) => o.ok && o.skipped.length === 0)).toBe(true);
     for (const guid of sandbox.restaurants()) {
-      const orders = await bed.warehouse().loadState<{ done: string[] }>('toast', backfillStateName('orders'), guid);
+      const orders = (await bed.warehouse().loadState('toast', backfillStateName('orders'), guid)) as { done: string[] } | undefined;
       expect(orders?.done).toHaveLength(3);
-      const cash = await bed.warehouse().loadState<{ done: string[] }>('toast', backfillStateName('cash_entries'), guid);
+      const cash = (await bed.warehouse().loadState('toast', backfillStateName('cash_entries'), guid)) as { done: string[] } | undefined;
       expect(cash?.done).toHaveLength(21);
       // The daily cursor is not touched by a backfill.
       expect(await bed.warehouse().loadState('toast', 'orders', guid)).toBeUndefined();
@@ -107,7 +107,7 @@ describe('Toast backfill', () => {
     // Two refused days per restaurant, plus the clock reading: nothing else is read again.
     expect(healed.stats().requests - before).toBe(2 * 2 + 1);
     for (const guid of healed.restaurants()) {
-      const state = await bed.warehouse().loadState<{ done: string[] }>('toast', backfillStateName('cash_entries'), guid);
+      const state = (await bed.warehouse().loadState('toast', backfillStateName('cash_entries'), guid)) as { done: string[] } | undefined;
       expect(state?.done).toHaveLength(14);
     }
   });

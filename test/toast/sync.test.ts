@@ -127,7 +127,7 @@ describe('Toast daily runs', () => {
       expect(outcome.skipped).toHaveLength(1);
       expect(outcome.skipped[0]).toMatch(new RegExp(`^${day(3)}: .*HTTP 400`));
     }
-    const state = await bed.warehouse().loadState<{ pending?: string[] }>('toast', 'cash_entries', refusing.restaurants()[0]!);
+    const state = (await bed.warehouse().loadState('toast', 'cash_entries', refusing.restaurants()[0]!)) as { pending?: string[] } | undefined;
     expect(state?.pending).toEqual([day(3)]);
     const landedBefore = await bed.count('raw_toast_cash_entries');
     await refusing.close();
@@ -137,7 +137,7 @@ describe('Toast daily runs', () => {
     expect(again.outcomes[0]).toMatchObject({ ok: true, skipped: [] });
     expect(again.outcomes[0]!.degraded).toBeUndefined();
     expect(await bed.count('raw_toast_cash_entries')).toBeGreaterThan(landedBefore);
-    const after = await bed.warehouse().loadState<{ pending?: string[] }>('toast', 'cash_entries', healed.restaurants()[0]!);
+    const after = (await bed.warehouse().loadState('toast', 'cash_entries', healed.restaurants()[0]!)) as { pending?: string[] } | undefined;
     expect(after?.pending).toBeUndefined();
   });
 

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import got, { TimeoutError, type OptionsInit } from 'got';
 import type { Logger } from '../log.js';
 import { redactedUrl } from '../redact.js';
+import type { Auth } from './auth.js';
 import { AdaptiveThrottle, type AdaptiveOptions } from './adaptive.js';
 import { CircuitBreaker, type CircuitOptions, type CircuitPermit, type CircuitState, type RequestOutcome } from './circuit-breaker.js';
 import { systemClock, type Clock } from './clock.js';
@@ -33,6 +34,8 @@ export interface RequestSpec {
   /** Stable label for metrics and the circuit breaker, e.g. 'tock.listing'. */
   endpoint: string;
   headers?: Record<string, string>;
+  /** Adds credentials to every attempt and gets new ones once on a 401 (see auth.ts). */
+  auth?: Auth;
   searchParams?: Record<string, string | number | boolean | undefined>;
   /** JSON request body. */
   json?: unknown;
@@ -170,37 +173,44 @@ export class HttpClient {
    * interstitial) is retried like a 503; any other body that is not JSON fails at once.
    */
   async json<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
+    const response = await this.parsedJson<T>(spec);
+    return { ...response, body: response.body.value };
+  }
+
+  /** json() that also keeps the bytes as sent, for records split from the body byte for byte. */
+  parsedJson<T = unknown>(spec: RequestSpec): Promise<HttpResponse<{ value: T; bytes: Buffer }>> {
     return this.run({ ...spec, headers: { accept: 'application/json', ...spec.headers } }, async (p) => {
-      const answer = await this.sendBuffered(p);
+      const answer = await this.sendBytes(p);
       if (!answer.ok) return answer;
       const response = answer.value;
-      if (!response.body.trim()) return { ok: true, value: { ...response, body: undefined as T } };
-      let body: T;
+      const text = response.body.toString('utf8');
+      if (!text.trim()) return { ok: true, value: { ...response, body: { value: undefined as T, bytes: response.body } } };
+      let value: T;
       try {
-        body = JSON.parse(response.body) as T;
+        value = JSON.parse(text) as T;
       } catch {
-        const html = /^\s*</.test(response.body);
+        const html = /^\s*</.test(text);
         throw new HttpError({
           ...this.base(p),
           kind: 'status',
           status: response.status,
           detail: `HTTP ${response.status} with ${html ? 'an HTML page' : 'a body that is not JSON'}`,
-          body: response.body,
+          body: text,
           retryable: html,
         });
       }
-      const problem = spec.bodyError?.(body);
+      const problem = spec.bodyError?.(value);
       if (problem) {
         throw new HttpError({
           ...this.base(p),
           kind: 'status',
           status: response.status,
           detail: `HTTP ${response.status} with an error body: ${problem.detail}`,
-          body: response.body,
+          body: text,
           retryable: problem.retryable,
         });
       }
-      return { ok: true, value: { ...response, body } };
+      return { ok: true, value: { ...response, body: { value, bytes: response.body } } };
     });
   }
 
@@ -217,7 +227,23 @@ export class HttpClient {
     return this.breaker.state(endpoint);
   }
 
+  /** With auth: its headers on every attempt, and the request sent once more after a 401 it could fix. */
   private async run<R>(spec: RequestSpec, send: (p: Prepared) => Promise<Answer<R>>): Promise<R> {
+    const auth = spec.auth;
+    if (!auth) return this.attempts(spec, send);
+    for (let again = false; ; again = true) {
+      const sent = await auth.headers(spec.signal);
+      try {
+        return await this.attempts({ ...spec, headers: { ...spec.headers, ...sent } }, send);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        if (error.status === 401 && !again && (await auth.refused?.(sent, spec.signal))) continue;
+        throw (error.status === 401 || error.status === 403 ? auth.explain?.(error) : undefined) ?? error;
+      }
+    }
+  }
+
+  private async attempts<R>(spec: RequestSpec, send: (p: Prepared) => Promise<Answer<R>>): Promise<R> {
     const p = this.prepare(spec);
     if (spec.signal?.aborted) throw this.abortedError(p);
     let permit = this.breaker.enter(p.endpoint);

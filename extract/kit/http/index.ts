@@ -6,3 +6,4 @@ export * from './circuit-breaker.js';
 export * from './metrics.js';
 export * from './clock.js';
 export * from './adaptive.js';
+export * from './auth.js';

@@ -16,7 +16,7 @@ export interface RateGate {
  * A token bucket stored as the time it next has a token (the GCRA form of the same algorithm):
  * one number per key, and a server-ordered pause is just moving that time forward.
  */
-class TokenBucket {
+export class TokenBucket {
   private readonly intervalMs: number;
   private readonly toleranceMs: number;
   private theoreticalArrival = Number.NEGATIVE_INFINITY;

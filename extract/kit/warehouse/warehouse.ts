@@ -39,6 +39,29 @@ export interface JobCounts {
   units: number;
 }
 
+/** How one entity of one instance ended in a run (elt.entity_syncs). */
+export interface EntitySync {
+  entity: string;
+  instance: string;
+  status: FinishStatus;
+  counts: JobCounts;
+  error: string | null;
+  finishedAt: Date;
+}
+
+/** Per source, entity and instance: its last successful sync, where it stands, and a failure since. */
+export interface EntityStatus {
+  source: string;
+  entity: string;
+  instance: string;
+  /** The last 'completed' sync and its counts; null when there was none. */
+  lastSuccess: { finishedAt: Date; rowsSeen: number; rowsLanded: number; rowsQuarantined: number } | null;
+  /** The latest attempt when it did not complete (degraded or failed) after the last success. */
+  lastProblem: { status: string; finishedAt: Date; error: string | null } | null;
+  /** The saved position (describeState of elt.state); null when nothing is saved. */
+  position: string | null;
+}
+
 export interface RunSummaryRow {
   runId: number;
   startedAt: Date;
@@ -52,6 +75,7 @@ export interface RunSummaryRow {
 export interface StatusReport {
   runs: RunSummaryRow[];
   lastSuccess: { source: string; finishedAt: Date; rowsLanded: number }[];
+  entities: EntityStatus[];
   quarantine: { source: string; entity: string; count: number; latest: Date }[];
   tables: { table: string; instances: number; keys: number; versions: number; firstLoadedAt: Date | null; lastLoadedAt: Date | null }[];
   endpoints: { source: string; endpoint: string; requests: number; failures: number; throttled: number; meanLatencyMs: number; lastSuccessAt: Date | null; circuit: string }[];
@@ -71,7 +95,10 @@ export interface Warehouse extends SecretBackend {
   startJob(jobId: number, deadline: Date): Promise<void>;
   finishJob(jobId: number, status: FinishStatus, counts: JobCounts, error: string | null): Promise<void>;
   recordHttpMetrics(runId: number, source: string, metrics: readonly EndpointMetrics[]): Promise<void>;
-  loadState<T>(source: string, entity: string, instance: string): Promise<T | undefined>;
+  /** How each entity (per instance) of a source ended in this run. */
+  recordEntitySyncs(runId: number, source: string, syncs: readonly EntitySync[]): Promise<void>;
+  /** The saved state as stored (unchecked: the runner reads it through the entity's StateSchema). */
+  loadState(source: string, entity: string, instance: string): Promise<unknown>;
   land(target: LandingTarget, unit: LandingUnit): Promise<LandResult>;
   /** Tests that a write would succeed, in a transaction that is rolled back. */
   checkWrite(): Promise<void>;

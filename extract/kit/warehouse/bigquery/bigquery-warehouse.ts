@@ -4,7 +4,8 @@
  * lock.ts for the one-run-at-a-time lock.
  */
 import type { EndpointMetrics } from '../../http/index.js';
-import type { FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
+import { entityStatuses, entitySyncRow } from '../entity-status.js';
+import type { EntitySync, FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
 import { BigQueryApi, type BigQueryApiOptions } from './api.js';
 import type { BigQueryTarget } from './config.js';
 import { BigQueryConnectError, explainConnectError, locationMismatch } from './errors.js';
@@ -179,10 +180,15 @@ export class BigQueryWarehouse implements Warehouse {
     await this.run(sql.insertHttpMetrics(this.target, runId, source, rows), 'http_metrics');
   }
 
-  async loadState<T>(source: string, entity: string, instance: string): Promise<T | undefined> {
+  async recordEntitySyncs(runId: number, source: string, syncs: readonly EntitySync[]): Promise<void> {
+    if (!syncs.length) return;
+    await this.run(sql.insertEntitySyncs(this.target, runId, source, syncs.map(entitySyncRow)), 'entity_syncs');
+  }
+
+  async loadState(source: string, entity: string, instance: string): Promise<unknown> {
     const { rows } = await this.run(sql.loadState(this.target, source, entity, instance), 'load_state');
     const text = rows[0]?.state;
-    return typeof text === 'string' ? (JSON.parse(text) as T) : undefined;
+    return typeof text === 'string' ? (JSON.parse(text) as unknown) : undefined;
   }
 
   land(target: LandingTarget, unit: LandingUnit): Promise<LandResult> {
@@ -204,10 +210,14 @@ export class BigQueryWarehouse implements Warehouse {
 
   async status(): Promise<StatusReport> {
     // Before the first run there is no ledger yet: nothing to report.
-    if (!(await this.api.getDataset(this.target.metaDataset))) return { runs: [], lastSuccess: [], quarantine: [], tables: [], endpoints: [] };
+    if (!(await this.api.getDataset(this.target.metaDataset))) return { runs: [], lastSuccess: [], entities: [], quarantine: [], tables: [], endpoints: [] };
     const q = async (statement: Statement | undefined) => (statement ? (await this.run(statement, 'status')).rows : []);
     const runs = await q(sql.statusRuns(this.target));
     const lastSuccess = await q(sql.statusLastSuccess(this.target));
+    // A ledger from before entity_syncs has none until its next run's prepare creates the table.
+    const metaTables = new Set((await this.api.listTables(this.target.metaDataset)).map((t) => t.tableId));
+    const syncs = await q(metaTables.has('entity_syncs') ? sql.statusEntitySyncs(this.target) : undefined);
+    const states = await q(sql.statusStates(this.target));
     const quarantine = await q(sql.statusQuarantine(this.target));
     const rawTables = (await this.api.getDataset(this.target.dataset))
       ? (await this.api.listTables(this.target.dataset)).filter((t) => t.type === 'TABLE' && /^raw_[a-z0-9_]+$/.test(t.tableId)).map((t) => t.tableId)
@@ -226,6 +236,21 @@ export class BigQueryWarehouse implements Warehouse {
         error: (r.error as string | null) ?? null,
       })),
       lastSuccess: lastSuccess.map((r) => ({ source: String(r.source), finishedAt: r.finished_at as Date, rowsLanded: Number(r.rows_landed) })),
+      entities: entityStatuses(
+        syncs.map((r) => ({
+          source: String(r.source),
+          entity: String(r.entity),
+          instance: String(r.source_instance),
+          status: String(r.status),
+          finishedAt: r.finished_at as Date,
+          error: (r.error as string | null) ?? null,
+          success:
+            r.success_at instanceof Date
+              ? { finishedAt: r.success_at, rowsSeen: Number(r.rows_seen), rowsLanded: Number(r.rows_landed), rowsQuarantined: Number(r.rows_quarantined) }
+              : null,
+        })),
+        states.map((r) => ({ source: String(r.source), entity: String(r.entity), instance: String(r.source_instance), state: JSON.parse(String(r.state)) as unknown })),
+      ),
       quarantine: quarantine.map((r) => ({ source: String(r.source), entity: String(r.entity), count: Number(r.count), latest: r.latest as Date })),
       tables: tables.map((r) => ({
         table: String(r.table_name),

@@ -3,6 +3,7 @@
  * Nothing is interpolated but validated identifiers; values always travel as query parameters.
  * test/bigquery analyses each of them with ZetaSQL against the tables of schema.ts.
  */
+import type { EntitySyncRow } from '../entity-status.js';
 import type { BigQueryTarget } from './config.js';
 import { p, type Param, type ParamType, type Statement } from './params.js';
 import { tableRef } from './schema.js';
@@ -280,6 +281,31 @@ FROM UNNEST(@metrics) AS m`,
   };
 }
 
+export const ENTITY_SYNC_TYPE: ParamType = {
+  struct: [
+    ['entity', 'STRING'],
+    ['source_instance', 'STRING'],
+    ['status', 'STRING'],
+    ['rows_seen', 'INT64'],
+    ['rows_landed', 'INT64'],
+    ['rows_quarantined', 'INT64'],
+    ['units', 'INT64'],
+    ['error', 'STRING'],
+    ['finished_at', 'TIMESTAMP'],
+  ],
+};
+
+/** Every entity of a source in one statement. */
+export function insertEntitySyncs(t: BigQueryTarget, runId: number, source: string, syncs: readonly EntitySyncRow[]): Statement {
+  return {
+    sql: `INSERT INTO ${meta(t, 'entity_syncs')}
+  (run_id, source, entity, source_instance, status, rows_seen, rows_landed, rows_quarantined, units, error, finished_at)
+SELECT @run_id, @source, s.entity, s.source_instance, s.status, s.rows_seen, s.rows_landed, s.rows_quarantined, s.units, s.error, s.finished_at
+FROM UNNEST(@syncs) AS s`,
+    params: { run_id: p.int(runId), source: p.string(source), syncs: p.array(ENTITY_SYNC_TYPE, syncs) },
+  };
+}
+
 /** --check: a real write into the state table, rolled back. */
 export function checkWriteScript(t: BigQueryTarget): LandingScript {
   const write = insertState(t, { source: 'elt-check', entity: 'write-check', instance: 'check', state: '{}', runId: 0 });
@@ -414,6 +440,39 @@ FROM ${meta(t, 'jobs')}
 WHERE status = 'completed'
 QUALIFY ROW_NUMBER() OVER (PARTITION BY source ORDER BY finished_at DESC) = 1
 ORDER BY source`,
+    params: {},
+  };
+}
+
+/** Per (source, entity, instance): the latest sync, and the last completed one's time and counts. */
+export function statusEntitySyncs(t: BigQueryTarget): Statement {
+  const syncs = meta(t, 'entity_syncs');
+  const latest = 'QUALIFY ROW_NUMBER() OVER (PARTITION BY source, entity, source_instance ORDER BY finished_at DESC) = 1';
+  return {
+    sql: `WITH latest AS (
+  SELECT * FROM ${syncs} WHERE TRUE
+  ${latest}
+),
+success AS (
+  SELECT * FROM ${syncs} WHERE status = 'completed'
+  ${latest}
+)
+SELECT source, entity, source_instance, latest.status, latest.finished_at, latest.error,
+  success.finished_at AS success_at, success.rows_seen, success.rows_landed, success.rows_quarantined
+FROM latest LEFT JOIN success USING (source, entity, source_instance)
+ORDER BY source, entity, source_instance`,
+    params: {},
+  };
+}
+
+/** The latest saved state per (source, entity, instance). */
+export function statusStates(t: BigQueryTarget): Statement {
+  return {
+    sql: `SELECT source, entity, source_instance, state
+FROM ${meta(t, 'state')}
+WHERE TRUE
+QUALIFY ROW_NUMBER() OVER (PARTITION BY source, entity, source_instance ORDER BY updated_at DESC) = 1
+ORDER BY source, entity, source_instance`,
     params: {},
   };
 }

@@ -187,8 +187,8 @@ export async function dropLeftoverStages(client: pg.ClientBase): Promise<number>
   return rows.length;
 }
 
-export async function loadState<T>(client: pg.ClientBase, source: string, entity: string, instance: string): Promise<T | undefined> {
-  const { rows } = await client.query<{ state: T }>(
+export async function loadState(client: pg.ClientBase, source: string, entity: string, instance: string): Promise<unknown> {
+  const { rows } = await client.query<{ state: unknown }>(
     `select state from ${META_SCHEMA}.state where source = $1 and entity = $2 and source_instance = $3`,
     [source, entity, instance],
   );

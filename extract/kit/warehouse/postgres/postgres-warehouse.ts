@@ -2,7 +2,8 @@
 import pg from 'pg';
 import { Semaphore } from '../../concurrency.js';
 import type { EndpointMetrics } from '../../http/index.js';
-import type { FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
+import { entityStatuses, entitySyncRow, type LatestSyncRow } from '../entity-status.js';
+import type { EntitySync, FinishStatus, JobCounts, LandingTarget, LandingUnit, LandResult, StatusReport, Warehouse } from '../warehouse.js';
 import { dropLeftoverStages, landUnit, loadState } from './loader.js';
 import { META_SCHEMA, RAW_SCHEMA, ensureMetaSchema, ensureRawTables } from './schema.js';
 import type { PostgresTarget } from './connection.js';
@@ -116,10 +117,23 @@ export class PostgresWarehouse implements Warehouse {
     }
   }
 
-  async loadState<T>(source: string, entity: string, instance: string): Promise<T | undefined> {
+  async recordEntitySyncs(runId: number, source: string, syncs: readonly EntitySync[]): Promise<void> {
+    if (!syncs.length) return;
+    await this.pool.query(
+      `insert into ${META_SCHEMA}.entity_syncs
+         (run_id, source, entity, source_instance, status, rows_seen, rows_landed, rows_quarantined, units, error, finished_at)
+       select $1, $2, s.entity, s.source_instance, s.status, s.rows_seen, s.rows_landed, s.rows_quarantined, s.units, s.error, s.finished_at
+       from jsonb_to_recordset($3) as s(entity text, source_instance text, status text, rows_seen bigint, rows_landed bigint,
+                                        rows_quarantined bigint, units integer, error text, finished_at timestamptz)`,
+      // Dates become ISO text, read back as timestamptz.
+      [runId, source, JSON.stringify(syncs.map(entitySyncRow))],
+    );
+  }
+
+  async loadState(source: string, entity: string, instance: string): Promise<unknown> {
     const client = await this.pool.connect();
     try {
-      return await loadState<T>(client, source, entity, instance);
+      return await loadState(client, source, entity, instance);
     } finally {
       client.release();
     }
@@ -185,6 +199,10 @@ export class PostgresWarehouse implements Warehouse {
     const lastSuccess = await q<{ source: string; finished_at: Date; rows_landed: number }>(
       `select distinct on (source) source, finished_at, rows_landed from ${META_SCHEMA}.jobs where status = 'completed' order by source, finished_at desc`,
     );
+    const states = await q<{ source: string; entity: string; instance: string; state: unknown }>(
+      `select source, entity, source_instance as instance, state from ${META_SCHEMA}.state`,
+    );
+    const entities = entityStatuses(await this.latestSyncs(), states);
     const quarantine = await q<{ source: string; entity: string; count: number; latest: Date }>(
       `select source, entity, count(*) as count, max(quarantined_at) as latest from ${META_SCHEMA}.quarantine group by 1, 2 order by 1, 2`,
     );
@@ -210,10 +228,48 @@ export class PostgresWarehouse implements Warehouse {
     return {
       runs: runs.map((r) => ({ runId: r.run_id, startedAt: r.started_at, finishedAt: r.finished_at, status: r.status, demo: r.demo, dbtStatus: r.dbt_status, error: r.error })),
       lastSuccess: lastSuccess.map((r) => ({ source: r.source, finishedAt: r.finished_at, rowsLanded: r.rows_landed })),
+      entities,
       quarantine,
       tables,
       endpoints: endpoints.map((e) => ({ source: e.source, endpoint: e.endpoint, requests: e.requests, failures: e.failures, throttled: e.throttled, meanLatencyMs: e.mean, lastSuccessAt: e.last_success_at, circuit: e.circuit })),
     };
+  }
+
+  /** Each entity's latest sync with its last completed one; none on a ledger from before elt.entity_syncs (until its next run). */
+  private async latestSyncs(): Promise<LatestSyncRow[]> {
+    const { rows: exists } = await this.pool.query<{ found: boolean }>(`select to_regclass('${META_SCHEMA}.entity_syncs') is not null as found`);
+    if (!exists[0]?.found) return [];
+    const { rows } = await this.pool.query<{
+      source: string;
+      entity: string;
+      instance: string;
+      status: string;
+      finished_at: Date;
+      error: string | null;
+      success_at: Date | null;
+      rows_seen: number | null;
+      rows_landed: number | null;
+      rows_quarantined: number | null;
+    }>(
+      `select latest.source, latest.entity, latest.source_instance as instance, latest.status, latest.finished_at, latest.error,
+              success.finished_at as success_at, success.rows_seen, success.rows_landed, success.rows_quarantined
+       from (select distinct on (source, entity, source_instance) * from ${META_SCHEMA}.entity_syncs
+             order by source, entity, source_instance, finished_at desc) as latest
+       left join (select distinct on (source, entity, source_instance) * from ${META_SCHEMA}.entity_syncs where status = 'completed'
+                  order by source, entity, source_instance, finished_at desc) as success
+         using (source, entity, source_instance)`,
+    );
+    return rows.map((r) => ({
+      source: r.source,
+      entity: r.entity,
+      instance: r.instance,
+      status: r.status,
+      finishedAt: r.finished_at,
+      error: r.error,
+      success: r.success_at
+        ? { finishedAt: r.success_at, rowsSeen: r.rows_seen!, rowsLanded: r.rows_landed!, rowsQuarantined: r.rows_quarantined! }
+        : null,
+    }));
   }
 
   async close(): Promise<void> {

@@ -78,6 +78,22 @@ create table if not exists ${META_SCHEMA}.http_metrics (
   recorded_at timestamptz not null default now()
 );
 
+-- How each entity (per instance) of a source ended in each run: what status shows per entity.
+create table if not exists ${META_SCHEMA}.entity_syncs (
+  run_id bigint not null,
+  source text not null,
+  entity text not null,
+  source_instance text not null,
+  status text not null check (status in ('completed', 'degraded', 'failed')),
+  rows_seen bigint not null,
+  rows_landed bigint not null,
+  rows_quarantined bigint not null,
+  units integer not null,
+  error text,
+  finished_at timestamptz not null
+);
+create index if not exists entity_syncs_entity_idx on ${META_SCHEMA}.entity_syncs (source, entity, source_instance, finished_at);
+
 -- Encrypted secrets (OAuth tokens): sealed by the toolkit with ELT_SECRET_KEY, never plain text here.
 create table if not exists ${META_SCHEMA}.secrets (
   name text primary key,

@@ -1,0 +1,69 @@
+/**
+ * One vendor account's REST connection for one run: base URL, auth, fixed headers, the rate-limit key, and
+ * the vendor's clock (the Date header of its answers), so windows end at the vendor's now, never ours.
+ */
+import type { Auth, HttpClient, HttpHeaders, RequestSpec } from '../http/index.js';
+import { headerValue, type Params } from './paginators.js';
+
+export interface RestApiSpec {
+  baseUrl: string;
+  auth?: Auth;
+  headers?: Record<string, string>;
+  /** Requests of this account share a rate limit under this key; default the instance name. */
+  rateKey?: string;
+  /** Says whether a 2xx body reports a failure (some APIs answer 200 with an error). */
+  bodyError?: RequestSpec['bodyError'];
+}
+
+export interface RestCall {
+  method?: 'GET' | 'POST';
+  /** Path under the base URL, or an absolute URL the vendor gave (a next link). */
+  path: string;
+  query?: Params;
+  body?: Record<string, unknown>;
+  /** Metric and circuit label, e.g. "arrivy GET /tasks". */
+  endpoint: string;
+}
+
+export interface RestAnswer {
+  value: unknown;
+  bytes: Buffer;
+  headers: HttpHeaders;
+}
+
+export class RestApi {
+  /** The vendor's clock minus ours, from the last answer's Date header. */
+  private offsetMs?: number;
+
+  constructor(
+    readonly spec: RestApiSpec,
+    private readonly http: HttpClient,
+    private readonly rateKey: string,
+  ) {}
+
+  async call(call: RestCall, signal: AbortSignal): Promise<RestAnswer> {
+    const method = call.method ?? 'GET';
+    const url = /^https?:\/\//.test(call.path) ? call.path : `${this.spec.baseUrl}${call.path}`;
+    const response = await this.http.parsedJson({
+      method,
+      url,
+      endpoint: call.endpoint,
+      headers: this.spec.headers,
+      auth: this.spec.auth,
+      searchParams: call.query,
+      json: method === 'POST' ? (call.body ?? {}) : undefined,
+      rateKey: this.spec.rateKey ?? this.rateKey,
+      bodyError: this.spec.bodyError,
+      signal,
+    });
+    const date = Date.parse(headerValue(response.headers, 'date') ?? '');
+    if (Number.isFinite(date)) this.offsetMs = date - Date.now();
+    return { value: response.body.value, bytes: response.body.bytes, headers: response.headers };
+  }
+
+  /** The vendor's now; `probe` is one cheap call made when no answer has told the clock yet. */
+  async now(signal: AbortSignal, probe?: RestCall): Promise<number> {
+    if (this.offsetMs === undefined && probe) await this.call(probe, signal);
+    return Date.now() + (this.offsetMs ?? 0);
+  }
+}

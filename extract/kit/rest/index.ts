@@ -1,0 +1,4 @@
+export * from './api.js';
+export * from './entity.js';
+export * from './listing.js';
+export * from './paginators.js';

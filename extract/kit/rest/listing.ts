@@ -1,0 +1,97 @@
+/**
+ * Reads a listing page after page. Records come out as the exact bytes the vendor sent (a uint64 id keeps
+ * every digit), next to their parsed values for the checks a listing makes (the incremental cursor field).
+ * The next page is asked for as soon as a page arrives, so it travels while the caller lands this one.
+ * Any failure names the endpoint and the page; the caller's unit then rolls back.
+ */
+import { JsonRecordSplitter, JsonStructureError, type RawRecord } from '../records/json-records.js';
+import { rawTokenAt } from '../records/raw-token.js';
+import type { RestApi, RestCall } from './api.js';
+import { PagingError, singlePage, valueAt, type PageRequest, type Paginator, type Params } from './paginators.js';
+
+export interface ListingSpec {
+  method?: 'GET' | 'POST';
+  path: string;
+  query?: Params;
+  body?: Record<string, unknown>;
+  /** Where the records are: absent for a bare JSON array, else the path of the list (an envelope key). */
+  records?: readonly string[];
+  paginator?: Paginator;
+  /** Metric and circuit label; default "<source> <METHOD> <path>". */
+  endpoint?: string;
+}
+
+export interface Page {
+  /** 1-based. */
+  number: number;
+  records: Buffer[];
+  values: unknown[];
+  /** True when the listing stopped here because of the page limit, not because the vendor had no more. */
+  cut: boolean;
+}
+
+export class ListingError extends Error {
+  override name = 'ListingError';
+}
+
+/** Splits a page's list into each record's bytes, checked against the parsed list. */
+export function pageRecords(bytes: Buffer, value: unknown, path: readonly string[] | undefined): { records: Buffer[]; values: unknown[] } {
+  const values = path ? valueAt(value, path) : value;
+  if (!Array.isArray(values)) {
+    throw new PagingError(path ? `the answer has no list at "${path.join('.')}"` : 'the answer is not a JSON array');
+  }
+  const list = path ? rawTokenAt(bytes, path) : bytes;
+  const out: RawRecord[] = [];
+  const splitter = new JsonRecordSplitter();
+  try {
+    splitter.push(list ?? Buffer.alloc(0), out);
+    splitter.end();
+  } catch (error) {
+    if (error instanceof JsonStructureError) throw new PagingError(`the list is not valid JSON (${error.message})`);
+    throw error;
+  }
+  if (out.length !== values.length) throw new PagingError(`the list's bytes hold ${out.length} records, its value ${values.length}`);
+  return { records: out.map((r) => r.bytes), values };
+}
+
+/** Every page of a listing, up to `maxPages`. `endpoint` names it in errors. */
+export async function* readPages(
+  api: RestApi,
+  listing: ListingSpec & { endpoint: string },
+  signal: AbortSignal,
+  maxPages = Number.POSITIVE_INFINITY,
+): AsyncGenerator<Page> {
+  const pager = (listing.paginator ?? singlePage()).begin();
+  const call = (request: PageRequest): RestCall => ({
+    method: listing.method,
+    path: request.url ?? listing.path,
+    query: request.query,
+    body: request.body,
+    endpoint: listing.endpoint,
+  });
+  const fail = (number: number, error: unknown): never => {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ListingError(`${listing.endpoint} page ${number}: ${reason}`, { cause: error });
+  };
+  let request = pager.first({ query: { ...listing.query }, body: listing.body });
+  let pending: Promise<Awaited<ReturnType<RestApi['call']>>> | undefined = api.call(call(request), signal);
+  let seen = 0;
+  for (let number = 1; pending; number++) {
+    const answer = await pending.catch((error: unknown) => fail(number, error));
+    let page: { records: Buffer[]; values: unknown[] };
+    let next: PageRequest | undefined;
+    try {
+      page = pageRecords(answer.bytes, answer.value, listing.records);
+      seen += page.records.length;
+      next = pager.next(request, { value: answer.value, headers: answer.headers, records: page.records.length, seen });
+    } catch (error) {
+      return fail(number, error);
+    }
+    const cut = next !== undefined && number >= maxPages;
+    pending = next && !cut ? api.call(call(next), signal) : undefined;
+    // A caller that stops early leaves the read-ahead unawaited: its failure is nobody's to report.
+    pending?.catch(() => undefined);
+    if (next) request = next;
+    yield { number, ...page, cut };
+  }
+}
