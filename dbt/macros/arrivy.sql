@@ -14,8 +14,8 @@
 
 {#-
   Whether a landed version says the record disappeared from Arrivy's list. Customers and team members are
-  read as whole lists and Arrivy deletes by dropping a record; the extractor then lands the record's last
-  version once more with "_elt_deleted": true (docs/sources/arrivy.md).
+  read as whole lists and Arrivy deletes by dropping a record; the extractor then lands a tombstone, the key
+  with "_elt_deleted": true and "_elt_deleted_at" (extract/kit/rest/deletions.ts).
 -#}
 {% macro arrivy_is_deleted(json) -%}
   coalesce({{ json_boolean(json, '_elt_deleted') }}, false)
@@ -89,4 +89,38 @@ from latest_{{ entity }}_versions
     tracked_expressions=[json_to_string('extra_fields_json')],
     extra_columns=['owner_id', 'extra_fields_json'],
 ) }}
+{%- endmacro %}
+
+
+{#-
+  The raw versions of a list Arrivy returns whole, as a complete select statement: every column of
+  `relation`, plus is_deleted; a deletion (a tombstone the extractor landed: the key, "_elt_deleted" and its
+  time) carries the record of the last version before it, so a deleted record keeps its details.
+-#}
+{% macro arrivy_versions_with_deletions(relation) -%}
+  select
+      versions._seq,
+      versions._source_instance,
+      versions._key,
+      versions._hash,
+      coalesce(last_listed.record, versions.record) as record,
+      versions._origin,
+      versions._loaded_at,
+      versions._run_id,
+      versions.is_deleted
+
+  from (
+      select
+          *,
+          {{ arrivy_is_deleted('record') }} as is_deleted,
+          max(case when not {{ arrivy_is_deleted('record') }} then _seq end) over (
+              partition by _source_instance, _key
+              order by _seq
+              rows between unbounded preceding and current row
+          ) as last_listed_seq
+      from {{ relation }}
+  ) as versions
+  left join {{ relation }} as last_listed
+      on versions.is_deleted
+      and last_listed._seq = versions.last_listed_seq
 {%- endmacro %}

@@ -1,6 +1,6 @@
 with source as (
 
-    select * from {{ fixture_backed_source('arrivy', 'raw_arrivy_team_members') }}
+    {{ arrivy_versions_with_deletions(fixture_backed_source('arrivy', 'raw_arrivy_team_members')) }}
 
 ),
 
@@ -22,7 +22,7 @@ team_member_versions as (
         {{ json_value('record', 'extra_fields') }} as extra_fields_json,
 
         -- deletion
-        {{ arrivy_is_deleted('record') }} as is_deleted,
+        is_deleted,
 
         -- landing metadata
         {{ raw_landing_columns() }}
