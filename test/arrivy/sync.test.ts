@@ -41,15 +41,20 @@ async function sandbox(options: ArrivySandboxOptions = {}): Promise<ArrivySandbo
   );
 }
 
-function run(
-  s: ArrivySandbox,
-  options: { runId?: number; maxPages?: number; env?: Record<string, string> } = {},
-): Promise<SourceRunResult> {
+interface RunOptions {
+  runId?: number;
+  maxPages?: number;
+  env?: Record<string, string>;
+  backfill?: { from: number; to: number };
+}
+
+function run(s: ArrivySandbox, options: RunOptions = {}): Promise<SourceRunResult> {
   return runSource(fastArrivy, {
     warehouse: life.warehouse(),
     runId: options.runId ?? 1,
     env: options.env ?? s.env,
     full: false,
+    backfill: options.backfill,
     limits: { maxPages: options.maxPages },
     log: silentLogger,
     signal: new AbortController().signal,
@@ -66,16 +71,17 @@ const keys = async (table: string, where = 'true') =>
 const okAll = (result: SourceRunResult) =>
   expect(result.outcomes.filter((o) => !o.ok).map((o) => `${o.entity}: ${o.error}`)).toEqual([]);
 
-/** What the sandbox's default window holds at its clock: 30 days back to 180 ahead. */
+/** What the sandbox's default windows hold at its clock: tasks 30 days back to 180 ahead, histories to 7 ahead. */
 function expected(s: ArrivySandbox, account?: string) {
   const w = s.world(account);
-  const window = w.scheduledTaskIndexes(w.now - 30 * DAY_MS, w.now + 180 * DAY_MS);
+  const withHistory = w.scheduledTaskIndexes(w.now - 30 * DAY_MS, w.now + 7 * DAY_MS);
   return {
     customers: w.customerIndexes(),
     members: w.teamMemberIndexes(),
-    window,
+    window: w.scheduledTaskIndexes(w.now - 30 * DAY_MS, w.now + 180 * DAY_MS),
     unscheduled: w.unscheduledTaskIndexes(),
-    statuses: window.reduce((n, i) => n + w.statusRecords(i).length, 0),
+    withHistory,
+    statuses: withHistory.reduce((n, i) => n + w.statusRecords(i).length, 0),
   };
 }
 
@@ -103,14 +109,14 @@ describe('arrivy: first sync, rerun, a day of changes', () => {
       want.statuses,
     );
 
-    // Windows of 30 days sent with an offset, the unscheduled pass, one status call per task of the window.
+    // Windows of 30 days sent with an offset, the unscheduled pass, one status call per task up to a week ahead.
     const requests = s.requests();
     const froms = requests
       .filter((r) => r.startsWith('/tasks?') && r.includes('from='))
       .map((r) => new URL(`http://x${r}`).searchParams.get('from')!);
     expect(froms.every((f) => /\+00:00$/.test(f))).toBe(true);
     expect(requests.filter((r) => r.includes('unscheduled=true')).length).toBeGreaterThan(0);
-    expect(requests.filter((r) => /^\/tasks\/\d+\/status/.test(r)).length).toBe(want.window.length);
+    expect(requests.filter((r) => /^\/tasks\/\d+\/status/.test(r)).length).toBe(want.withHistory.length);
 
     // A rerun with nothing new at the vendor lands nothing and asks for no status history again.
     const before = s.requests().length;
@@ -181,6 +187,21 @@ describe('arrivy: first sync, rerun, a day of changes', () => {
     expect(await count('raw_arrivy_customers', `record ? '_elt_deleted'`)).toBe(0);
     okAll(await run(s, { runId: 3 }));
     expect(await count('raw_arrivy_customers', `record ? '_elt_deleted'`)).toBeGreaterThan(0);
+  });
+
+  it('backfills older tasks and their histories by calendar month, apart from the daily window', async () => {
+    const s = await sandbox();
+    const w = s.world();
+    const range = { from: Date.UTC(2024, 10, 1), to: Date.UTC(2025, 0, 1) };
+    const result = await run(s, { backfill: range });
+    okAll(result);
+    expect(result.outcomes.map((o) => o.entity).sort()).toEqual(['task_statuses', 'tasks']);
+    const tasks = w.scheduledTaskIndexes(range.from, range.to);
+    expect(tasks.length).toBeGreaterThan(50);
+    expect(await count('raw_arrivy_tasks')).toBe(tasks.length);
+    expect(await count('raw_arrivy_task_statuses')).toBe(tasks.reduce((n, i) => n + w.statusRecords(i).length, 0));
+    const origins = await query<{ o: string }>(`select distinct _origin as o from raw.raw_arrivy_tasks order by 1`);
+    expect(origins.map((r) => r.o)).toEqual(['tasks 2024-11-01..2024-12-01', 'tasks 2024-12-01..2025-01-01']);
   });
 
   it('keeps two accounts apart, each with its own credentials, ids and clock offsets', async () => {

@@ -20,22 +20,32 @@ const kit = restSource<ArrivyConfig>({
   clock: PROFILE,
 });
 
-/** Every run reads the whole window again: tasks change until long after they start (statuses, crews). */
-const taskWindow: IncrementalSpec = {
-  params: (range) => ({ from: isoWithOffset(range.start), to: isoWithOffset(range.end) }),
-  field: ['start_datetime'],
-  initial: (now) => now - taskWindowMs('back'),
-  // Getters: the settings are read when a run plans its window (a bad one fails the entity, in a sentence).
-  get rereadMs() {
-    return taskWindowMs('back');
-  },
-  get aheadMs() {
-    return taskWindowMs('ahead');
-  },
-  windowMs: 30 * DAY_MS,
-  backfillUnit: 'month',
-};
-const tasks = { path: '/tasks', paginator: pages(500), incremental: taskWindow };
+/**
+ * Every run reads the whole window again: tasks change until long after they start (statuses, crews). The
+ * settings are read when a run plans its window (getters), so a bad one fails the entity in a sentence.
+ */
+function taskWindow(aheadMs: () => number): IncrementalSpec {
+  return {
+    params: (range) => ({ from: isoWithOffset(range.start), to: isoWithOffset(range.end) }),
+    field: ['start_datetime'],
+    initial: (now) => now - taskWindowMs('back'),
+    get rereadMs() {
+      return taskWindowMs('back');
+    },
+    get aheadMs() {
+      return aheadMs();
+    },
+    windowMs: 30 * DAY_MS,
+    backfillUnit: 'month',
+  };
+}
+const tasks = { path: '/tasks', paginator: pages(500), incremental: taskWindow(() => taskWindowMs('ahead')) };
+/**
+ * Status histories grow around a task's start: read for the window's tasks up to a week ahead. A report on a
+ * task further ahead (a cancellation, say) lands once the task comes within the week; its `status` says so
+ * at once.
+ */
+const statusParents = { ...tasks, incremental: taskWindow(() => 7 * DAY_MS) };
 
 async function* checkArrivy({ instance, http, signal }: CheckContext<ArrivyConfig>): AsyncIterable<CheckStep> {
   const name = 'credentials (user profile)';
@@ -85,7 +95,7 @@ export const arrivy: SourceDefinition<ArrivyConfig> = {
       keyPath: ['id'],
       // Each report gets the task it was listed under; its own task_id stays what it claims.
       forEach: {
-        parent: tasks,
+        parent: statusParents,
         parentKey: ['id'],
         child: { path: '/tasks/{id}/status', paginator: pages(100) },
         as: 'listed_task_id',

@@ -5,7 +5,9 @@
 -#}
 with booking_versions as (
 
-    select * from {{ ref('base_arrivy__booking_versions') }}
+    -- Only what is compared: the base view parses every column of every version otherwise.
+    select _source_instance, booking_id, _seq, scheduled_start_at, entity_ids_json
+    from {{ ref('base_arrivy__booking_versions') }}
 
 ),
 
