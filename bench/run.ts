@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   // npm run bench -- arrivy [...]: the first and a daily Arrivy sync with dbt (bench/arrivy.ts).
   if (process.argv[2] === 'arrivy') return (await import('./arrivy.js')).main(process.argv.slice(3));
   const { values } = parseArgs({ options: { guests: { type: 'string', default: '500000' } } });
-  const sizes = values.guests!.split(',').map((s) => Number(s.trim()));
+  const sizes = values.guests.split(',').map((s) => Number(s.trim()));
   await mkdir(CACHE, { recursive: true });
   const embedded = usesExternalPostgres() ? undefined : new EmbeddedWarehouse();
   const { started } = embedded ? await embedded.ensureRunning((m) => console.log(m)) : { started: false };

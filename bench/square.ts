@@ -16,7 +16,7 @@
  */
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import pg from 'pg';
 import { localDir, projectPath } from '../extract/kit/paths.js';
@@ -88,7 +88,7 @@ const dbtSeconds = (output: string) => /dbt build: \S+ .* in ([\d.]+) s/.exec(ou
  */
 async function slowestDbtNodes(limit = 20): Promise<string> {
   const logs = await Promise.all(['dbt.log.1', 'dbt.log'].map((name) => readFile(projectPath('dbt', 'logs', name), 'utf8').catch(() => '')));
-  const text = logs.join('\n').replace(/\x1b\[[0-9;]*m/g, '');
+  const text = stripVTControlCharacters(logs.join('\n'));
   const last = text.lastIndexOf('Running with dbt=');
   if (last < 0) return '(no dbt log)';
   const nodes = [...text.slice(last).matchAll(/\d+ of \d+ (OK created \S+ \S+ model|PASS|WARN \d+|FAIL \d+|ERROR creating \S+ \S+ model|ERROR) (\S+) .*?\[(.*?) in ([\d.]+)s\]$/gm)].map(

@@ -1,6 +1,7 @@
 /**
- * npm test: every test there is. vitest (unit + integration against the embedded PostgreSQL and the
- * sandboxes over sockets), then `dbt build` (models, data tests, unit tests) on the seed fixtures.
+ * npm test: every test there is. The linters (scripts/lint.ts: each tool counts as one test), vitest (unit +
+ * integration against the embedded PostgreSQL and the sandboxes over sockets), then `dbt build` (models, data
+ * tests, unit tests) on the seed fixtures.
  * Installs what it needs on first use (PostgreSQL data directory, dbt). Ends with one "N passed, N failed" line.
  */
 import { mkdir, readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { runDbt } from '../extract/kit/dbt/run.js';
 import { ensureDbt } from '../extract/kit/dbt/install.js';
 import { localDir, projectPath } from '../extract/kit/paths.js';
 import { EmbeddedWarehouse } from '../extract/kit/warehouse/postgres/embedded.js';
+import { runLint } from './lint.js';
 import { resolvePostgresTarget, targetEnvironment, usesExternalPostgres } from '../extract/kit/warehouse/postgres/connection.js';
 
 const FIXTURE_DATABASE = 'elt_test_dbt_fixtures';
@@ -66,11 +68,16 @@ async function main(): Promise<number> {
   try {
     // Installed up front so its one-time cost is not charged to whichever test first needs dbt.
     await ensureDbt((m) => console.log(m));
+    console.log('== lint ==');
+    const lint = await runLint();
     const unit = await runVitest();
     const dbt = await runDbtOnFixtures();
-    const passed = unit.passed + dbt.passed;
-    const failed = unit.failed + dbt.failed;
-    console.log(`\nvitest: ${unit.passed} passed, ${unit.failed} failed; dbt: ${dbt.passed} passed, ${dbt.failed} failed`);
+    const passed = lint.passed + unit.passed + dbt.passed;
+    const failed = lint.failed + unit.failed + dbt.failed;
+    console.log(
+      `\nlint: ${lint.passed} passed, ${lint.failed} failed; vitest: ${unit.passed} passed, ${unit.failed} failed; ` +
+        `dbt: ${dbt.passed} passed, ${dbt.failed} failed`,
+    );
     console.log(`tests: ${passed} passed, ${failed} failed, ${unit.skipped + dbt.skipped} skipped`);
     return failed === 0 && passed > 0 ? 0 : 1;
   } finally {

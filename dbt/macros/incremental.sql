@@ -46,7 +46,9 @@
   {%- if flags.WHICH == 'compile' and var('compile_incremental', false) -%}
   {%- set max_loaded_at = '2025-01-01 00:00:00.000000+00' -%}
   {%- else -%}
-  {%- set loaded = run_query('select format_timestamp("%Y-%m-%d %H:%M:%E6S+00", max(_loaded_at), "UTC") from ' ~ this) -%}
+  {%- set loaded = run_query(
+    'select format_timestamp("%Y-%m-%d %H:%M:%E6S+00", max(_loaded_at), "UTC") from ' ~ this
+  ) -%}
   {%- set max_loaded_at = loaded.columns[0].values()[0] -%}
   {%- endif -%}
   _seq > {{ watermark }}
@@ -136,7 +138,9 @@
   {%- if rows | length == 0 -%}
   false
   {%- else -%}
-  ({% for row in rows %}{{ ' or ' if not loop.first }}({% for column in columns %}{{ ' and ' if not loop.first }}{{ column }} = {{ text_literal(row[loop.index0]) }}{% endfor %}){% endfor %})
+  ({% for row in rows %}{{ ' or ' if not loop.first }}(
+    {%- for column in columns %}{{ ' and ' if not loop.first }}{{ column }} = {{ text_literal(row[loop.index0]) }}
+    {%- endfor %}){% endfor %})
   {%- endif -%}
 {%- endmacro %}
 
@@ -185,7 +189,8 @@
   {%- if with_name -%}
     {%- do compare.append(('location_name', 'current_lookup.location_name')) -%}
   {%- endif -%}
-  {{ return(stale_lookup_keys(ref('stg_square__locations'), [(instance_column, '_source_instance'), ('location_id', 'location_id')], compare)) }}
+  {%- set key = [(instance_column, '_source_instance'), ('location_id', 'location_id')] -%}
+  {{ return(stale_lookup_keys(ref('stg_square__locations'), key, compare)) }}
 {%- endmacro %}
 
 

@@ -49,7 +49,10 @@
 
 {#- Row by row tests, and those that read the tested model's rows one by one against another model. -#}
 {% macro tests_of_rows() -%}
-  {{ return(['not_null', 'not_null_columns', 'accepted_values', 'accepted_range', 'matches_pattern', 'date_in_range', 'length_between', 'relationships']) }}
+  {{ return([
+    'not_null', 'not_null_columns', 'accepted_values', 'accepted_range', 'matches_pattern', 'date_in_range',
+    'length_between', 'relationships',
+  ]) }}
 {%- endmacro %}
 
 
@@ -112,7 +115,9 @@
     {%- if flags.WHICH == 'compile' -%}
       {{ return(relation) }}
     {%- endif -%}
-    {{ return(adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier)) }}
+    {{ return(adapter.get_relation(
+      database=relation.database, schema=relation.schema, identifier=relation.identifier
+    )) }}
   {%- endfor -%}
   {{ return(none) }}
 {%- endmacro %}
@@ -133,11 +138,13 @@
 {%- endmacro %}
 
 {% macro default__bound_of(aggregate, relation, kind) -%}
-  {%- set value = run_query('select cast(' ~ aggregate ~ ' as ' ~ dbt.type_string() ~ ') from ' ~ relation).columns[0].values()[0] -%}
+  {%- set query = 'select cast(' ~ aggregate ~ ' as ' ~ dbt.type_string() ~ ') from ' ~ relation -%}
+  {%- set value = run_query(query).columns[0].values()[0] -%}
   {%- if value is none -%}
     {{ return('null') }}
   {%- endif -%}
-  {{ return('cast(' ~ text_literal(value) ~ ' as ' ~ (instant_type() if kind == 'timestamp' else dbt.type_bigint()) ~ ')') }}
+  {%- set cast_type = instant_type() if kind == 'timestamp' else dbt.type_bigint() -%}
+  {{ return('cast(' ~ text_literal(value) ~ ' as ' ~ cast_type ~ ')') }}
 {%- endmacro %}
 
 {% macro bigquery__bound_of(aggregate, relation, kind) -%}

@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { forEachLimited } from './concurrency.js';
-import { HttpClient, HttpError } from './http/index.js';
+import { HttpClient, httpErrorOf } from './http/index.js';
 import type { Logger } from './log.js';
 import { redact } from './redact.js';
 import { secretStore, type SecretStore } from './secrets.js';
@@ -14,6 +14,7 @@ import {
   type EntityDefinition,
   type Progress,
   type RunLimits,
+  type Shared,
   type SourceDefinition,
   type SourceInstance,
 } from './source.js';
@@ -100,8 +101,9 @@ export async function runSource<Config>(source: SourceDefinition<Config>, option
   // Every request in flight listens to the run's signal; side by side that is more than Node's default 10.
   setMaxListeners(0, options.signal);
   const progress = progressBoard(instances.length, options.onProgress);
+  const sharedFor = sharedPerRun();
   await forEachLimited(instances, limits.instances, (instance) => {
-    const shared = sharedPerRun();
+    const shared = sharedFor();
     return forEachLimited(entities, limits.entities, async (entity) => {
       if (options.signal.aborted) return;
       const run = { http, secrets, shared, progress: progress(entity.name, instance.name) };
@@ -164,12 +166,13 @@ export async function sampleEntity<Config>(
   const instances = pickInstances(source, await sourceInstances(source, options.env, secrets), options.instances);
   const http = new HttpClient({ name: source.name, logger: options.log, ...httpOptionsFor(source, options.env) });
   const out: { instance: string; text: string }[] = [];
+  const sharedFor = sharedPerRun();
   for (const instance of instances) {
     // Stops the entity's read-ahead once enough records are in.
     const stop = new AbortController();
     const signal = AbortSignal.any([options.signal, stop.signal]);
     const context = { instance, state: undefined, full: true, http, log: options.log, signal, secrets, progress: () => {} };
-    const units = entity.extract({ ...context, limits: { maxPages: 1 }, shared: sharedPerRun() });
+    const units = entity.extract({ ...context, limits: { maxPages: 1 }, shared: sharedFor() });
     try {
       units: for await (const unit of units) {
         for await (const record of unit.records) {
@@ -186,8 +189,7 @@ export async function sampleEntity<Config>(
   return out;
 }
 
-/** One instance's memo for a run: what its entities share (EntityContext.shared). */
-function sharedPerRun(): <T>(key: string, make: () => T) => T {
+function memo(): <T>(key: string, make: () => T) => T {
   const made = new Map<string, unknown>();
   return <T>(key: string, make: () => T): T => {
     if (!made.has(key)) made.set(key, make());
@@ -195,10 +197,19 @@ function sharedPerRun(): <T>(key: string, make: () => T) => T {
   };
 }
 
+/** A source's memos for one run (EntityContext.shared): call it once per instance. */
+export function sharedPerRun(): () => Shared {
+  const source = memo();
+  return () => {
+    const instance = memo();
+    return (key, make, scope) => (scope === 'source' ? source : instance)(key, make);
+  };
+}
+
 interface EntityRun {
   http: HttpClient;
   secrets: SecretStore;
-  shared: <T>(key: string, make: () => T) => T;
+  shared: Shared;
   progress: (progress: Progress) => void;
 }
 
@@ -272,7 +283,7 @@ async function runEntity<Config>(
     const reason = options.signal.aborted && options.signal.reason instanceof Error ? options.signal.reason.message : describeError(error);
     // Name the unit that failed: nothing of it was committed, and the rerun starts there.
     const message = origin ? `${origin}: ${reason}` : reason;
-    if (!options.signal.aborted && error instanceof HttpError && error.kind === 'circuit_open') {
+    if (!options.signal.aborted && httpErrorOf(error)?.kind === 'circuit_open') {
       log.warn('skipped for this run: endpoint circuit open (degraded)', { error: message });
       return { entity: entity.name, instance: instance.name, ok: true, degraded: true, error: message, skipped, counts };
     }

@@ -58,8 +58,14 @@ export interface EntityContext<Config, State> {
    * What an instance's entities share during one run (a login, the vendor's clock, a list of locations):
    * made by `make` on first use, the same object for every entity of this instance in this run.
    */
-  shared<T>(key: string, make: () => T): T;
+  shared: Shared;
 }
+
+/**
+ * A memo for one run: `make` on first use of `key`, then the same object. Scope `instance` (default): per
+ * account; `source`: one for every account of the source (a login that serves several accounts).
+ */
+export type Shared = <T>(key: string, make: () => T, scope?: 'instance' | 'source') => T;
 
 export interface RunLimits {
   /** Stop each paged listing after this many pages; the cursor is not moved past what was read. */
@@ -109,6 +115,7 @@ export interface CheckContext<Config> {
   log: Logger;
   signal: AbortSignal;
   secrets: SecretStore;
+  shared: Shared;
 }
 
 /** A source's own subcommand of `npm run elt`, e.g. `npm run elt -- square-auth --code ...`. */
@@ -140,7 +147,7 @@ export interface SourceDefinition<Config> {
   title: string;
   /** Reads the source's settings; says which variables are missing when it is not configured. */
   configure(env: NodeJS.ProcessEnv): Configuration<Config>;
-  entities: readonly EntityDefinition<Config, any>[];
+  entities: readonly EntityDefinition<Config, unknown>[];
   /** Connectivity and credentials test that touches no data. */
   check(context: CheckContext<Config>): AsyncIterable<CheckStep>;
   /** Starts the loopback server that plays this vendor, for demo runs, tests and benchmarks. */

@@ -181,7 +181,7 @@ export interface Selection {
 export function selectSources(sources: readonly SourceDefinition<unknown>[], only: string[], skip: string[]): Selection[] {
   const known = new Map(sources.map((s) => [s.name, s]));
   // An item is a source, a source.entity or a source.part (a group of entities, e.g. toast.cash).
-  const check = (item: string) => {
+  const check = (item: string): { name: string; entity?: string }[] => {
     const [name, entity] = item.split('.');
     const source = known.get(name!);
     if (!source) throw new UsageError(`unknown source "${name}" (known: ${[...known.keys()].join(', ')})`);
@@ -191,7 +191,7 @@ export function selectSources(sources: readonly SourceDefinition<unknown>[], onl
       const choices = [...new Set(source.entities.flatMap((e) => [e.part, e.name]).filter(Boolean))];
       throw new UsageError(`unknown entity "${item}" (known: ${choices.map((c) => `${source.name}.${c}`).join(', ')})`);
     }
-    return matching.map((e) => ({ name: name!, entity: e.name as string | undefined }));
+    return matching.map((e) => ({ name: name!, entity: e.name }));
   };
   const onlyItems = only.flatMap(check);
   const skipItems = skip.flatMap(check);

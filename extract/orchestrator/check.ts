@@ -1,7 +1,7 @@
 /** `npm run elt -- --check`: connectivity and credentials per source, and a rolled-back warehouse write. */
 import { HttpClient } from '../kit/http/index.js';
 import type { Logger } from '../kit/log.js';
-import { describeError, sourceInstances } from '../kit/runner.js';
+import { describeError, sharedPerRun, sourceInstances } from '../kit/runner.js';
 import { secretStore } from '../kit/secrets.js';
 import { httpOptionsFor, type CheckStep } from '../kit/source.js';
 import type { Warehouse } from '../kit/warehouse/warehouse.js';
@@ -34,7 +34,7 @@ export async function runChecks(
       context.print(`skip  ${source.name.padEnd(18)} not configured (set ${configuration.missing.join(', ')})`);
       continue;
     }
-    const http = new HttpClient({ name: source.name, logger: context.log, ...httpOptionsFor(source, env), retry: { limit: 1 } });
+    const http = new HttpClient({ name: source.name, logger: context.log, ...httpOptionsFor(source, env), retry: { attempts: 2 } });
     const secrets = secretStore(context.warehouse, env);
     let instances;
     try {
@@ -43,10 +43,12 @@ export async function runChecks(
       report({ scope: source.name, name: 'accounts', ok: false, detail: describeError(error) });
       continue;
     }
+    const sharedFor = sharedPerRun();
     for (const instance of instances) {
       const scope = instance.name === 'default' ? source.name : `${source.name}@${instance.name}`;
+      const checkContext = { instance, http, log: context.log, signal: context.signal, secrets, shared: sharedFor() };
       try {
-        for await (const step of source.check({ instance, http, log: context.log, signal: context.signal, secrets })) report({ scope, ...step });
+        for await (const step of source.check(checkContext)) report({ scope, ...step });
       } catch (error) {
         report({ scope, name: 'check', ok: false, detail: describeError(error) });
       }

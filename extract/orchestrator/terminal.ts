@@ -7,10 +7,10 @@ import type { Progress } from '../kit/source.js';
 
 export interface Terminal {
   log: Logger;
-  progress(key: string, progress: Progress | undefined): void;
+  progress: (key: string, progress: Progress | undefined) => void;
   /** Prints a line for the user on stdout (summaries, banners). */
-  print(text: string): void;
-  stop(): void;
+  print: (text: string) => void;
+  stop: () => void;
 }
 
 const REDRAW_MS = 250;

@@ -5,7 +5,7 @@ import { square } from './square/source.js';
 import { toast } from './toast/source.js';
 import { tock } from './tock/source.js';
 
-export const SOURCES: readonly SourceDefinition<any>[] = [tock, square, toast, arrivy];
+export const SOURCES: readonly SourceDefinition<unknown>[] = [tock, square, toast, arrivy];
 
 export function allRawTables(): string[] {
   return [...new Set(SOURCES.flatMap((s) => s.entities.map((e) => e.table)))];

@@ -27,7 +27,7 @@ const TWO_TO_53 = 2n ** 53n;
 /** The source with retries in milliseconds; otherwise as shipped. */
 const fastArrivy: SourceDefinition<ArrivyConfig> = {
   ...arrivy,
-  http: { retry: { limit: 5, baseDelayMs: 5, maxDelayMs: 40 } },
+  http: { retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 40 } },
 };
 
 async function sandbox(options: ArrivySandboxOptions = {}): Promise<ArrivySandbox> {

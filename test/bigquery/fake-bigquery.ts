@@ -113,7 +113,7 @@ export class FakeBigQuery {
   lock: { holder: string | null; expiresAt: number } | undefined;
   private server?: Server;
   private nextUploadSession = 0;
-  private readonly uploadSessions = new Map<string, { bucket: string; name: string; parts: Buffer[] }>();
+  private readonly uploadSessions = new Map<string, { bucket: string; name: string; bytes: Buffer; done: boolean }>();
   pollsBeforeDone: number;
   endpoint = '';
 
@@ -125,7 +125,7 @@ export class FakeBigQuery {
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.endpoint = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.endpoint;
   }
 
@@ -202,10 +202,14 @@ export class FakeBigQuery {
     if ((m = /^\/gcs-session\/(\d+)$/.exec(r.path)) && r.method === 'PUT') {
       const session = this.uploadSessions.get(m[1]!);
       if (!session) return send(404, apiError(404, 'notFound', 'no session'));
-      session.parts.push(r.body);
-      const bytes = Buffer.concat(session.parts);
-      this.objects.set(`${session.bucket}/${session.name}`, bytes);
-      return send(200, objectResource(session.bucket, session.name, bytes));
+      // "bytes */*" asks how much has arrived; "bytes <from>-..." sends the rest from <from> on.
+      const range = /^bytes (\d+)-/.exec(String(r.headers['content-range'] ?? ''));
+      const received: Record<string, string> = session.bytes.length ? { range: `bytes=0-${session.bytes.length - 1}` } : {};
+      if (!range && !session.done) return send(308, undefined, received);
+      if (range) session.bytes = Buffer.concat([session.bytes.subarray(0, Number(range[1])), r.body]);
+      session.done = true;
+      this.objects.set(`${session.bucket}/${session.name}`, session.bytes);
+      return send(200, objectResource(session.bucket, session.name, session.bytes));
     }
     if ((m = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(r.path)) && r.method === 'DELETE') {
       const key = `${m[1]}/${decodeURIComponent(m[2]!)}`;
@@ -362,7 +366,7 @@ export class FakeBigQuery {
     const name = r.query.get('name') ?? r.json?.name ?? r.multipart?.metadata?.name;
     if (type === 'resumable') {
       const id = String(this.nextUploadSession++);
-      this.uploadSessions.set(id, { bucket, name, parts: [] });
+      this.uploadSessions.set(id, { bucket, name, bytes: Buffer.alloc(0), done: false });
       return send(200, {}, { location: `${this.endpoint}/gcs-session/${id}` });
     }
     if (type === 'multipart' && r.multipart) {

@@ -1,6 +1,6 @@
 /** Shared set-up of the BigQuery wire tests: a target, a fake server, a warehouse pointed at it with fast retries. */
 import { createRequire } from 'node:module';
-import { OAuth2Client } from 'google-auth-library';
+import type { OAuth2Client } from 'google-auth-library';
 import { readJsonRecords } from '../../extract/kit/records/json-records.js';
 import { BigQueryWarehouse, type BigQueryWarehouseOptions } from '../../extract/kit/warehouse/bigquery/bigquery-warehouse.js';
 import { resolveBigQueryTarget, type BigQueryTarget } from '../../extract/kit/warehouse/bigquery/config.js';
@@ -27,17 +27,13 @@ export function fastOptions(fake: FakeBigQuery, extra: BigQueryWarehouseOptions 
   };
 }
 
-/** A real OAuth2 client holding a token that never needs refreshing: requests carry it, nothing leaves the machine. */
-export function offlineAuth(): OAuth2Client {
-  const client = new OAuth2Client();
-  client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
-  return client;
-}
-
-/** The same, from the copy of google-auth-library @google-cloud/storage itself depends on (another major version). */
+/**
+ * A real OAuth2 client holding a token that never needs refreshing (requests carry it, nothing leaves the
+ * machine), from the copy of google-auth-library @google-cloud/storage itself depends on (another major version).
+ */
 export function offlineStorageAuth(): unknown {
   const storageRequire = createRequire(require.resolve('@google-cloud/storage'));
-  const { OAuth2Client: StorageOAuth2Client } = storageRequire('google-auth-library') as typeof import('google-auth-library');
+  const { OAuth2Client: StorageOAuth2Client } = storageRequire('google-auth-library') as { OAuth2Client: typeof OAuth2Client };
   const client = new StorageOAuth2Client();
   client.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
   return client;
@@ -45,7 +41,7 @@ export function offlineStorageAuth(): unknown {
 
 export async function fakeWithWarehouse(
   options: { target?: BigQueryTarget; warehouse?: BigQueryWarehouseOptions; datasets?: Record<string, string>; pollsBeforeDone?: number } = {},
-): Promise<{ fake: FakeBigQuery; warehouse: BigQueryWarehouse; target: BigQueryTarget; close(): Promise<void> }> {
+): Promise<{ fake: FakeBigQuery; warehouse: BigQueryWarehouse; target: BigQueryTarget; close: () => Promise<void> }> {
   const fake = new FakeBigQuery({ datasets: options.datasets, pollsBeforeDone: options.pollsBeforeDone });
   await fake.start();
   const target = options.target ?? testTarget();

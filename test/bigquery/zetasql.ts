@@ -137,8 +137,8 @@ export class ZetaSql {
       const port = await freePort();
       const child = spawn(binaryPath(), ['localhost', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
-      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
       let exited = false;
       child.once('exit', () => (exited = true));
       const deadline = Date.now() + 60_000;

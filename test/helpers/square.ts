@@ -13,7 +13,7 @@ import { sourceTestLifecycle, type TestDatabase } from './database.js';
 /** The Square source with retries and slow-downs in milliseconds instead of seconds; otherwise as shipped. */
 export const fastSquare: SourceDefinition<SquareConfig> = {
   ...square,
-  http: (env) => ({ ...squareHttpOptions(env), retry: { limit: 8, baseDelayMs: 5, maxDelayMs: 40 }, adaptive: { initialSpacingMs: 5, maxSpacingMs: 40 } }),
+  http: (env) => ({ ...squareHttpOptions(env), retry: { attempts: 9, baseDelayMs: 5, maxDelayMs: 40 }, adaptive: { initialSpacingMs: 5, maxSpacingMs: 40 } }),
 };
 
 export const SQUARE_ENTITIES = ['locations', 'customers', 'payments', 'orders', 'bookings', 'team_members', 'catalog_objects', 'loyalty_accounts'] as const;

@@ -269,7 +269,7 @@ export function captureLogs(): { lines: string[]; logger: Logger } {
  * Per-file setup of the scripted-server suites: a fresh database, Tock state reset before each test, and
  * every server a test starts closed after it.
  */
-export function tockTestbed(databaseName: string): { db(): TestDatabase; server(options: TockServerOptions): Promise<TockServer> } {
+export function tockTestbed(databaseName: string): { db: () => TestDatabase; server: (options: TockServerOptions) => Promise<TockServer> } {
   let db: TestDatabase | undefined;
   const servers: TockServer[] = [];
   beforeAll(async () => {

@@ -40,7 +40,7 @@ describe('a landing process killed mid-load', () => {
     const env = { ...sandbox.env(), ...killed.env, ELT_LOG_LEVEL: 'debug' };
     const child = startElt(args, env);
     let sawSecondFile = false;
-    child.all!.on('data', (chunk: Buffer) => {
+    child.all.on('data', (chunk: Buffer) => {
       if (!sawSecondFile && /"msg":"landing".*guest-profile-2\.json/.test(chunk.toString())) {
         sawSecondFile = true;
         // Let the COPY of file 2 get going, then kill without any chance to clean up.
@@ -54,7 +54,7 @@ describe('a landing process killed mid-load', () => {
     expect(first.all).not.toMatch(/"msg":"landed".*guest-profile-2\.json/);
 
     const [afterKill] = await killed.query<{ files: string[] }>(
-      `select array(select jsonb_object_keys(state->'files') order by 1) as files from elt.state where source = 'tock' and entity = 'guest'`,
+      `select array(select jsonb_object_keys(state->'value'->'files') order by 1) as files from elt.state where source = 'tock' and entity = 'guest'`,
     );
     // File 1 committed with its state; file 2 was in flight and must have left nothing behind.
     expect(afterKill?.files).toEqual(['guest-profile-1.json']);
@@ -79,7 +79,7 @@ describe('a landing process killed mid-load', () => {
     expect(got.every((v) => v.n === 1)).toBe(true);
     expect(got).toEqual(want);
     const [state] = await killed.query<{ state: { initialLoadComplete: boolean; files: Record<string, unknown> } }>(
-      `select state from elt.state where source = 'tock' and entity = 'guest'`,
+      `select state->'value' as state from elt.state where source = 'tock' and entity = 'guest'`,
     );
     expect(state?.state.initialLoadComplete).toBe(true);
     expect(Object.keys(state?.state.files ?? {}).sort()).toEqual(['guest-profile-1.json', 'guest-profile-2.json', 'guest-profile-3.json']);

@@ -71,7 +71,7 @@ describe('npm run elt: warehouse problems', () => {
     const db = await freshDatabase('elt_test_nodbt_demo');
     try {
       const c = resolvePostgresTarget({ ...process.env, ELT_DATABASE: 'elt_test_nodbt' }).config;
-      const url = `postgresql://${c.user}:${c.password}@${c.host}:${c.port}/elt_test_nodbt`;
+      const url = `postgresql://${c.user}:${String(c.password)}@${c.host}:${c.port}/elt_test_nodbt`;
       const result = await runElt(['--dbt-only'], { DATABASE_URL: url, ELT_LOCAL_DIR: localDir, ELT_PYTHON: '/nonexistent/python3' });
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain('dbt needs Python 3.9 or newer');

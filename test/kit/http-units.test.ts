@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   AdaptiveThrottle,
   CircuitBreaker,
-  DEFAULT_RETRY_POLICY,
+  DEFAULT_HTTP_RETRY,
   RateLimiter,
   backoffDelayMs,
+  bearerAuth,
   serverWaitMs,
   type Clock,
 } from '../../extract/kit/http/index.js';
@@ -118,7 +119,7 @@ describe('RateLimiter', () => {
 
 describe('retry timing', () => {
   it('backs off exponentially with full jitter, capped', () => {
-    const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
+    const policy = { ...DEFAULT_HTTP_RETRY, baseDelayMs: 100, maxDelayMs: 1000 };
     expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelayMs(attempt, policy, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
     expect(backoffDelayMs(3, policy, () => 0.25)).toBe(100);
     expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
@@ -193,5 +194,18 @@ describe('AdaptiveThrottle', () => {
     let change;
     for (let i = 0; i < 5 && !change; i++) change = throttle.record('e', false); // 200, 100, 50, 25, then off
     expect(change).toMatchObject({ spacingMs: 0 });
+  });
+});
+
+describe('bearerAuth', () => {
+  it('replaces a refused token once for every request refused with it, also while the new one is on its way', async () => {
+    let obtained = 0;
+    const auth = bearerAuth({ obtain: () => new Promise<{ accessToken: string }>((resolve) => setTimeout(() => resolve({ accessToken: `t${++obtained}` }), 20)) });
+    const sent = await auth.headers();
+    expect(sent).toEqual({ authorization: 'Bearer t1' });
+    expect(await Promise.all([auth.refused!(sent), auth.refused!(sent), auth.refused!(sent)])).toEqual([true, true, true]);
+    expect(await auth.headers()).toEqual({ authorization: 'Bearer t2' });
+    expect(obtained).toBe(2);
+    expect(await auth.refused!({ authorization: 'Bearer t2' })).toBe(false);
   });
 });

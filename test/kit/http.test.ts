@@ -67,7 +67,7 @@ function client(overrides: Partial<HttpClientOptions> = {}) {
     logger: log.logger,
     clock: time.clock,
     random: () => 0.5,
-    retry: { baseDelayMs: 100, limit: 3 },
+    retry: { baseDelayMs: 100, attempts: 4 },
     ...overrides,
   });
   return { http, lines: log.lines, ...time };
@@ -155,7 +155,7 @@ describe('HttpClient', () => {
 
   it('a 429 pauses every caller on the same rate key, not other keys', async () => {
     const server = await serve((_req, res, hit) => (hit === 1 ? sendJson(res, 429, {}, { 'retry-after': '5' }) : sendJson(res, 200, {})));
-    const { http, sleeps } = client({ retry: { limit: 0 } });
+    const { http, sleeps } = client({ retry: { attempts: 1 } });
     await failure(http.json({ url: server.base, endpoint: 'x', rateKey: 'r1' }));
     await http.json({ url: server.base, endpoint: 'x', rateKey: 'r2' });
     expect(sleeps).toEqual([]);
@@ -210,7 +210,7 @@ describe('HttpClient', () => {
 
   it('throws a retryable HttpError when retries are exhausted', async () => {
     const server = await serve((_req, res) => sendJson(res, 503, { error: 'down' }));
-    const { http } = client({ retry: { limit: 2, baseDelayMs: 1 } });
+    const { http } = client({ retry: { attempts: 3, baseDelayMs: 1 } });
     const error = await failure(http.json({ url: server.base, endpoint: 'x' }));
     expect(error).toMatchObject({ kind: 'status', status: 503, retryable: true, bodySnippet: '{"error":"down"}' });
     expect(server.hits()).toBe(3);
@@ -223,7 +223,7 @@ describe('HttpClient', () => {
     const server = await serve(() => {
       /* never answers */
     });
-    const { http } = client({ retry: { limit: 0 }, timeoutMs: 50 });
+    const { http } = client({ retry: { attempts: 1 }, timeoutMs: 50 });
     const error = await failure(http.text({ url: server.base, endpoint: 'slow' }));
     expect(error).toMatchObject({ kind: 'timeout', retryable: true });
   });
@@ -231,7 +231,7 @@ describe('HttpClient', () => {
   it('opens the circuit after consecutive failures, fails fast, half-opens and closes on success', async () => {
     let healthy = false;
     const server = await serve((_req, res) => (healthy ? sendJson(res, 200, { ok: 1 }) : sendJson(res, 503, {})));
-    const { http, advance, lines } = client({ retry: { limit: 1 }, circuit: { failureThreshold: 2, resetAfterMs: 10_000 } });
+    const { http, advance, lines } = client({ retry: { attempts: 2 }, circuit: { failureThreshold: 2, resetAfterMs: 10_000 } });
     const call = () => http.json({ url: server.base, endpoint: 'listing' });
 
     await failure(call());
@@ -256,7 +256,7 @@ describe('HttpClient', () => {
 
   it('reopens when the half-open trial fails, and 4xx answers never open it', async () => {
     const server = await serve((req, res) => (req.url === '/missing' ? sendJson(res, 404, {}) : sendJson(res, 502, {})));
-    const { http, advance } = client({ retry: { limit: 0 }, circuit: { failureThreshold: 1, resetAfterMs: 1000 } });
+    const { http, advance } = client({ retry: { attempts: 1 }, circuit: { failureThreshold: 1, resetAfterMs: 1000 } });
 
     for (let i = 0; i < 3; i++) await failure(http.json({ url: `${server.base}/missing`, endpoint: 'lookup' }));
     expect(http.circuitState('lookup')).toBe('closed');
@@ -357,6 +357,31 @@ describe('HttpClient', () => {
     expect(error.message).not.toContain('abcdef123456');
   });
 
+  it('stream() keeps a body cut before the caller reads it for the first read, not the process', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('partial', () => setTimeout(() => res.socket?.destroy(), 5));
+    });
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      const { http } = client();
+      const response = await http.stream({ url: `${server.base}/f`, endpoint: 'file' });
+      // The caller is busy elsewhere (a unit waits for its transaction) while the connection is cut.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const error = await failure(
+        (async () => {
+          for await (const chunk of response.body) expect(String(chunk)).toBe('partial');
+        })(),
+      );
+      expect(error).toMatchObject({ kind: 'network', endpoint: 'file' });
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
   it('keeps per-endpoint metrics', async () => {
     const server = await serve((req, res, hit) =>
       req.url === '/a' && hit === 1 ? sendJson(res, 429, {}, { 'retry-after': '1' }) : sendJson(res, 200, {}),
@@ -398,7 +423,7 @@ describe('HttpClient', () => {
 describe('HttpClient: adaptive throttling, per-attempt circuit, error bodies in a 2xx', () => {
   it('slows down an endpoint whose attempts keep failing, and says so', async () => {
     const server = await serve((_req, res, hit) => (hit <= 6 ? sendJson(res, 503, {}) : sendJson(res, 200, { ok: true })));
-    const { http, sleeps, lines } = client({ random: () => 0, retry: { limit: 8, baseDelayMs: 1 }, adaptive: { minSamples: 2, initialSpacingMs: 50, maxSpacingMs: 400 } });
+    const { http, sleeps, lines } = client({ random: () => 0, retry: { attempts: 9, baseDelayMs: 1 }, adaptive: { minSamples: 2, initialSpacingMs: 50, maxSpacingMs: 400 } });
     await expect(http.json({ url: server.base, endpoint: 'x' })).resolves.toMatchObject({ body: { ok: true } });
     expect(lines.some((l) => l.includes('slowing down: high failure ratio'))).toBe(true);
     // Backoff sleeps are 0 (random 0): every wait here is the adaptive spacing, doubling.
@@ -407,7 +432,7 @@ describe('HttpClient: adaptive throttling, per-attempt circuit, error bodies in 
 
   it('perAttempt: a dead endpoint opens its circuit within one request, which fails as circuit_open; 429s do not count', async () => {
     const dead = await serve((_req, res) => sendJson(res, 500, {}));
-    const { http } = client({ retry: { limit: 8, baseDelayMs: 1 }, circuit: { failureThreshold: 5, resetAfterMs: 60_000, perAttempt: true } });
+    const { http } = client({ retry: { attempts: 9, baseDelayMs: 1 }, circuit: { failureThreshold: 5, resetAfterMs: 60_000, perAttempt: true } });
     const error = await failure(http.json({ url: dead.base, endpoint: 'dead' }));
     expect(error).toMatchObject({ kind: 'circuit_open', endpoint: 'dead' });
     expect(error.message).toContain('(last: HTTP 500)');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { JsonStructureError, readJsonRecords } from '../../extract/kit/records/json-records.js';
+import {
+  JsonRecordSplitter,
+  JsonStructureError,
+  readJsonRecords,
+  type RawRecord,
+} from '../../extract/kit/records/json-records.js';
 
 async function* chunked(text: string, size: number): AsyncGenerator<Buffer> {
   const bytes = Buffer.from(text);
@@ -62,5 +67,14 @@ describe('readJsonRecords', () => {
     await expect(split('[{"a":1},,{"b":2}]')).rejects.toThrow('expected a value at byte 9');
     await expect(split('[{"a":1}] x')).rejects.toThrow('unexpected content after the end of the document at byte 10');
     await expect(split('')).rejects.toThrow('empty document');
+  });
+
+  it('untilEnd: stops at the end of the first value (a list inside a body), ignoring what follows', () => {
+    const body = Buffer.from('{"items":[{"a":"]"},{"b":2}],"cursor":"x"}');
+    const out: RawRecord[] = [];
+    const splitter = new JsonRecordSplitter({ untilEnd: true });
+    splitter.push(body.subarray(body.indexOf('[')), out);
+    splitter.end();
+    expect(out.map((r) => r.bytes.toString())).toEqual(['{"a":"]"}', '{"b":2}']);
   });
 });

@@ -32,7 +32,7 @@ function widgetTexts(): { text: string; updated: number }[] {
 
 interface Knobs {
   /** What the sandbox gets wrong. */
-  fault?: 'repeat-cursor' | 'no-envelope' | 'bad-total' | 'missing-field' | 'page-400';
+  fault?: 'repeat-cursor' | 'no-envelope' | 'bad-total' | 'missing-field' | 'page-400' | 'down';
   tokenRefused?: boolean;
   requests: string[];
 }
@@ -48,6 +48,7 @@ function routes(knobs: Knobs): Route[] {
         const slice = pageNumberSlice(req, { size: 'per_page', defaultSize: 10, maxSize: 10 });
         if (isReply(slice)) return slice;
         const all = inRange(req.query('from'), req.query('to'));
+        if (knobs.fault === 'down') return { status: 503, json: { error: 'down' } };
         if (knobs.fault === 'page-400' && slice.start >= 10) return { status: 400, json: { error: 'page out of range' } };
         const texts = all.slice(slice.start, slice.start + slice.count).map((w) => w.text);
         if (knobs.fault === 'missing-field' && slice.start === 10) texts[0] = '{"id":77,"name":"no time"}';
@@ -245,6 +246,13 @@ describe('bad input fails the unit, names the endpoint and page, commits nothing
       expect(await savedState()).toBeUndefined();
     });
   }
+});
+
+it('an endpoint whose circuit opens leaves the entity degraded, not failed', async () => {
+  knobs.fault = 'down';
+  const http = { retry: { limit: 3, baseDelayMs: 1, maxDelayMs: 2 }, circuit: { failureThreshold: 2, resetAfterMs: 60_000, perAttempt: true } };
+  const [outcome] = await run({ ...source((kit) => [kit.entity(widgets())]), http });
+  expect(outcome).toMatchObject({ ok: true, degraded: true, error: expect.stringMatching(/GET \/widgets page 1: .*circuit/) });
 });
 
 describe('forEach children', () => {

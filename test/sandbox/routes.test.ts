@@ -2,11 +2,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '../../extract/kit/http/index.js';
 import { silentLogger } from '../../extract/kit/log.js';
 import { startSandbox, type SandboxDeclaration } from '../../extract/kit/sandbox/declared.js';
-import { listReply, pageNumberSlice, isReply } from '../../extract/kit/sandbox/routes.js';
+import { listReply, pageNumberSlice, isReply, startRoutes } from '../../extract/kit/sandbox/routes.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -49,7 +50,7 @@ async function started(options: Parameters<typeof startSandbox>[1] = {}) {
   return { stateDir, sandbox: await startSandbox(shop, { faults: {}, ...options, stateDir }) };
 }
 
-const client = () => new HttpClient({ name: 'shop', logger: silentLogger, retry: { limit: 8, baseDelayMs: 10, maxDelayMs: 50 } });
+const client = () => new HttpClient({ name: 'shop', logger: silentLogger, retry: { attempts: 9, baseDelayMs: 10, maxDelayMs: 50 } });
 
 describe('declared sandboxes', () => {
   it('routes with params, pages, checks auth and says 404 for unknown paths', async () => {
@@ -106,6 +107,38 @@ describe('declared sandboxes', () => {
       expect(again.env).toEqual({ SHOP_URL: again.url });
     } finally {
       await again.close();
+    }
+  });
+});
+
+describe('route replies', () => {
+  it('sends a stream reply as it is read (chunked), and injected faults with the declared body', async () => {
+    let made = 0;
+    function* parts() {
+      for (let i = 0; i < 3; i++) {
+        made++;
+        yield `part ${i};`;
+      }
+    }
+    const server = await startRoutes({
+      routes: [{ method: 'GET', path: '/file', handle: () => ({ stream: Readable.from(parts()), headers: { etag: '"e1"' } }) }],
+      faults: { status429Burst: 1 },
+      faultBody: (status) => ({ contentType: 'application/xml', body: `<Error><Code>${status}</Code></Error>` }),
+    });
+    try {
+      const refused = await fetch(`${server.url}/file`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('content-type')).toBe('application/xml');
+      expect(await refused.text()).toBe('<Error><Code>429</Code></Error>');
+      expect(made).toBe(0);
+      const res = await fetch(`${server.url}/file`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('transfer-encoding')).toBe('chunked');
+      expect(res.headers.get('etag')).toBe('"e1"');
+      expect(await res.text()).toBe('part 0;part 1;part 2;');
+      expect(made).toBe(3);
+    } finally {
+      await server.close();
     }
   });
 });

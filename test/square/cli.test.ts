@@ -16,6 +16,9 @@ import { freshDatabase, type TestDatabase } from '../helpers/database.js';
 import { runElt, startElt } from '../helpers/elt.js';
 import { TEST_SECRET_KEY } from '../helpers/square.js';
 
+/** State as elt.state keeps it: versioned. */
+type Saved = { $version: number; value: WindowedState };
+
 let stateDir: string;
 beforeAll(async () => {
   stateDir = await mkdtemp(path.join(tmpdir(), 'square-cli-'));
@@ -45,14 +48,15 @@ describe('square: a historical import killed between windows', () => {
     const env = { ...sandbox.env(), ...killed.env };
     const child = startElt(args, env);
     let landed = 0;
-    child.all!.on('data', (chunk: Buffer) => {
+    child.all.on('data', (chunk: Buffer) => {
       landed += (chunk.toString().match(/"msg":"landed".*"entity":"payments"/g) ?? []).length;
       if (landed >= 4) child.kill('SIGKILL');
     });
     const first = await child;
     expect(first.signal).toBe('SIGKILL');
 
-    const [{ state }] = (await killed.query<{ state: WindowedState }>(`select state from elt.state where entity = 'payments'`)) as [{ state: WindowedState }];
+    const [{ state: saved }] = (await killed.query<{ state: Saved }>(`select state from elt.state where entity = 'payments'`)) as [{ state: Saved }];
+    const state = saved.value;
     const horizon = Date.parse(state.horizon);
     const world = sandbox.world();
     let resumeAt = 0;

@@ -15,6 +15,8 @@ import { captureLogs } from '../helpers/tock-server.js';
 import { expectAllOk, outcome, squareTestbed, TEST_SECRET_KEY } from '../helpers/square.js';
 
 const bed = squareTestbed('elt_test_square_failures');
+/** State as elt.state keeps it: versioned. */
+type Saved = { $version: number; value: WindowedState };
 const SMALL = { locations: 1, currencies: ['USD'], customers: 60, payments: 400, orders: 200, bookings: 40 };
 const PAYMENTS_ONLY = { entities: ['locations', 'payments'] as ('locations' | 'payments')[] };
 
@@ -102,6 +104,22 @@ describe('square: access tokens', () => {
     expect(logs.lines.join('\n')).not.toContain(stored!.access_token);
   });
 
+  it('a revoked token is not refreshed: the merchant fails in one sentence', async () => {
+    const sandbox = await bed.sandbox({
+      ...SMALL,
+      ...scripted((call) =>
+        call.op === 'ObtainToken' ? undefined : { status: 401, body: squareError('AUTHENTICATION_ERROR', 'ACCESS_TOKEN_REVOKED') },
+      ),
+    });
+    const { env } = await authorise(sandbox);
+    const result = await bed.run(env, { entities: ['locations'] });
+    expect(outcome(result, 'locations', 'napa').error).toBe(
+      'Square refused the access token of merchant "napa" (HTTP 401 ACCESS_TOKEN_REVOKED): authorise again with: npm run elt -- square-auth --code <authorization code> --merchant napa.',
+    );
+    // The exchange only: no refresh grant.
+    expect(sandbox.requests().filter((r) => r.op === 'ObtainToken')).toHaveLength(1);
+  });
+
   it('a refused personal token names its variable and is not refreshed', async () => {
     const sandbox = await bed.sandbox({ ...SMALL, ...scripted(() => ({ status: 401, body: squareError('AUTHENTICATION_ERROR', 'UNAUTHORIZED') })) });
     const result = await bed.run({ ...sandbox.env(), SQUARE_ACCESS_TOKEN__NAPA: sandbox.token() }, { entities: ['locations'] });
@@ -150,8 +168,8 @@ describe('square: bad answers', () => {
     expect(refused).toBe(1);
     expect(logs.lines.some((l) => l.includes('reading the window again from its first page'))).toBe(true);
     const [counts] = await bed.db().query<{ n: number; keys: number }>(`select count(*)::int as n, count(distinct _key)::int as keys from raw.raw_square_payments`);
-    const [state] = await bed.db().query<{ state: WindowedState }>(`select state from elt.state where entity = 'payments'`);
-    const expected = [...sandbox.world().payments.range(Date.parse(state!.state.horizon), sandbox.now() + 1)].length;
+    const [state] = await bed.db().query<{ state: Saved }>(`select state from elt.state where entity = 'payments'`);
+    const expected = [...sandbox.world().payments.range(Date.parse(state!.state.value.horizon), sandbox.now() + 1)].length;
     expect(counts).toEqual({ n: expected, keys: expected });
     expect(outcome(result, 'payments').counts.rowsSeen).toBe(expected);
   });
@@ -182,12 +200,13 @@ describe('square: bad answers', () => {
   });
 
   it('a 429 storm: backs off with jitter, slows down, and everything lands', async () => {
-    const sandbox = await bed.sandbox({ ...SMALL, payments: 2000, requestsPerSecond: 10 });
+    // A limit the client outpaces even on a busy machine (at 10/s a loaded one sometimes stayed under it).
+    const sandbox = await bed.sandbox({ ...SMALL, payments: 2000, requestsPerSecond: 4 });
     // The client is told nothing about the limit: every pause comes from 429 RATE_LIMITED answers.
     const env = { ...sandbox.env(), SQUARE_MAX_REQUESTS_PER_SECOND: '0' };
     const patient: SourceDefinition<SquareConfig> = {
       ...square,
-      http: (e) => ({ ...squareHttpOptions(e), retry: { limit: 8, baseDelayMs: 25, maxDelayMs: 400 }, adaptive: { initialSpacingMs: 10, maxSpacingMs: 200 } }),
+      http: (e) => ({ ...squareHttpOptions(e), retry: { attempts: 9, baseDelayMs: 25, maxDelayMs: 400 }, adaptive: { initialSpacingMs: 10, maxSpacingMs: 200 } }),
     };
     const logs = captureLogs();
     const result = await bed.run(env, { ...PAYMENTS_ONLY, source: patient, log: logs.logger });
@@ -196,8 +215,8 @@ describe('square: bad answers', () => {
     const throttled = sandbox.requests().filter((r) => r.status === 429).length;
     expect(throttled).toBeGreaterThan(0);
     expect(result.http.metrics().reduce((n, m) => n + m.throttled, 0)).toBe(throttled);
-    const [state] = await bed.db().query<{ state: WindowedState }>(`select state from elt.state where entity = 'payments'`);
-    expect(await bed.count('payments')).toBe([...sandbox.world().payments.range(Date.parse(state!.state.horizon), sandbox.now() + 1)].length);
+    const [state] = await bed.db().query<{ state: Saved }>(`select state from elt.state where entity = 'payments'`);
+    expect(await bed.count('payments')).toBe([...sandbox.world().payments.range(Date.parse(state!.state.value.horizon), sandbox.now() + 1)].length);
   });
 
   it('an error body inside a 200: retried when Square says it is on its side, else the entity fails with the code', async () => {

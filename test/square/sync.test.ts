@@ -9,11 +9,13 @@ import type { WindowedState } from '../../extract/sources/square/windows.js';
 import { expectAllOk, outcome, squareTestbed, SQUARE_ENTITIES } from '../helpers/square.js';
 
 const bed = squareTestbed('elt_test_square_sync');
+/** State as elt.state keeps it: versioned. */
+type Saved = { $version: number; value: WindowedState };
 const DAY = 86_400_000;
 
 async function horizon(entity: string, instance = 'default'): Promise<number> {
-  const [row] = await bed.db().query<{ state: WindowedState }>(`select state from elt.state where source = 'square' and entity = $1 and source_instance = $2`, [entity, instance]);
-  return Date.parse(row!.state.horizon);
+  const [row] = await bed.db().query<{ state: Saved }>(`select state from elt.state where source = 'square' and entity = $1 and source_instance = $2`, [entity, instance]);
+  return Date.parse(row!.state.value.horizon);
 }
 
 describe('square: historical import, reruns and a day of changes', () => {
@@ -51,8 +53,9 @@ describe('square: historical import, reruns and a day of changes', () => {
     // One unit per window: the origin names the window; the state says the history is done.
     const [units] = await bed.db().query<{ n: number }>(`select count(distinct _origin)::int as n from raw.raw_square_payments`);
     expect(units!.n).toBeGreaterThanOrEqual(12);
-    const [state] = await bed.db().query<{ state: WindowedState }>(`select state from elt.state where source = 'square' and entity = 'payments'`);
-    for (const stream of Object.values(state!.state.streams)) {
+    const [state] = await bed.db().query<{ state: Saved }>(`select state from elt.state where source = 'square' and entity = 'payments'`);
+    expect(state!.state.$version).toBe(1);
+    for (const stream of Object.values(state!.state.value.streams)) {
       expect(stream.historyNext).toBeUndefined();
       expect(Date.parse(stream.cursor)).toBe(sandbox.now());
     }
@@ -101,6 +104,20 @@ describe('square: historical import, reruns and a day of changes', () => {
     expect(await bed.count('bookings')).toBe(later.bookingsStarting(later.locations[0]!.id, from, sandbox.now() + 92 * DAY).length + new Set(editedBookings.map((e) => e.index)).size);
     expect(outcome(third, 'customers').counts.rowsLanded).toBeGreaterThan(0);
     expect(outcome(third, 'catalog_objects').counts.rowsLanded).toBe(1);
+  });
+
+  it('state saved before states had versions is read as version 1: a rerun adds nothing', async () => {
+    const sandbox = await bed.sandbox({ locations: 2, customers: 60, payments: 300, orders: 150, bookings: 40 });
+    expectAllOk(await bed.run(sandbox.env()));
+    // What the unversioned code saved: the value alone.
+    await bed.db().query(`update elt.state set state = state->'value' where source = 'square'`);
+    const rerun = await bed.run(sandbox.env(), { runId: 2 });
+    expectAllOk(rerun);
+    expect(rerun.counts.rowsLanded).toBe(0);
+    // The saved cursors were read: one window of changes per location, not the history again.
+    expect(outcome(rerun, 'payments').counts.units).toBe(2);
+    const versions = await bed.db().query<{ v: number }>(`select distinct (state->>'$version')::int as v from elt.state where source = 'square'`);
+    expect(versions).toEqual([{ v: 1 }]);
   });
 
   it('several merchants land side by side, each under its own _source_instance', async () => {

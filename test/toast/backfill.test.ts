@@ -26,10 +26,10 @@ describe('Toast backfill', () => {
     expect(result.outcomes.map((o) => o.entity).sort()).toEqual([...BACKFILLED, ...BACKFILLED].sort());
     expect(result.outcomes.every((o) => o.ok && o.skipped.length === 0)).toBe(true);
     for (const guid of sandbox.restaurants()) {
-      const orders = (await bed.warehouse().loadState('toast', backfillStateName('orders'), guid)) as { done: string[] } | undefined;
-      expect(orders?.done).toHaveLength(3);
-      const cash = (await bed.warehouse().loadState('toast', backfillStateName('cash_entries'), guid)) as { done: string[] } | undefined;
-      expect(cash?.done).toHaveLength(21);
+      const orders = await bed.state<{ done: string[] }>(backfillStateName('orders'), guid);
+      expect(orders).toMatchObject({ $version: 1, value: { done: ['2025-06-02..2025-06-09', '2025-06-09..2025-06-16', '2025-06-16..2025-06-23'] } });
+      const cash = await bed.state<{ done: string[] }>(backfillStateName('cash_entries'), guid);
+      expect(cash?.value.done).toHaveLength(21);
       // The daily cursor is not touched by a backfill.
       expect(await bed.warehouse().loadState('toast', 'orders', guid)).toBeUndefined();
     }
@@ -60,7 +60,7 @@ describe('Toast backfill', () => {
         info(message: string) {
           if (message === 'landed' && ++units === 12) stop.abort(new Error('stopped by the test'));
         },
-      } as never,
+      },
     });
     await stopped;
     const partial = await landed();
@@ -107,9 +107,28 @@ describe('Toast backfill', () => {
     // Two refused days per restaurant, plus the clock reading: nothing else is read again.
     expect(healed.stats().requests - before).toBe(2 * 2 + 1);
     for (const guid of healed.restaurants()) {
-      const state = (await bed.warehouse().loadState('toast', backfillStateName('cash_entries'), guid)) as { done: string[] } | undefined;
-      expect(state?.done).toHaveLength(14);
+      const state = await bed.state<{ done: string[] }>(backfillStateName('cash_entries'), guid);
+      expect(state?.value.done).toHaveLength(14);
     }
+  });
+
+  it('resumes from the windows a version before versioned states recorded', async () => {
+    const sandbox = await bed.sandbox({ restaurants: 1 });
+    const [guid] = sandbox.restaurants();
+    const from = Date.parse('2025-06-02T00:00:00Z');
+    // Its ids: weeks as full timestamps, days as dates.
+    await bed.saveUnversioned(backfillStateName('orders'), guid!, { done: ['2025-06-02T00:00:00.000Z..2025-06-09T00:00:00.000Z'] });
+    await bed.saveUnversioned(backfillStateName('cash_entries'), guid!, { done: Array.from({ length: 7 }, (_, i) => day(from + i * DAY)) });
+    const result = await bed.run(sandbox.env(), { backfill: { from, to: from + 14 * DAY }, entities: ['orders', 'cash_entries'] });
+    expect(result.outcomes.every((o) => o.ok && o.skipped.length === 0)).toBe(true);
+    expect(sandbox.stats().restaurants[guid!]!.cashEntries!.requests).toBe(7);
+    const origins = await bed.db().query<{ o: string }>(`select distinct _origin as o from raw.raw_toast_orders`);
+    expect(origins.map((r) => r.o)).toEqual(['orders backfill 2025-06-09..2025-06-16']);
+    const orders = await bed.state<{ done: string[] }>(backfillStateName('orders'), guid!);
+    expect(orders).toEqual({ $version: 1, value: { done: ['2025-06-02..2025-06-09', '2025-06-09..2025-06-16'] } });
+    const cash = await bed.state<{ done: string[] }>(backfillStateName('cash_entries'), guid!);
+    expect(cash?.value.done).toHaveLength(14);
+    expect(cash?.value.done).toContain('2025-06-02..2025-06-03');
   });
 
   it('backfills only the restaurants asked for, and refuses unknown ones', async () => {

@@ -43,6 +43,7 @@ interface Reply {
   status: number;
   headers: Headers;
   text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON that each test drills into
   body: any;
 }
 

@@ -127,8 +127,8 @@ describe('Toast daily runs', () => {
       expect(outcome.skipped).toHaveLength(1);
       expect(outcome.skipped[0]).toMatch(new RegExp(`^${day(3)}: .*HTTP 400`));
     }
-    const state = (await bed.warehouse().loadState('toast', 'cash_entries', refusing.restaurants()[0]!)) as { pending?: string[] } | undefined;
-    expect(state?.pending).toEqual([day(3)]);
+    const state = await bed.state<{ pending?: string[] }>('cash_entries', refusing.restaurants()[0]!);
+    expect(state).toMatchObject({ $version: 1, value: { pending: [day(3)] } });
     const landedBefore = await bed.count('raw_toast_cash_entries');
     await refusing.close();
 
@@ -137,8 +137,52 @@ describe('Toast daily runs', () => {
     expect(again.outcomes[0]).toMatchObject({ ok: true, skipped: [] });
     expect(again.outcomes[0]!.degraded).toBeUndefined();
     expect(await bed.count('raw_toast_cash_entries')).toBeGreaterThan(landedBefore);
-    const after = (await bed.warehouse().loadState('toast', 'cash_entries', healed.restaurants()[0]!)) as { pending?: string[] } | undefined;
-    expect(after?.pending).toBeUndefined();
+    const after = await bed.state<{ pending?: string[] }>('cash_entries', healed.restaurants()[0]!);
+    expect(after?.value).toBeDefined();
+    expect(after?.value.pending).toBeUndefined();
+  });
+
+  it('--max-pages lands part of a window and keeps the cursor; --since reads further back without moving it', async () => {
+    const sandbox = await bed.sandbox({ restaurants: 1, ordersPerDay: 150 });
+    const [guid] = sandbox.restaurants();
+    const env = { ...sandbox.env(), ELT_TOAST_HISTORY_DAYS: '2' };
+    const [cut] = (await bed.run(env, { entities: ['orders'], limits: { maxPages: 1 } })).outcomes;
+    expect(cut).toMatchObject({ ok: true, counts: { rowsSeen: 100, units: 1 } });
+    expect((await bed.state<{ cursor?: string }>('orders', guid!))?.value.cursor).toBeUndefined();
+    const [rest] = (await bed.run(env, { entities: ['orders'] })).outcomes;
+    expect(rest!.counts.rowsLanded).toBe((await bed.count('raw_toast_orders')) - 100);
+    const cursor = (await bed.state<{ cursor: string }>('orders', guid!))!.value.cursor;
+    const sql = `select count(distinct record->>'businessDate') as n from raw.raw_toast_orders`;
+    const days = async () => Number((await bed.db().query<{ n: string }>(sql))[0]!.n);
+    const before = await days();
+    const [since] = (await bed.run(env, { entities: ['orders'], limits: { since: sandbox.now() - 6 * 86_400_000 } })).outcomes;
+    expect(since!.counts.rowsLanded).toBeGreaterThan(0);
+    expect(await days()).toBeGreaterThan(before);
+    const after = (await bed.state<{ cursor: string }>('orders', guid!))!.value.cursor;
+    expect(Date.parse(after)).toBeGreaterThanOrEqual(Date.parse(cursor));
+  });
+
+  it('goes on from the state a version before versioned states saved', async () => {
+    const sandbox = await bed.sandbox({ restaurants: 1 });
+    const [guid] = sandbox.restaurants();
+    const toastTime = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+    const now = sandbox.now();
+    const day = (offset: number) => new Date(now - offset * 86_400_000).toISOString().slice(0, 10);
+    await bed.saveUnversioned('cash_entries', guid!, { cursor: toastTime(now), pending: [day(5)] });
+    await bed.saveUnversioned('menu_items', guid!, { since: toastTime(now) });
+    await bed.saveUnversioned('employees', guid!, { since: toastTime(now) });
+    const result = await bed.run(sandbox.env(), { entities: ['cash_entries', 'menu_items', 'employees'] });
+    expect(result.outcomes.every((o) => o.ok)).toBe(true);
+    // The refused day, and the last two days again up to today.
+    expect(sandbox.stats().restaurants[guid!]!.cashEntries!.requests).toBe(1 + 3);
+    // Nothing changed since then.
+    expect(result.outcomes.find((o) => o.entity === 'menu_items')!.counts.rowsSeen).toBe(0);
+    expect(result.outcomes.find((o) => o.entity === 'employees')!.counts.rowsSeen).toBeGreaterThan(0);
+    // Toast's clock, read from its Date header: now, to the second.
+    const iso = expect.stringMatching(new RegExp(`^${new Date(now).toISOString().slice(0, 17)}\\d\\d\\.\\d{3}Z$`));
+    expect(await bed.state('cash_entries', guid!)).toEqual({ $version: 1, value: { cursor: iso } });
+    expect(await bed.state('menu_items', guid!)).toEqual({ $version: 1, value: { cursor: iso, at: iso } });
+    expect(await bed.state('employees', guid!)).toEqual({ $version: 1, value: { at: iso } });
   });
 
   it('reads configuration changes only, by lastModified, after the first read', async () => {

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SourceRunResult } from '../../extract/kit/runner.js';
 import type { TestDatabase } from '../helpers/database.js';
-import { captureLogs, guest, jsonArray, reservation, runTock, type TockServer, type TockServerOptions, tockTestbed } from '../helpers/tock-server.js';
+import { captureLogs, guest, jsonArray, reservation, runTock, tockTestbed } from '../helpers/tock-server.js';
 
 const bed = tockTestbed('elt_test_tock_bad_input');
 const server = bed.server;
@@ -23,7 +23,7 @@ async function rowsByOrigin(table: Table): Promise<Record<string, number>> {
 
 async function stateOf(entity: 'guest' | 'reservation'): Promise<{ initialLoadComplete: boolean; files: Record<string, unknown> } | undefined> {
   const [row] = await db.query<{ state: { initialLoadComplete: boolean; files: Record<string, unknown> } }>(
-    `select state from elt.state where source = 'tock' and entity = $1 and source_instance = 'default'`,
+    `select state->'value' as state from elt.state where source = 'tock' and entity = $1 and source_instance = 'default'`,
     [entity],
   );
   return row?.state;

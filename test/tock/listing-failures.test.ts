@@ -14,7 +14,6 @@ import {
   reservation,
     runTock,
     type TockServer,
-  type TockServerOptions,
   tockTestbed,
 } from '../helpers/tock-server.js';
 
@@ -148,7 +147,7 @@ describe('503 HTML pages from the CDN', () => {
     expect(reservations!.ok).toBe(true);
     expect(s.fileRequests('guest-profile-2.json')).toHaveLength(6);
     expect(await origins('raw_tock_guest')).toEqual(['guest-profile-1.json']);
-    const [state] = await db.query<{ files: string[] }>(`select array(select jsonb_object_keys(state->'files')) as files from elt.state where entity = 'guest'`);
+    const [state] = await db.query<{ files: string[] }>(`select array(select jsonb_object_keys(state->'value'->'files')) as files from elt.state where entity = 'guest'`);
     expect(state!.files).toEqual(['guest-profile-1.json']);
   });
 
@@ -175,8 +174,7 @@ describe('signed URL expiring mid-run', () => {
     };
 
   it('400 ExpiredToken: lists once more and lands the file with its fresh URL; signatures never logged', async () => {
-    let s: TockServer | undefined;
-    s = await server({ files: GUEST_FILES, onFile: bumpAt('guest-profile-2.json', () => s!) });
+    const s: TockServer = await server({ files: GUEST_FILES, onFile: bumpAt('guest-profile-2.json', () => s) });
     const logs = captureLogs();
     const result = await runTock(db, s.env(), { log: logs.logger });
     expect(result.outcomes.map((o) => [o.entity, o.ok, o.error])).toEqual([
@@ -231,10 +229,9 @@ describe('signed URL expiring mid-run', () => {
   });
 
   it('continues with fresh URLs for every remaining file, not just the refused one', async () => {
-    let s: TockServer | undefined;
-    s = await server({
+    const s: TockServer = await server({
       files: { ...GUEST_FILES, 'guest-profile-3.json': jsonArray([guest('301')]) },
-      onFile: bumpAt('guest-profile-2.json', () => s!),
+      onFile: bumpAt('guest-profile-2.json', () => s),
     });
     const result = await runTock(db, s.env());
     expect(result.outcomes[0]!.error).toBeUndefined();

@@ -41,7 +41,8 @@
 {%- endmacro %}
 
 
-{#- First letter of every word upper-cased, the rest lower-cased; words split at spaces, hyphens, apostrophes and dots. -#}
+{#- First letter of every word upper-cased, the rest lower-cased; words split at spaces, hyphens, apostrophes and
+    dots. -#}
 {% macro title_case(text) -%}
   {{ return(adapter.dispatch('title_case', 'hospitality_elt')(text)) }}
 {%- endmacro %}

@@ -87,7 +87,9 @@
 {%- endmacro %}
 
 {% macro iso8601_pattern() -%}
-  {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
+  {#- date and time of day, then fraction of a second and offset -#}
+  {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}'
+    ~ '([.][0-9]+)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$') }}
 {%- endmacro %}
 
 {% macro postgres__iso8601_to_timestamp(text) -%}

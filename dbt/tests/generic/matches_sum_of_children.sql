@@ -4,7 +4,9 @@
   sharing the `join_columns` and meeting `child_condition`. A parent without children must be 0 (a null amount
   counts as 0). Fails with one row per parent that does not match.
 -#}
-{% test matches_sum_of_children(model, column_name, children, join_columns, child_amount, child_condition='true', tolerance=0.01) %}
+{% test matches_sum_of_children(
+    model, column_name, children, join_columns, child_amount, child_condition='true', tolerance=0.01
+) %}
 
 with parents as (
 

@@ -4,7 +4,9 @@
   the last range may be open-ended (upper bound null).
   Fails with one row per offending range.
 -#}
-{% test scd2_ranges_do_not_overlap(model, partition_by, lower_bound_column='valid_from', upper_bound_column='valid_to') %}
+{% test scd2_ranges_do_not_overlap(
+    model, partition_by, lower_bound_column='valid_from', upper_bound_column='valid_to'
+) %}
 
 {%- set keys = [partition_by] if partition_by is string else partition_by %}
 

@@ -1,6 +1,7 @@
 /** Runs dbt from the project's dbt/ folder with the repository's profiles.yml. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import { projectPath } from '../paths.js';
 import { ensureDbt } from './install.js';
@@ -49,7 +50,7 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
 
 /** dbt's closing line, "Done. PASS=264 WARN=12 ERROR=0 SKIP=0 NO-OP=0 TOTAL=276", as counts (zeros left out). */
 export function countsFromSummary(output: string): Record<string, number> {
-  const line = /Done\. (PASS=\d+.*)$/m.exec(output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1];
+  const line = /Done\. (PASS=\d+.*)$/m.exec(stripVTControlCharacters(output))?.[1];
   if (!line) return {};
   const names: Record<string, string> = { PASS: 'pass', WARN: 'warn', ERROR: 'error', SKIP: 'skipped', 'NO-OP': 'no-op' };
   const counts: Record<string, number> = {};

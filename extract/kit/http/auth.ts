@@ -11,8 +11,8 @@ import type { HttpError } from './errors.js';
 export interface Auth {
   /** Headers for the next attempt, loading or renewing credentials as needed. */
   headers(signal?: AbortSignal): Promise<Record<string, string>>;
-  /** The server answered 401 to `sent`: true when new credentials are in place and the request may go again. */
-  refused?(sent: Record<string, string>, signal?: AbortSignal): Promise<boolean>;
+  /** `sent` was answered 401 (`error`): true when new credentials are in place and the request may go again. */
+  refused?(sent: Record<string, string>, signal?: AbortSignal, error?: HttpError): Promise<boolean>;
   /** The sentence for a refusal (401/403) auth could not fix; undefined keeps the HTTP error. */
   explain?(error: HttpError): Error | undefined;
 }
@@ -47,6 +47,8 @@ export interface BearerOptions<T extends Token> {
   renewBeforeMs?: number;
   /** Times a 401 may trigger a new token in this auth's life (one run); default 1. */
   refreshesOn401?: number;
+  /** Whether a new token can cure this 401; default yes (a revoked grant, say, cannot). */
+  renews?(refusal: HttpError): boolean;
   explain?: Auth['explain'];
   now?: () => number;
 }
@@ -92,10 +94,14 @@ export function bearerAuth<T extends Token>(options: BearerOptions<T>): Auth & {
       if (!usable(token)) token = await single(() => acquire(signal));
       return { authorization: `Bearer ${token.accessToken}` };
     },
-    async refused(sent, signal) {
-      // Another request replaced the token meanwhile: just send again with the new one.
+    async refused(sent, signal, error) {
+      // Another request replaced the token meanwhile, or is replacing it: send again with the new one.
       if (token && sent.authorization !== `Bearer ${token.accessToken}`) return true;
-      if (refreshes >= (options.refreshesOn401 ?? 1)) return false;
+      if (pending) {
+        token = await pending;
+        return true;
+      }
+      if (refreshes >= (options.refreshesOn401 ?? 1) || (error && options.renews?.(error) === false)) return false;
       refreshes++;
       token = await single(() => fresh(signal));
       return true;

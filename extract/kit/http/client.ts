@@ -10,14 +10,8 @@ import { systemClock, type Clock } from './clock.js';
 import { HttpError } from './errors.js';
 import { MetricsRegistry, type EndpointMetrics } from './metrics.js';
 import { RateLimiter, type RateGate, type RateLimit } from './rate-limiter.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  MAX_SERVER_WAIT_MS,
-  backoffDelayMs,
-  isRetryableNetworkCode,
-  serverWaitMs,
-  type RetryPolicy,
-} from './retry.js';
+import { RETRYABLE_STATUS_CODES, backoffDelayMs, isRetryableNetworkCode, type RetryPolicy } from '../retry.js';
+import { MAX_SERVER_WAIT_MS, serverWaitMs } from './server-wait.js';
 
 export type HttpHeaders = Record<string, string | string[] | undefined>;
 export type HttpBodyStream = NodeJS.ReadableStream & AsyncIterable<Buffer>;
@@ -78,6 +72,7 @@ export interface HttpClientOptions {
   random?: () => number;
 }
 
+export const DEFAULT_HTTP_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 30_000 };
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CIRCUIT: CircuitOptions = { failureThreshold: 5, resetAfterMs: 60_000 };
 /** Enough of an error body to explain it; the rest is thrown away unread. */
@@ -151,7 +146,7 @@ export class HttpClient {
     this.log = options.logger.child({ source: options.name });
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.retryPolicy = { ...DEFAULT_HTTP_RETRY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.limiter = new RateLimiter(this.clock);
     this.breaker = new CircuitBreaker(options.circuit ?? DEFAULT_CIRCUIT, this.clock);
@@ -237,7 +232,7 @@ export class HttpClient {
         return await this.attempts({ ...spec, headers: { ...spec.headers, ...sent } }, send);
       } catch (error) {
         if (!(error instanceof HttpError)) throw error;
-        if (error.status === 401 && !again && (await auth.refused?.(sent, spec.signal))) continue;
+        if (error.status === 401 && !again && (await auth.refused?.(sent, spec.signal, error))) continue;
         throw (error.status === 401 || error.status === 403 ? auth.explain?.(error) : undefined) ?? error;
       }
     }
@@ -286,7 +281,7 @@ export class HttpClient {
           permit = undefined;
           if (counts && this.breaker.state(p.endpoint) === 'open') throw this.circuitOpenError(p, error);
         }
-        if (!error.retryable || attempt > p.policy.limit) {
+        if (!error.retryable || attempt >= p.policy.attempts) {
           outcome = countsAgainstCircuit(error) ? 'failure' : 'neutral';
           throw error;
         }
@@ -403,6 +398,9 @@ export class HttpClient {
           return;
         }
         body = new PassThrough();
+        // A body that fails before the caller starts reading (a unit waiting for its transaction) keeps the
+        // error for the caller's first read instead of throwing it at the process.
+        body.on('error', () => {});
         // A caller that stops reading early must not leave the socket busy.
         body.once('close', () => {
           if (!request.readableEnded) request.destroy();
@@ -435,7 +433,7 @@ export class HttpClient {
       status: answer.status,
       detail: `HTTP ${answer.status}`,
       body: answer.body,
-      retryable: p.policy.statusCodes.includes(answer.status),
+      retryable: RETRYABLE_STATUS_CODES.includes(answer.status),
     });
   }
 

@@ -46,3 +46,9 @@ export class HttpError extends Error {
     this.retryable = init.retryable;
   }
 }
+
+/** The HttpError behind `error`: itself, or the one a wrapper (a listing naming its page) carries as cause. */
+export function httpErrorOf(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  return error instanceof Error && error.cause instanceof HttpError ? error.cause : undefined;
+}

@@ -15,3 +15,24 @@ export const TAB = 0x09;
 export function isJsonWhitespace(c: number | undefined): boolean {
   return c === SPACE || c === LF || c === CR || c === TAB;
 }
+
+/** True when the byte at `end` is escaped: an odd run of backslashes before it, counting none before `from`. */
+export function isEscaped(buf: Buffer, from: number, end: number): boolean {
+  let n = 0;
+  for (let j = end - 1; j >= from && buf[j] === BACKSLASH; j--) n++;
+  return (n & 1) === 1;
+}
+
+/**
+ * The one JSON string scanner: index just past the closing quote of the string whose contents start at
+ * `from` (just after its opening quote), or -1 when `buf` ends first. indexOf finds quotes natively; only
+ * the backslashes right before each quote are looked at.
+ */
+export function stringEnd(buf: Buffer, from: number): number {
+  for (let j = from; ; ) {
+    const q = buf.indexOf(QUOTE, j);
+    if (q < 0) return -1;
+    if (!isEscaped(buf, from, q)) return q + 1;
+    j = q + 1;
+  }
+}

@@ -7,7 +7,17 @@
  * Records come out as the exact bytes the vendor sent, so nothing (not even a uint64 id) is re-encoded.
  */
 
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  isEscaped,
+  isJsonWhitespace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  stringEnd,
+} from './json-bytes.js';
 
 export class JsonStructureError extends Error {
   override name = 'JsonStructureError';
@@ -30,13 +40,6 @@ export interface RawRecord {
 }
 
 
-/** True when the run of backslashes just before `end` (not reaching before `from`) has odd length. */
-function oddBackslashesBefore(buf: Buffer, from: number, end: number): boolean {
-  let n = 0;
-  for (let j = end - 1; j >= from && buf[j] === BACKSLASH; j--) n++;
-  return n % 2 === 1;
-}
-
 type Mode = 'start' | 'before-element' | 'after-element' | 'element' | 'done';
 
 /** Push-style splitter: feed chunks, collect records; `end()` checks the document was complete. */
@@ -52,6 +55,9 @@ export class JsonRecordSplitter {
   private index = 0;
   /** Document offset of the current chunk's first byte. */
   private base = 0;
+
+  /** `untilEnd`: stop at the end of the first value, ignoring what follows (a list inside a parsed body). */
+  constructor(private readonly options: { untilEnd?: boolean } = {}) {}
 
   push(chunk: Buffer, out: RawRecord[]): void {
     let buf = chunk;
@@ -69,15 +75,14 @@ export class JsonRecordSplitter {
             i++;
             continue;
           }
-          const q = buf.indexOf(QUOTE, i);
-          if (q < 0) {
-            this.escapePending = oddBackslashesBefore(buf, i, len);
+          // A string cut by the chunk's end goes on in the next chunk, whose first byte may be escaped.
+          const end = stringEnd(buf, i);
+          if (end < 0) {
+            this.escapePending = isEscaped(buf, i, len);
             i = len;
             break;
           }
-          const escaped = oddBackslashesBefore(buf, i, q);
-          i = q + 1;
-          if (escaped) continue;
+          i = end;
           this.inString = false;
           if (this.depth === 0) this.complete(buf, i, out); // a bare string element
           continue;
@@ -132,7 +137,11 @@ export class JsonRecordSplitter {
           i++;
           continue;
         case 'done':
-          throw new JsonStructureError('unexpected content after the end of the document', at);
+          if (!this.options.untilEnd) {
+            throw new JsonStructureError('unexpected content after the end of the document', at);
+          }
+          i = len;
+          continue;
       }
     }
     if (this.mode === 'element') {

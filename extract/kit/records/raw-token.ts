@@ -4,7 +4,18 @@
  * Returns the exact source text, so a uint64 id keeps every digit.
  */
 
-import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, isJsonWhitespace, OPEN_BRACE, OPEN_BRACKET, QUOTE } from './json-bytes.js';
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isJsonWhitespace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  stringEnd,
+} from './json-bytes.js';
 
 function skipWhitespace(buf: Buffer, i: number): number {
   while (i < buf.length && isJsonWhitespace(buf[i])) i++;
@@ -13,15 +24,8 @@ function skipWhitespace(buf: Buffer, i: number): number {
 
 /** Index just past the string whose opening quote is at i. */
 function skipString(buf: Buffer, i: number): number {
-  let j = i + 1;
-  for (;;) {
-    const q = buf.indexOf(QUOTE, j);
-    if (q < 0) return buf.length;
-    let backslashes = 0;
-    for (let k = q - 1; k > i && buf[k] === BACKSLASH; k--) backslashes++;
-    if (backslashes % 2 === 0) return q + 1;
-    j = q + 1;
-  }
+  const end = stringEnd(buf, i + 1);
+  return end < 0 ? buf.length : end;
 }
 
 /** Index just past the value starting at i. */
@@ -56,10 +60,10 @@ function keyMatches(buf: Buffer, start: number, end: number, name: Buffer): bool
 }
 
 /**
- * The raw text of the value at `path`, or undefined when some step is missing or not an object.
+ * Where the value at `path` starts, or undefined when some step is missing or not an object.
  * A member name repeated in one object resolves to its last occurrence, as jsonb and JSON.parse do.
  */
-export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undefined {
+export function valueStart(buf: Buffer, path: readonly string[]): number | undefined {
   let i = skipWhitespace(buf, 0);
   for (const part of path) {
     if (buf[i] !== OPEN_BRACE) return undefined;
@@ -84,5 +88,11 @@ export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undef
     if (found < 0) return undefined;
     i = found;
   }
-  return buf.subarray(i, skipValue(buf, i));
+  return i;
+}
+
+/** The raw text of the value at `path`, or undefined (see valueStart). */
+export function rawTokenAt(buf: Buffer, path: readonly string[]): Buffer | undefined {
+  const i = valueStart(buf, path);
+  return i === undefined ? undefined : buf.subarray(i, skipValue(buf, i));
 }

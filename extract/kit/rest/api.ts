@@ -13,6 +13,28 @@ export interface RestApiSpec {
   rateKey?: string;
   /** Says whether a 2xx body reports a failure (some APIs answer 200 with an error). */
   bodyError?: RequestSpec['bodyError'];
+  /** The vendor's clock, when accounts on one vendor server share it (restaurants of one client); default its own. */
+  clock?: VendorClock;
+}
+
+/** The vendor's clock minus ours, from the Date header of its answers. */
+export class VendorClock {
+  private offsetMs?: number;
+  private probing?: Promise<unknown>;
+
+  observe(headers: HttpHeaders): void {
+    const date = Date.parse(headerValue(headers, 'date') ?? '');
+    if (Number.isFinite(date)) this.offsetMs = date - Date.now();
+  }
+
+  /** The vendor's now; `probe` (one at a time) asks it when no answer has told the clock yet. */
+  async now(probe?: () => Promise<unknown>): Promise<number> {
+    if (this.offsetMs === undefined && probe) {
+      this.probing ??= probe().finally(() => (this.probing = undefined));
+      await this.probing;
+    }
+    return Date.now() + (this.offsetMs ?? 0);
+  }
 }
 
 export interface RestCall {
@@ -32,14 +54,15 @@ export interface RestAnswer {
 }
 
 export class RestApi {
-  /** The vendor's clock minus ours, from the last answer's Date header. */
-  private offsetMs?: number;
+  private readonly clock: VendorClock;
 
   constructor(
     readonly spec: RestApiSpec,
     private readonly http: HttpClient,
     private readonly rateKey: string,
-  ) {}
+  ) {
+    this.clock = spec.clock ?? new VendorClock();
+  }
 
   async call(call: RestCall, signal: AbortSignal): Promise<RestAnswer> {
     const method = call.method ?? 'GET';
@@ -56,14 +79,12 @@ export class RestApi {
       bodyError: this.spec.bodyError,
       signal,
     });
-    const date = Date.parse(headerValue(response.headers, 'date') ?? '');
-    if (Number.isFinite(date)) this.offsetMs = date - Date.now();
+    this.clock.observe(response.headers);
     return { value: response.body.value, bytes: response.body.bytes, headers: response.headers };
   }
 
   /** The vendor's now; `probe` is one cheap call made when no answer has told the clock yet. */
   async now(signal: AbortSignal, probe?: RestCall): Promise<number> {
-    if (this.offsetMs === undefined && probe) await this.call(probe, signal);
-    return Date.now() + (this.offsetMs ?? 0);
+    return this.clock.now(probe && (() => this.call(probe, signal)));
   }
 }

@@ -73,10 +73,10 @@ export interface RestEntitySpec extends Omit<ListingSpec, 'path'> {
 export interface RestSourceSpec<Config> {
   /** The source's name, for endpoint labels. */
   name: string;
-  /** How to reach one account. */
-  api(context: { instance: SourceInstance<Config>; secrets: EntityContext<Config, unknown>['secrets']; log: EntityContext<Config, unknown>['log'] }): RestApiSpec;
+  /** How to reach one account (`http` and `shared` for a login shared by accounts). */
+  api(context: Pick<EntityContext<Config, unknown>, 'instance' | 'secrets' | 'log' | 'http' | 'shared'>): RestApiSpec;
   /** A cheap call that tells the vendor's clock (its Date header) before any listing ran. */
-  clock?: RestCall;
+  clock?: RestCall | ((instance: SourceInstance<Config>) => RestCall);
 }
 
 const cursorState = z.object({ cursor: z.string().datetime().optional(), at: z.string().datetime().optional() });
@@ -113,7 +113,8 @@ export function restSource<Config>(source: RestSourceSpec<Config>) {
         backfillState: BACKFILL_STATE,
         async *extract(context) {
           const api = apiOf(context as EntityContext<Config, unknown>);
-          const now = await api.now(context.signal, source.clock);
+          const probe = typeof source.clock === 'function' ? source.clock(context.instance) : source.clock;
+          const now = await api.now(context.signal, probe);
           const plan = planRanges(spec.name, incremental, context, now);
           const read = spec.forEach ? forEachReader(api, spec.forEach, endpointOf) : listingReader(api, spec, endpointOf);
           let state = (context.state ?? {}) as ForEachState;

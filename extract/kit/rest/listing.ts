@@ -5,7 +5,7 @@
  * Any failure names the endpoint and the page; the caller's unit then rolls back.
  */
 import { JsonRecordSplitter, JsonStructureError, type RawRecord } from '../records/json-records.js';
-import { rawTokenAt } from '../records/raw-token.js';
+import { valueStart } from '../records/raw-token.js';
 import type { RestApi, RestCall } from './api.js';
 import { PagingError, singlePage, valueAt, type PageRequest, type Paginator, type Params } from './paginators.js';
 
@@ -14,8 +14,13 @@ export interface ListingSpec {
   path: string;
   query?: Params;
   body?: Record<string, unknown>;
-  /** Where the records are: absent for a bare JSON array, else the path of the list (an envelope key). */
-  records?: readonly string[];
+  /**
+   * Where the records are: absent for a bare JSON array, the path of the list (an envelope key), or `'self'`
+   * when the answer is one record (an object: an account, a restaurant).
+   */
+  records?: readonly string[] | 'self';
+  /** The vendor leaves an empty list out of its answer (Square): no list at `records` is an empty page. */
+  omitsEmpty?: boolean;
   paginator?: Paginator;
   /** Metric and circuit label; default "<source> <METHOD> <path>". */
   endpoint?: string;
@@ -35,16 +40,28 @@ export class ListingError extends Error {
 }
 
 /** Splits a page's list into each record's bytes, checked against the parsed list. */
-export function pageRecords(bytes: Buffer, value: unknown, path: readonly string[] | undefined): { records: Buffer[]; values: unknown[] } {
+export function pageRecords(
+  bytes: Buffer,
+  value: unknown,
+  path: ListingSpec['records'],
+  omitsEmpty = false,
+): { records: Buffer[]; values: unknown[] } {
+  if (path === 'self') {
+    const object = !!value && typeof value === 'object' && !Array.isArray(value);
+    if (!object) throw new PagingError('the answer is not a JSON object');
+    return pageRecords(bytes, [value], undefined);
+  }
   const values = path ? valueAt(value, path) : value;
+  if (values === undefined && path && omitsEmpty) return { records: [], values: [] };
   if (!Array.isArray(values)) {
     throw new PagingError(path ? `the answer has no list at "${path.join('.')}"` : 'the answer is not a JSON array');
   }
-  const list = path ? rawTokenAt(bytes, path) : bytes;
+  // The body is valid JSON (it was parsed): the list is split from where it starts up to its own end.
+  const start = path ? valueStart(bytes, path) : 0;
   const out: RawRecord[] = [];
-  const splitter = new JsonRecordSplitter();
+  const splitter = new JsonRecordSplitter({ untilEnd: true });
   try {
-    splitter.push(list ?? Buffer.alloc(0), out);
+    splitter.push(start === undefined ? Buffer.alloc(0) : bytes.subarray(start), out);
     splitter.end();
   } catch (error) {
     if (error instanceof JsonStructureError) throw new PagingError(`the list is not valid JSON (${error.message})`);
@@ -81,7 +98,7 @@ export async function* readPages(
     let page: { records: Buffer[]; values: unknown[] };
     let next: PageRequest | undefined;
     try {
-      page = pageRecords(answer.bytes, answer.value, listing.records);
+      page = pageRecords(answer.bytes, answer.value, listing.records, listing.omitsEmpty);
       seen += page.records.length;
       next = pager.next(request, { value: answer.value, headers: answer.headers, records: page.records.length, seen });
     } catch (error) {

@@ -1,10 +1,8 @@
 /**
  * Seeded, deterministic randomness for sandboxes (mulberry32). Same seed => same sequence, on every machine;
- * never Math.random. Derive independent streams with `createRandom(seed, 'label', index)` or `fork()`,
- * so adding a draw in one place does not shift the data everywhere else.
+ * never Math.random. Derive independent streams with `createRandom(seed, 'label', index)`, so adding a
+ * draw in one place does not shift the data everywhere else.
  */
-
-const DAY_MS = 86_400_000;
 
 /** Mixes numbers and strings into one 32-bit seed (FNV-1a over strings, murmur3 finaliser between parts). */
 export function hashSeed(...parts: readonly (number | string | bigint)[]): number {
@@ -119,12 +117,6 @@ export class Random {
     return new Date(this.timestamp(+start, +end));
   }
 
-  /** A whole day (UTC midnight) within [startMs, endMs). */
-  day(startMs: number, endMs: number): number {
-    const t = this.timestamp(startMs, endMs);
-    return t - (t % DAY_MS);
-  }
-
   /** A shuffled copy (Fisher-Yates). */
   shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();
@@ -135,11 +127,6 @@ export class Random {
       out[j] = tmp;
     }
     return out;
-  }
-
-  /** An independent stream derived from this one's current state and a label. */
-  fork(...labels: readonly (number | string)[]): Random {
-    return new Random(hashSeed(this.uint32(), ...labels));
   }
 }
 

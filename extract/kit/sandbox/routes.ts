@@ -5,8 +5,9 @@
  * (page number, offset, cursor, Link header), so a sandbox only says where its records come from.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline, type Readable } from 'node:stream';
 import { TokenBucket, type RateLimit } from '../http/rate-limiter.js';
-import { withFaults, type Faults } from './faults.js';
+import { withFaults, type Faults, type WithFaultsOptions } from './faults.js';
 import { readBody, send, startLoopbackServer, type LoopbackServer } from './server.js';
 
 export interface SandboxRequest {
@@ -26,6 +27,8 @@ export interface Reply {
   json?: unknown;
   /** JSON text already rendered (records with ids beyond 2^53 written digit for digit). */
   text?: string;
+  /** A body too big to hold (an export file), sent as the client reads it; chunked unless `headers` give its length. */
+  stream?: Readable;
   headers?: Record<string, string>;
 }
 
@@ -39,8 +42,8 @@ export interface Route {
 }
 
 export interface SandboxRateLimit extends RateLimit {
-  /** Which bucket a request draws from (an account, a token); default one for everyone. */
-  key?(request: SandboxRequest): string;
+  /** Which bucket a request draws from (an account, a token); default one for all; undefined: not limited by this. */
+  key?(request: SandboxRequest): string | undefined;
   /** Headers of a 429, given the ms until the next token; default `Retry-After` in whole seconds. */
   headers?(waitMs: number, now: number): Record<string, string>;
   /** Body of a 429. */
@@ -51,9 +54,11 @@ export interface SandboxSpec {
   routes: readonly Route[];
   /** A refusal (401) when the request's credentials are wrong, else undefined. */
   auth?(request: SandboxRequest): Reply | undefined;
-  /** Switchable at run time: returns the limit in force, or undefined for none. */
-  rateLimit?(): SandboxRateLimit | undefined;
+  /** Switchable at run time: the limits in force (a request needs a token from each that applies), or undefined. */
+  rateLimit?(): SandboxRateLimit | readonly SandboxRateLimit[] | undefined;
   faults?: Faults;
+  /** Body of injected errors (a storage API answers XML); default JSON. */
+  faultBody?: WithFaultsOptions['errorBody'];
   seed?: number;
   /** Answer for a path no route matches; default a JSON 404. */
   notFound?(request: SandboxRequest): Reply;
@@ -76,51 +81,73 @@ function compile(route: Route): CompiledRoute {
 
 export function reply(res: ServerResponse, answer: Reply): void {
   const status = answer.status ?? 200;
+  if (answer.stream) {
+    res.writeHead(status, answer.headers);
+    // A client that went away or a fault that cut the body ends the pipe; nothing else to clean up.
+    pipeline(answer.stream, res, () => {});
+    return;
+  }
   const text = answer.text ?? (answer.json === undefined ? '' : JSON.stringify(answer.json));
   send(res, status, text, { ...(text && { 'content-type': 'application/json; charset=utf-8' }), ...answer.headers });
 }
 
-/** The request handler of a declared sandbox. */
-export function routeHandler(spec: SandboxSpec) {
+/** A request as routes see it, its body already read and parsed. */
+export function sandboxRequest(req: IncomingMessage, body: unknown): SandboxRequest {
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const query = (name: string) => url.searchParams.get(name) ?? undefined;
+  return { method: req.method ?? 'GET', url, params: {}, headers: req.headers, body, query };
+}
+
+/**
+ * The route table as a function from a request to its reply: the route, its auth check, the rate limit.
+ * A sandbox that keeps a request log or scripted answers for tests wraps this with its own server.
+ */
+export function routeTable(spec: SandboxSpec): (request: SandboxRequest) => Promise<Reply> {
   const compiled = spec.routes.map(compile);
   const buckets = new Map<string, TokenBucket>();
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const text = req.method === 'GET' ? '' : await readBody(req);
-    const request: SandboxRequest = {
-      method: req.method ?? 'GET',
-      url,
-      params: {},
-      headers: req.headers,
-      body: text ? JSON.parse(text) : undefined,
-      query: (name) => url.searchParams.get(name) ?? undefined,
-    };
+  return async (request) => {
+    const { pathname } = request.url;
     const match = compiled
       .filter((c) => c.route.method === request.method)
-      .map((c) => ({ c, m: c.pattern.exec(url.pathname) }))
+      .map((c) => ({ c, m: c.pattern.exec(pathname) }))
       .find((x) => x.m);
-    if (!match) return reply(res, spec.notFound?.(request) ?? { status: 404, json: { error: 'not_found', path: url.pathname } });
+    if (!match) return spec.notFound?.(request) ?? { status: 404, json: { error: 'not_found', path: pathname } };
     match.c.names.forEach((name, i) => (request.params[name] = decodeURIComponent(match.m![i + 1]!)));
     if (!match.c.route.public) {
       const refusal = spec.auth?.(request);
-      if (refusal) return reply(res, { status: 401, ...refusal });
+      if (refusal) return { status: 401, ...refusal };
     }
-    const limit = spec.rateLimit?.();
-    if (limit) {
-      const key = limit.key?.(request) ?? '*';
-      const bucket = buckets.get(key) ?? new TokenBucket(limit);
-      buckets.set(key, bucket);
-      const now = Date.now();
+    const now = Date.now();
+    const drawn: TokenBucket[] = [];
+    for (const [i, limit] of ([] as SandboxRateLimit[]).concat(spec.rateLimit?.() ?? []).entries()) {
+      const key = limit.key ? limit.key(request) : '*';
+      if (key === undefined) continue;
+      // A limit switched at run time starts a bucket of its own.
+      const id = `${i} ${key} ${limit.requestsPerSecond}/${limit.burst ?? 1}`;
+      const bucket = buckets.get(id) ?? new TokenBucket(limit);
+      buckets.set(id, bucket);
       const at = bucket.earliest(now);
+      // Refused by one limit, the request uses up nothing of the others.
       if (at > now) {
-        const headers = limit.headers?.(at - now, now) ?? { 'retry-after': String(Math.max(1, Math.ceil((at - now) / 1000))) };
-        return reply(res, { status: 429, json: limit.body ?? { error: 'rate_limited' }, headers });
+        const wait = at - now;
+        const headers = limit.headers?.(wait, now) ?? { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) };
+        return { status: 429, json: limit.body ?? { error: 'rate_limited' }, headers };
       }
-      bucket.take(now);
+      drawn.push(bucket);
     }
-    reply(res, await match.c.route.handle(request));
+    for (const bucket of drawn) bucket.take(now);
+    return match.c.route.handle(request);
   };
-  return spec.faults ? withFaults(handler, spec.faults, { seed: spec.seed }) : handler;
+}
+
+/** The request handler of a declared sandbox. */
+export function routeHandler(spec: SandboxSpec) {
+  const table = routeTable(spec);
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const text = req.method === 'GET' ? '' : await readBody(req);
+    reply(res, await table(sandboxRequest(req, text ? JSON.parse(text) : undefined)));
+  };
+  return spec.faults ? withFaults(handler, spec.faults, { seed: spec.seed, errorBody: spec.faultBody }) : handler;
 }
 
 export function startRoutes(spec: SandboxSpec, port?: number): Promise<LoopbackServer> {

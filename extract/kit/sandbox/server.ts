@@ -29,8 +29,8 @@ export async function startLoopbackServer(handler: SandboxHandler, opts: Loopbac
       answerError(res, err);
       return;
     }
-    if (outcome && typeof (outcome as Promise<void>).then === 'function') {
-      (outcome as Promise<void>).catch((err: unknown) => answerError(res, err));
+    if (outcome && typeof outcome.then === 'function') {
+      outcome.catch((err: unknown) => answerError(res, err));
     }
   });
   // A sandbox streams big files to slow consumers: no server-side request/socket timeouts.

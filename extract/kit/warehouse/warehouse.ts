@@ -28,7 +28,6 @@ export interface LandingUnit {
   onProgress?: (soFar: LandResult) => void;
 }
 
-export type JobStatus = 'queued' | 'processing' | 'completed' | 'degraded' | 'failed';
 /** How a run or a job ended. 'degraded': it landed data but skipped an endpoint whose circuit was open. */
 export type FinishStatus = 'completed' | 'degraded' | 'failed';
 

@@ -9,7 +9,8 @@
 import { numberSetting } from '../../kit/config.js';
 import type { HttpClientOptions } from '../../kit/http/index.js';
 import { registerSecret } from '../../kit/redact.js';
-import type { Configuration, SourceInstance } from '../../kit/source.js';
+import { instancesFromEnv } from '../../kit/instances.js';
+import type { Configuration } from '../../kit/source.js';
 
 export const DEFAULT_SQUARE_API_URL = 'https://connect.squareup.com';
 /** The API version every request pins (Square-Version header); SQUARE_VERSION overrides it. */
@@ -39,8 +40,12 @@ function baseConfig(env: NodeJS.ProcessEnv): Omit<SquareConfig, 'accessToken' | 
   const historyMonths = numberSetting(env, 'ELT_SQUARE_HISTORY_MONTHS', 12);
   const windowDays = numberSetting(env, 'ELT_SQUARE_WINDOW_DAYS', 31);
   if (historyMonths <= 0) throw new Error('ELT_SQUARE_HISTORY_MONTHS must be above 0.');
-  if (windowDays <= 0 || windowDays > 31) throw new Error('ELT_SQUARE_WINDOW_DAYS must be between 1 and 31 (bookings are listed in windows of at most 31 days).');
-  return { apiUrl: (env.SQUARE_API_URL || DEFAULT_SQUARE_API_URL).replace(/\/+$/, ''), version: env.SQUARE_VERSION || SQUARE_VERSION, historyMonths, windowDays };
+  if (windowDays <= 0 || windowDays > 31) {
+    const why = 'bookings are listed in windows of at most 31 days';
+    throw new Error(`ELT_SQUARE_WINDOW_DAYS must be between 1 and 31 (${why}).`);
+  }
+  const apiUrl = (env.SQUARE_API_URL || DEFAULT_SQUARE_API_URL).replace(/\/+$/, '');
+  return { apiUrl, version: env.SQUARE_VERSION || SQUARE_VERSION, historyMonths, windowDays };
 }
 
 /** SQUARE_CLIENT_ID + SQUARE_CLIENT_SECRET, or undefined; half a pair is a configuration error. */
@@ -48,27 +53,22 @@ export function oauthClient(env: NodeJS.ProcessEnv): OAuthClient | undefined {
   const clientId = env.SQUARE_CLIENT_ID;
   const clientSecret = env.SQUARE_CLIENT_SECRET;
   if (!clientId && !clientSecret) return undefined;
-  if (!clientId || !clientSecret) throw new Error('Set both SQUARE_CLIENT_ID and SQUARE_CLIENT_SECRET (the OAuth application), or neither.');
+  if (!clientId || !clientSecret) {
+    throw new Error('Set both SQUARE_CLIENT_ID and SQUARE_CLIENT_SECRET (the OAuth application), or neither.');
+  }
   registerSecret(clientSecret);
   return { clientId, clientSecret };
 }
 
+/** Merchants with a token in the environment (SQUARE_ACCESS_TOKEN, SQUARE_ACCESS_TOKEN__<NAME>). */
 export function configureSquare(env: NodeJS.ProcessEnv): Configuration<SquareConfig> {
-  const instances: SourceInstance<SquareConfig>[] = [];
-  const tokens = Object.keys(env)
-    .map((name) => ({ name, match: /^SQUARE_ACCESS_TOKEN(?:__([A-Za-z0-9_]+))?$/.exec(name) }))
-    .filter((t) => t.match && env[t.name])
-    .sort((a, b) => a.name.localeCompare(b.name));
   const oauth = oauthClient(env);
-  if (tokens.length === 0 && !oauth) return { configured: false, missing: [TOKEN] };
-  const base = baseConfig(env);
-  for (const { name, match } of tokens) {
-    const accessToken = env[name]!;
-    registerSecret(accessToken);
-    const suffix = match![1];
-    instances.push({ name: suffix ? suffix.toLowerCase() : 'default', config: { ...base, accessToken } });
-  }
-  return { configured: true, instances };
+  const variables = { required: [TOKEN], secrets: [TOKEN] };
+  const found = instancesFromEnv(env, variables, (values) => ({ ...baseConfig(env), accessToken: values[TOKEN]! }));
+  if (found.configured || !oauth) return found;
+  // An OAuth application alone: its merchants are in the warehouse (discoverInstances); the settings are checked now.
+  baseConfig(env);
+  return { configured: true, instances: [] };
 }
 
 /** The config of a merchant whose tokens were stored by square-auth. */
@@ -86,7 +86,7 @@ export function squareHttpOptions(env: NodeJS.ProcessEnv): Omit<HttpClientOption
   const rate = numberSetting(env, 'SQUARE_MAX_REQUESTS_PER_SECOND', 10);
   return {
     keyRateLimit: rate > 0 ? { requestsPerSecond: rate } : undefined,
-    retry: { limit: 8, baseDelayMs: 500, maxDelayMs: 30_000 },
+    retry: { attempts: 9, baseDelayMs: 500, maxDelayMs: 30_000 },
     circuit: { failureThreshold: 5, resetAfterMs: 60_000, perAttempt: true },
     adaptive: {},
     timeoutMs: 60_000,

@@ -11,10 +11,12 @@ import { HttpClient, HttpError } from '../../kit/http/index.js';
 import { registerSecret } from '../../kit/redact.js';
 import { parseSecretKey, SECRET_KEY_ENV } from '../../kit/secrets.js';
 import type { SourceCommand } from '../../kit/source.js';
-import { endpointLabel, squareErrorCode } from './api.js';
 import { oauthClient, oauthMerchantConfig, squareHttpOptions, type OAuthClient, type SquareConfig } from './config.js';
+import { squareErrorCode } from './errors.js';
 
 export const OAUTH_SECRET_PREFIX = 'square/oauth/';
+/** Metric and circuit label, in the form of api.ts's endpointLabel. */
+const TOKEN_ENDPOINT = 'ObtainToken POST /oauth2/token';
 
 /** What is stored per merchant (the token endpoint's answer, plus when it was obtained). */
 export interface StoredTokens {
@@ -44,7 +46,7 @@ async function obtainToken(
     const response = await http.json<TokenAnswer>({
       method: 'POST',
       url: `${config.apiUrl}/oauth2/token`,
-      endpoint: endpointLabel('ObtainToken'),
+      endpoint: TOKEN_ENDPOINT,
       headers: { 'square-version': config.version },
       json: body,
       signal,
@@ -53,7 +55,10 @@ async function obtainToken(
   } catch (error) {
     if (error instanceof HttpError && error.status && error.status >= 400 && error.status < 500) {
       const code = squareErrorCode(error) ?? `HTTP ${error.status}`;
-      throw new Error(`Square did not accept the ${what} (${code}): check SQUARE_CLIENT_ID/SQUARE_CLIENT_SECRET, or authorise again with npm run elt -- square-auth --code <code>.`);
+      const again = 'authorise again with npm run elt -- square-auth --code <code>';
+      throw new Error(
+        `Square did not accept the ${what} (${code}): check SQUARE_CLIENT_ID/SQUARE_CLIENT_SECRET, or ${again}.`,
+      );
     }
     throw error;
   }
@@ -64,29 +69,64 @@ async function obtainToken(
   }
   const refresh = answer.refresh_token ?? body.refresh_token;
   if (!refresh) throw new Error(`Square's answer to the ${what} has no refresh_token.`);
-  return { access_token: answer.access_token, refresh_token: refresh, expires_at: answer.expires_at, merchant_id: answer.merchant_id, obtained_at: new Date().toISOString() };
+  return {
+    access_token: answer.access_token,
+    refresh_token: refresh,
+    expires_at: answer.expires_at,
+    merchant_id: answer.merchant_id,
+    obtained_at: new Date().toISOString(),
+  };
 }
 
-export function exchangeCode(http: HttpClient, config: Pick<SquareConfig, 'apiUrl' | 'version'>, client: OAuthClient, code: string, redirectUri?: string, signal?: AbortSignal) {
+export function exchangeCode(
+  http: HttpClient,
+  config: Pick<SquareConfig, 'apiUrl' | 'version'>,
+  client: OAuthClient,
+  code: string,
+  redirectUri?: string,
+  signal?: AbortSignal,
+) {
   registerSecret(code);
-  const body: Record<string, string> = { client_id: client.clientId, client_secret: client.clientSecret, grant_type: 'authorization_code', code };
+  const body: Record<string, string> = {
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    grant_type: 'authorization_code',
+    code,
+  };
   if (redirectUri) body.redirect_uri = redirectUri;
   return obtainToken(http, config, body, signal, 'authorization code');
 }
 
-export async function refreshTokens(http: HttpClient, config: SquareConfig, client: OAuthClient, stored: StoredTokens, signal: AbortSignal, merchant: string): Promise<StoredTokens> {
+export async function refreshTokens(
+  http: HttpClient,
+  config: SquareConfig,
+  client: OAuthClient,
+  stored: StoredTokens,
+  signal: AbortSignal | undefined,
+  merchant: string,
+): Promise<StoredTokens> {
   registerSecret(stored.refresh_token);
   try {
     const fresh = await obtainToken(
       http,
       config,
-      { client_id: client.clientId, client_secret: client.clientSecret, grant_type: 'refresh_token', refresh_token: stored.refresh_token },
+      {
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: stored.refresh_token,
+      },
       signal,
       `token refresh of merchant "${merchant}"`,
     );
     return { ...fresh, merchant_id: fresh.merchant_id ?? stored.merchant_id };
   } catch (error) {
-    throw new Error((error as Error).message.replace('square-auth --code <code>', `square-auth --code <code>${merchant === 'default' ? '' : ` --merchant ${merchant}`}`));
+    throw new Error(
+      (error as Error).message.replace(
+        'square-auth --code <code>',
+        `square-auth --code <code>${merchant === 'default' ? '' : ` --merchant ${merchant}`}`,
+      ),
+    );
   }
 }
 
@@ -95,11 +135,19 @@ const MERCHANT_NAME = /^[a-z0-9][a-z0-9_]*$/;
 
 export const squareAuthCommand: SourceCommand = {
   name: 'square-auth',
-  summary: 'exchange a Square OAuth authorization code for tokens, stored encrypted: square-auth --code <code> [--merchant <name>]',
+  summary:
+    'exchange a Square OAuth authorization code for tokens, stored encrypted: square-auth --code <code> [--merchant <name>]',
   async run({ args, env, secrets, log, print, signal }) {
     let values;
     try {
-      values = parseArgs({ args, options: { code: { type: 'string' }, merchant: { type: 'string', default: 'default' }, 'redirect-uri': { type: 'string' } } }).values;
+      values = parseArgs({
+        args,
+        options: {
+          code: { type: 'string' },
+          merchant: { type: 'string', default: 'default' },
+          'redirect-uri': { type: 'string' },
+        },
+      }).values;
     } catch (error) {
       print(`square-auth: ${(error as Error).message}`);
       return 2;
@@ -125,14 +173,15 @@ export const squareAuthCommand: SourceCommand = {
       return 2;
     }
     const config = oauthMerchantConfig(env, client);
-    const http = new HttpClient({ name: 'square', logger: log, ...squareHttpOptions(env), retry: { limit: 2 } });
+    const http = new HttpClient({ name: 'square', logger: log, ...squareHttpOptions(env), retry: { attempts: 3 } });
     try {
       // Check the key before spending the single-use code.
       parseSecretKey(env[SECRET_KEY_ENV]);
       const tokens = await exchangeCode(http, config, client, values.code, values['redirect-uri'], signal);
       await secrets.put(OAUTH_SECRET_PREFIX + merchant, tokens);
+      const which = tokens.merchant_id ? ` (Square merchant ${tokens.merchant_id})` : '';
       print(
-        `Stored Square tokens for merchant "${merchant}"${tokens.merchant_id ? ` (Square merchant ${tokens.merchant_id})` : ''}, encrypted with ELT_SECRET_KEY; ` +
+        `Stored Square tokens for merchant "${merchant}"${which}, encrypted with ELT_SECRET_KEY; ` +
           `the access token is valid until ${tokens.expires_at} and runs refresh it when less than 7 days remain.`,
       );
       return 0;

@@ -1,34 +1,41 @@
 /**
  * Square: locations, customers, payments, orders (line items and modifiers inside), bookings, catalog
  * objects (deleted ones included), team members and loyalty accounts, for one or more merchants.
- * See reference/sources.md (Square) and api.ts for the API contract, windows.ts for how syncing works.
+ * See docs/sources/square.md and api.ts for the API contract, windows.ts for how syncing works, reading.ts for how lists are read.
  *
  * Order of work per merchant: locations, customers and payments first, orders, bookings, team members,
  * then catalog and loyalty. Payments and bookings are asked per location; orders for up to 10 locations
  * per request. Every list is read to its last page.
  */
-import type { HttpClient } from '../../kit/http/index.js';
-import type { Logger } from '../../kit/log.js';
-import type { SecretStore } from '../../kit/secrets.js';
-import type { CheckStep, EntityContext, EntityDefinition, SourceDefinition, SourceInstance, Unit } from '../../kit/source.js';
-import { SquareSession, type Listing, type Location, type Operation, type Page } from './api.js';
+import { z } from 'zod';
+import type {
+  CheckContext,
+  CheckStep,
+  EntityContext,
+  EntityDefinition,
+  SourceDefinition,
+  Unit,
+} from '../../kit/source.js';
+import { DAY_MS, isoTime as iso, monthsBefore, fixedWindows } from '../../kit/windows.js';
+import type { Listing } from './api.js';
+import { REFRESH_BEFORE_MS } from './auth.js';
 import { configureSquare, oauthClient, oauthMerchantConfig, squareHttpOptions, type SquareConfig } from './config.js';
+import { connectionFor, SquareConnection } from './connection.js';
 import { OAUTH_SECRET_PREFIX, squareAuthCommand, type StoredTokens } from './oauth.js';
+import { windowRecords, type AheadListing } from './reading.js';
 import { startSquareSandbox } from './sandbox/index.js';
 import {
-  DAY_MS,
   OVERLAP_MS,
+  WINDOWED_STATE,
+  firstVersion,
+  timestamp,
   advance,
-  describeWindow,
-  monthsBefore,
   newStream,
   planStream,
-  split,
   updatedWindows,
-  windowRecords,
+  type SquareWindow,
   type StreamPlanSpec,
   type WindowedState,
-  type Window,
 } from './windows.js';
 
 /** Customers older than the history are imported too (they are the directory), in yearly windows from here. */
@@ -40,20 +47,9 @@ const BOOKINGS_AHEAD_MS = 92 * DAY_MS;
  * (appointments are marked no-show or completed within days) up to BOOKINGS_AHEAD_MS ahead.
  */
 const BOOKINGS_BEHIND_MS = 7 * DAY_MS;
+/** ListBookings answers start-at windows of at most 31 days. */
+const BOOKINGS_WINDOW_MS = 31 * DAY_MS;
 const ORDER_STATES = ['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT'];
-
-const sessions = new WeakMap<object, SquareSession>();
-
-function sessionFor(context: { instance: SourceInstance<SquareConfig>; http: HttpClient; secrets: SecretStore; log: Logger }): SquareSession {
-  let session = sessions.get(context.instance);
-  if (!session) {
-    session = new SquareSession(context.instance, context.http, context.secrets, context.log);
-    sessions.set(context.instance, session);
-  }
-  return session;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 // ---------------------------------------------------------------- windowed entities
 
@@ -66,9 +62,9 @@ interface WindowedSpec {
   batch: number;
   plan(horizon: number, now: number, windowMs: number): StreamPlanSpec;
   /** The request of one window (without cursor). */
-  listing(locations: string[], window: Window, horizon: number): Listing;
+  listing(locations: string[], window: SquareWindow, horizon: number): Listing;
   /** Records of a window to keep (default all). */
-  keep?(window: Window, cursorBefore: number): ((item: Record<string, unknown>) => boolean) | undefined;
+  keep?(window: SquareWindow, cursorBefore: number): ((item: Record<string, unknown>) => boolean) | undefined;
 }
 
 /** The usual plan: history on created-at from `historyStart` to now, then updated-at windows. */
@@ -86,10 +82,11 @@ function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedSt
     name: spec.name,
     table: spec.table,
     keyPath: ['id'],
+    state: WINDOWED_STATE,
     async *extract(context: EntityContext<SquareConfig, WindowedState>): AsyncIterable<Unit<WindowedState>> {
       const { signal, log, instance } = context;
-      const session = sessionFor(context);
-      const { locations, now } = await session.begin(signal);
+      const connection = connectionFor(context);
+      const { locations, now } = await connection.begin(signal);
       const windowMs = instance.config.windowDays * DAY_MS;
       const state: WindowedState = context.state
         ? structuredClone(context.state)
@@ -105,34 +102,28 @@ function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedSt
         const key = JSON.stringify(state.streams[id]);
         groups.set(key, [...(groups.get(key) ?? []), id]);
       }
-      const work: { streams: string[]; window: Window; listing: Listing }[] = [];
+      const work: { streams: string[]; window: SquareWindow; listing: Listing }[] = [];
       for (const ids of groups.values()) {
         const windows = planStream(state.streams[ids[0]!]!, now, plan);
         for (let i = 0; i < ids.length; i += spec.batch) {
           const streams = ids.slice(i, i + spec.batch);
-          for (const window of windows) work.push({ streams, window, listing: spec.listing(spec.perLocation ? streams : [], window, horizon) });
+          for (const window of windows) {
+            work.push({ streams, window, listing: spec.listing(spec.perLocation ? streams : [], window, horizon) });
+          }
         }
       }
       // Read-ahead across windows: the next window's first page is asked for when this one's last arrives.
-      const firstPages = new Map<number, Promise<Page<unknown>>>();
-      const pages = (i: number) => () => {
-        const first = firstPages.get(i);
-        firstPages.delete(i);
-        const following = work[i + 1];
-        const onLast = () => {
-          if (!following || firstPages.has(i + 1)) return;
-          const ahead = session.page<unknown>(following.listing, undefined, signal);
-          ahead.catch(() => undefined);
-          firstPages.set(i + 1, ahead);
-        };
-        return session.paginate<unknown>(work[i]!.listing, signal, { first, onLast });
-      };
+      const listings: AheadListing[] = work.map(({ listing }, i) =>
+        connection.ahead(listing, signal, () => listings[i + 1]?.start()),
+      );
       for (const [i, { streams, window }] of work.entries()) {
-        const where = spec.perLocation ? ` ${streams.length === 1 ? `location ${streams[0]}` : `${streams.length} locations`}` : '';
-        const label = `${window.phase} ${describeWindow(window)}${where}`;
+        const where = spec.perLocation
+          ? ` ${streams.length === 1 ? `location ${streams[0]}` : `${streams.length} locations`}`
+          : '';
+        const label = `${window.phase} ${window.id}${where}`;
         context.progress({ label, fraction: i / work.length });
         const keep = spec.keep?.(window, Date.parse(state.streams[streams[0]!]!.cursor));
-        const records = windowRecords(pages(i), log, keep);
+        const records = windowRecords(() => listings[i]!.pages(), log, keep);
         for (const id of streams) state.streams[id] = advance(state.streams[id]!, window);
         yield { origin: `${spec.name} ${label}`, records, state: structuredClone(state) };
       }
@@ -141,7 +132,7 @@ function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedSt
   };
 }
 
-const range = (w: Window) => ({ start_at: iso(w.start), end_at: iso(w.end) });
+const range = (w: SquareWindow) => ({ start_at: iso(w.start), end_at: iso(w.end) });
 
 const customers = windowed({
   name: 'customers',
@@ -154,7 +145,10 @@ const customers = windowed({
     field: 'customers',
     body: {
       limit: 100,
-      query: { filter: w.phase === 'history' ? { created_at: range(w) } : { updated_at: range(w) }, sort: { field: 'CREATED_AT', order: 'ASC' } },
+      query: {
+        filter: w.phase === 'history' ? { created_at: range(w) } : { updated_at: range(w) },
+        sort: { field: 'CREATED_AT', order: 'ASC' },
+      },
     },
   }),
 });
@@ -172,7 +166,14 @@ const payments = windowed({
     field: 'payments',
     query:
       w.phase === 'history'
-        ? { location_id: location, begin_time: iso(w.start), end_time: iso(w.end), sort_field: 'CREATED_AT', sort_order: 'ASC', limit: 100 }
+        ? {
+            location_id: location,
+            begin_time: iso(w.start),
+            end_time: iso(w.end),
+            sort_field: 'CREATED_AT',
+            sort_order: 'ASC',
+            limit: 100,
+          }
         : {
             location_id: location,
             begin_time: iso(Math.min(horizon, w.start)),
@@ -219,15 +220,23 @@ const bookings = windowed({
   plan: (horizon, now) => ({
     historyStart: horizon,
     historyEnd: now + BOOKINGS_AHEAD_MS,
-    historySize: () => 31 * DAY_MS,
+    historySize: () => BOOKINGS_WINDOW_MS,
     // No updated-at filter exists: read start times around now again and keep what changed since the cursor.
     changes: (cursor, at) => {
-      const windows: Window[] = split(Math.min(cursor, at) - BOOKINGS_BEHIND_MS, at + BOOKINGS_AHEAD_MS, () => 31 * DAY_MS).map((w) => ({ phase: 'changes', ...w }));
+      const from = Math.min(cursor, at) - BOOKINGS_BEHIND_MS;
+      const windows: SquareWindow[] = fixedWindows(from, at + BOOKINGS_AHEAD_MS, BOOKINGS_WINDOW_MS).map((w) => ({
+        ...w,
+        phase: 'changes',
+      }));
       windows.at(-1)!.cursorAfter = at;
       return windows;
     },
   }),
-  listing: ([location], w) => ({ op: 'ListBookings', field: 'bookings', query: { location_id: location, start_at_min: iso(w.start), start_at_max: iso(w.end), limit: 100 } }),
+  listing: ([location], w) => ({
+    op: 'ListBookings',
+    field: 'bookings',
+    query: { location_id: location, start_at_min: iso(w.start), start_at_max: iso(w.end), limit: 100 },
+  }),
   keep: (w, cursorBefore) => {
     if (w.phase === 'history') return undefined;
     const since = cursorBefore - OVERLAP_MS;
@@ -240,78 +249,98 @@ const bookings = windowed({
 
 // ---------------------------------------------------------------- whole listings
 
-interface SnapshotState {
-  lastRun: string;
-}
+const snapshotState = z.object({ lastRun: timestamp });
 
 /** A small list read whole on every run: one unit; unchanged records add nothing. */
-function snapshot(name: string, table: string, op: Operation, field: string, body: Record<string, unknown> | undefined): EntityDefinition<SquareConfig, SnapshotState> {
+function snapshot(
+  name: string,
+  table: string,
+  list?: Listing,
+): EntityDefinition<SquareConfig, z.infer<typeof snapshotState>> {
   return {
     name,
     table,
     keyPath: ['id'],
+    state: firstVersion(snapshotState),
     async *extract(context) {
-      const session = sessionFor(context);
-      const { now, locations } = await session.begin(context.signal);
+      const connection = connectionFor(context);
+      const { now, locations, records: located } = await connection.begin(context.signal);
       context.progress({ label: 'whole list', fraction: 0 });
-      if (op === 'ListLocations') {
-        const records = windowRecords(async function* () {
-          yield { items: locations };
-        }, context.log);
-        yield { origin: `${name} ${iso(now)}`, records, state: { lastRun: iso(now) } };
-        return;
-      }
-      const records = windowRecords(() => session.paginate({ op, field, body }, context.signal), context.log);
-      yield { origin: `${name} ${iso(now)}`, records, state: { lastRun: iso(now) } };
+      // The locations came with the start of the run.
+      const pages = list
+        ? () => connection.pages(list, context.signal)
+        : async function* () {
+            yield { number: 1, records: located, values: locations, cut: false };
+          };
+      yield { origin: `${name} ${iso(now)}`, records: windowRecords(pages, context.log), state: { lastRun: iso(now) } };
     },
   };
 }
 
-interface CatalogState {
+const catalogState = z.object({
   /** Objects updated after this (minus the overlap) are asked for; absent before the first full read. */
-  cursor?: string;
-}
+  cursor: timestamp.optional(),
+});
 
 const CATALOG_TYPES = ['ITEM', 'ITEM_VARIATION', 'MODIFIER', 'MODIFIER_LIST', 'CATEGORY'];
 
-const catalog: EntityDefinition<SquareConfig, CatalogState> = {
+const catalog: EntityDefinition<SquareConfig, z.infer<typeof catalogState>> = {
   name: 'catalog_objects',
   table: 'raw_square_catalog_objects',
   keyPath: ['id'],
+  state: firstVersion(catalogState),
   async *extract(context) {
-    const session = sessionFor(context);
-    const { now } = await session.begin(context.signal);
+    const connection = connectionFor(context);
+    const { now } = await connection.begin(context.signal);
     const since = context.state?.cursor ? Date.parse(context.state.cursor) - OVERLAP_MS : undefined;
     // begin_time is exclusive and selects objects updated after it; deleted objects come too.
-    const body = { object_types: CATALOG_TYPES, include_deleted_objects: true, include_related_objects: false, limit: 1000, ...(since ? { begin_time: iso(since) } : {}) };
+    const body = {
+      object_types: CATALOG_TYPES,
+      include_deleted_objects: true,
+      include_related_objects: false,
+      limit: 1000,
+      ...(since ? { begin_time: iso(since) } : {}),
+    };
     const label = since ? `changes since ${iso(since)}` : 'whole catalog';
     context.progress({ label, fraction: 0 });
-    const records = windowRecords(() => session.paginate({ op: 'SearchCatalogObjects', field: 'objects', body }, context.signal), context.log);
+    const listing: Listing = { op: 'SearchCatalogObjects', field: 'objects', body };
+    const records = windowRecords(() => connection.pages(listing, context.signal), context.log);
     yield { origin: `catalog_objects ${label}`, records, state: { cursor: iso(now) } };
   },
 };
 
 // ---------------------------------------------------------------- check, source
 
-async function* checkSquare(context: { instance: SourceInstance<SquareConfig>; http: HttpClient; signal: AbortSignal; secrets: SecretStore; log: Logger }): AsyncIterable<CheckStep> {
+async function* checkSquare(context: CheckContext<SquareConfig>): AsyncIterable<CheckStep> {
   const { instance, secrets } = context;
   if (!instance.config.accessToken) {
     const stored = await secrets.get<StoredTokens>(OAUTH_SECRET_PREFIX + instance.name).catch((error: Error) => error);
     if (stored instanceof Error || !stored) {
-      yield { name: 'stored tokens', ok: false, detail: stored instanceof Error ? stored.message : 'none: run npm run elt -- square-auth --code <code>' };
+      const detail = stored instanceof Error ? stored.message : 'none: run npm run elt -- square-auth --code <code>';
+      yield { name: 'stored tokens', ok: false, detail };
       return;
     }
     const days = Math.floor((Date.parse(stored.expires_at) - Date.now()) / DAY_MS);
-    yield { name: 'stored tokens', ok: true, detail: `access token valid for ${days} more days (runs refresh it when fewer than 7 remain)` };
+    const renewal = `runs refresh it when fewer than ${REFRESH_BEFORE_MS / DAY_MS} remain`;
+    yield { name: 'stored tokens', ok: true, detail: `access token valid for ${days} more days (${renewal})` };
   }
+  const step = 'token valid (list locations)';
   try {
-    // A separate session: the check must not share (or refresh into) a run's token state.
-    const session = new SquareSession(instance, context.http, secrets, context.log);
-    const { locations } = await session.begin(context.signal);
-    const names = locations.map((l: Location) => l.name ?? l.id).slice(0, 5).join(', ');
-    yield { name: 'token valid (list locations)', ok: true, detail: `${locations.length} location${locations.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}` };
+    // A connection of its own: the check must not share (or refresh into) a run's token state.
+    const { locations } = await new SquareConnection(instance, context.http, secrets, context.log).begin(
+      context.signal,
+    );
+    const names = locations
+      .map((l) => l.name ?? l.id)
+      .slice(0, 5)
+      .join(', ');
+    yield {
+      name: step,
+      ok: true,
+      detail: `${locations.length} location${locations.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}`,
+    };
   } catch (error) {
-    yield { name: 'token valid (list locations)', ok: false, detail: (error as Error).message };
+    yield { name: step, ok: false, detail: (error as Error).message };
   }
 }
 
@@ -320,14 +349,22 @@ export const square: SourceDefinition<SquareConfig> = {
   title: 'Square',
   configure: configureSquare,
   entities: [
-    snapshot('locations', 'raw_square_locations', 'ListLocations', 'locations', undefined),
+    snapshot('locations', 'raw_square_locations'),
     customers,
     payments,
     orders,
     bookings,
-    snapshot('team_members', 'raw_square_team_members', 'SearchTeamMembers', 'team_members', { limit: 200 }),
+    snapshot('team_members', 'raw_square_team_members', {
+      op: 'SearchTeamMembers',
+      field: 'team_members',
+      body: { limit: 200 },
+    }),
     catalog,
-    snapshot('loyalty_accounts', 'raw_square_loyalty_accounts', 'SearchLoyaltyAccounts', 'loyalty_accounts', { limit: 200 }),
+    snapshot('loyalty_accounts', 'raw_square_loyalty_accounts', {
+      op: 'SearchLoyaltyAccounts',
+      field: 'loyalty_accounts',
+      body: { limit: 200 },
+    }),
   ],
   check: checkSquare,
   http: squareHttpOptions,
@@ -337,11 +374,13 @@ export const square: SourceDefinition<SquareConfig> = {
     if (client) {
       for (const name of await secrets.list(OAUTH_SECRET_PREFIX)) {
         const merchant = name.slice(OAUTH_SECRET_PREFIX.length);
-        if (!instances.some((i) => i.name === merchant)) instances.push({ name: merchant, config: oauthMerchantConfig(env, client) });
+        if (!instances.some((i) => i.name === merchant))
+          instances.push({ name: merchant, config: oauthMerchantConfig(env, client) });
       }
     }
     if (instances.length === 0) {
-      throw new Error('Square has no merchant yet: set SQUARE_ACCESS_TOKEN, or authorise one with npm run elt -- square-auth --code <authorization code>.');
+      const authorise = 'authorise one with npm run elt -- square-auth --code <authorization code>';
+      throw new Error(`Square has no merchant yet: set SQUARE_ACCESS_TOKEN, or ${authorise}.`);
     }
     return instances;
   },
@@ -352,7 +391,8 @@ export const square: SourceDefinition<SquareConfig> = {
       env: sandbox.env(),
       advance: async () => {
         await sandbox.advance();
-        return `the Square sandbox is now at ${new Date(sandbox.now()).toISOString()} (one more day of payments, orders, customers and bookings)`;
+        const day = 'one more day of payments, orders, customers and bookings';
+        return `the Square sandbox is now at ${new Date(sandbox.now()).toISOString()} (${day})`;
       },
       close: () => sandbox.close(),
     };

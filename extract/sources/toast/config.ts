@@ -57,7 +57,7 @@ export function toastHttpOptions(env: NodeJS.ProcessEnv): Omit<HttpClientOptions
       ...(orders > 0 ? { [ORDERS_ENDPOINT]: { requestsPerSecond: orders } } : {}),
       [MENUS_ENDPOINT]: { requestsPerSecond: 1 },
     },
-    retry: { limit: 6, baseDelayMs: 500, maxDelayMs: 30_000 },
+    retry: { attempts: 7, baseDelayMs: 500, maxDelayMs: 30_000 },
     circuit: { failureThreshold: 5, resetAfterMs: 60_000, perAttempt: true },
     timeoutMs: 60_000,
   };

@@ -1,59 +1,80 @@
 /**
  * Toast: orders (checks, selections, payments inside), cash entries and deposits, labor (time entries,
  * employees, jobs) and configuration, for one or more restaurants of one machine client. See api.ts for
- * the API contract and spans.ts for how time is cut.
+ * the API contract.
  *
  * Parts (`--only toast.orders|cash|labor|config`) follow the usual schedule: orders, cash and labor daily,
  * configuration weekly. Restaurants run side by side, each within its own rate limits.
  */
-import { HttpError, type HttpClient } from '../../kit/http/index.js';
-import type { Logger } from '../../kit/log.js';
+import { z } from 'zod';
+import { httpErrorOf } from '../../kit/http/index.js';
 import type { RawRecord } from '../../kit/records/json-records.js';
-import type { SecretStore } from '../../kit/secrets.js';
-import type { CheckStep, EntityContext, EntityDefinition, SourceDefinition, SourceInstance, Unit } from '../../kit/source.js';
-import { ToastLogin, ToastRestaurant, businessDate, toastTime } from './api.js';
-import { configureToast, toastConcurrency, toastHttpOptions, type ToastConfig } from './config.js';
+import { restSource, type RestApi, type RestEntitySpec } from '../../kit/rest/index.js';
+import type { CheckContext, CheckStep, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
+import type { StateSchema } from '../../kit/state.js';
+import {
+  calendarWindows,
+  DAY_MS,
+  describeWindow,
+  fixedWindows,
+  isoDay,
+  isoTime,
+  MINUTE_MS,
+  WEEK_MS,
+  window,
+  type Window,
+} from '../../kit/windows.js';
+import {
+  businessDate,
+  ordersPaging,
+  pageTokenPaging,
+  readAll,
+  restaurantCall,
+  toastApi,
+  toastApiSpec,
+  toastTime,
+  type Listing,
+} from './api.js';
+import {
+  configureToast,
+  MENUS_ENDPOINT,
+  ORDERS_ENDPOINT,
+  toastConcurrency,
+  toastHttpOptions,
+  type ToastConfig,
+} from './config.js';
 import { startToastSandbox } from './sandbox/index.js';
-import { DAY_MS, daySpan, daySpans, rangeSpans, weekSpans, type Span } from './spans.js';
 
 /** Modified-time windows start this much before the saved cursor (clock skew, late commits). */
-const OVERLAP_MS = 10 * 60_000;
+const OVERLAP_MS = 10 * MINUTE_MS;
 /** Cash for a business day can still change after it closes (undone entries): re-read the last days. */
 const CASH_REREAD_DAYS = 2;
 /** A refused day is asked again by later runs for this long; older ones are left to a backfill. */
 const PENDING_DAYS = 14;
 
-const logins = new WeakMap<HttpClient, Map<string, ToastLogin>>();
-
-function restaurantFor(context: { instance: SourceInstance<ToastConfig>; http: HttpClient; secrets: SecretStore; log: Logger }): ToastRestaurant {
-  const { config } = context.instance;
-  const byClient = logins.get(context.http) ?? new Map<string, ToastLogin>();
-  logins.set(context.http, byClient);
-  const key = `${config.apiUrl} ${config.clientId}`;
-  let login = byClient.get(key);
-  if (!login) {
-    login = new ToastLogin(config, context.http, context.secrets, context.log);
-    byClient.set(key, login);
-  }
-  return new ToastRestaurant(config, context.http, login);
+/** A refusal of this one request (bad day, bad range), as opposed to the endpoint or the run failing. */
+function refused(error: unknown): boolean {
+  const status = httpErrorOf(error)?.status;
+  return status !== undefined && status >= 400 && status < 500 && status !== 401 && status !== 429;
 }
 
-/** A refusal of this one request (bad day, bad range), as opposed to the endpoint or the run failing. */
-const refused = (error: unknown) =>
-  error instanceof HttpError && error.status !== undefined && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429;
-
-/** Fetches up to `ahead` spans at once and hands their results over in order. */
-async function* fetchAhead(spans: Span[], ahead: number, read: (span: Span) => Promise<Buffer[]>) {
-  const inFlight: Promise<{ span: Span; records?: Buffer[]; error?: unknown }>[] = [];
+/** Fetches up to `ahead` windows at once and hands their results over in order. */
+async function* fetchAhead<R>(windows: Window[], ahead: number, read: (w: Window) => Promise<R>) {
+  const inFlight: Promise<{ w: Window; result?: R; error?: unknown }>[] = [];
   let next = 0;
   const start = () => {
-    const span = spans[next++]!;
-    inFlight.push(read(span).then((records) => ({ span, records }), (error: unknown) => ({ span, error })));
+    const w = windows[next++]!;
+    inFlight.push(
+      read(w).then(
+        (result) => ({ w, result }),
+        (error: unknown) => ({ w, error }),
+      ),
+    );
   };
-  while (next < spans.length && inFlight.length < ahead) start();
+  while (next < windows.length && inFlight.length < ahead) start();
   while (inFlight.length) {
     const result = await inFlight.shift()!;
-    if (next < spans.length) start();
+    if (next < windows.length) start();
     yield result;
   }
 }
@@ -71,97 +92,160 @@ async function* asRecords(batches: Buffer[][]): AsyncIterable<RawRecord> {
 
 // ---------------------------------------------------------------- time-based entities
 
-interface TimedState {
+const timedState = z.object({
   /** Incremental runs: everything before this instant has been read. */
-  cursor?: string;
-  /** Business days refused by Toast, asked again by the next runs. */
-  pending?: string[];
-  /** Backfill: ids of the spans landed. */
-  done?: string[];
+  cursor: z.string().datetime().optional(),
+  /** Business days (yyyy-mm-dd) refused by Toast, asked again by the next runs. */
+  pending: z.array(z.string().date()).optional(),
+});
+/** Backfill: ids of the windows landed. */
+const doneState = z.object({ done: z.array(z.string()) });
+type TimedState = z.infer<typeof timedState>;
+type DoneState = z.infer<typeof doneState>;
+
+/** Before v1 the cursor was in Toast's format (`+0000`). */
+const TIMED_STATE: StateSchema<TimedState> = {
+  version: 1,
+  schema: timedState,
+  migrations: { 0: (old) => ({ ...(old as object), ...asIso(old as { cursor?: unknown }, 'cursor', 'cursor') }) },
+};
+
+/** Before v1 a done day was "2025-06-02" and a done week "<ISO start>..<ISO end>"; now the kit's window ids. */
+const v1WindowId = (id: string): string => {
+  const [from, to] = id.split('..').map((t) => Date.parse(t));
+  if (Number.isNaN(from) || Number.isNaN(to ?? 0)) return id;
+  return window(from!, to ?? from! + DAY_MS).id;
+};
+const BACKFILL_STATE: StateSchema<DoneState> = {
+  version: 1,
+  schema: doneState,
+  migrations: {
+    0: (old) => ({ done: ((old as DoneState).done ?? []).map((id) => (typeof id === 'string' ? v1WindowId(id) : id)) }),
+  },
+};
+
+/** `{ [to]: ISO time }` from a time saved in Toast's format at `from`, or nothing. */
+function asIso(old: Record<string, unknown>, from: string, to: string): Record<string, string> {
+  const ms = Date.parse(String(old?.[from]));
+  return Number.isNaN(ms) ? {} : { [to]: isoTime(ms) };
 }
 
 interface TimedSpec {
   name: string;
-  table: string;
   part: string;
-  /** `day`: business dates; `modified`: modified-time windows. */
+  /** `day`: business dates; `modified`: modified-time windows of at most a week. */
   by: 'day' | 'modified';
-  read(restaurant: ToastRestaurant, span: Span, signal: AbortSignal): Promise<Buffer[]>;
-  /** Spans asked for at once (the rate limiter paces them). */
+  listing(w: Window): Listing;
+  /** Windows asked for at once (the rate limiter paces them). */
   ahead: number;
-  /** Spans landed together in one unit. */
+  /** Windows landed together in one unit. */
   perUnit: number;
 }
 
-function planIncremental(spec: TimedSpec, state: TimedState | undefined, now: number, historyDays: number): Span[] {
-  const cursor = state?.cursor ? Date.parse(state.cursor) : undefined;
-  if (spec.by === 'modified') return rangeSpans(cursor !== undefined ? cursor - OVERLAP_MS : now - historyDays * DAY_MS, now);
-  const from = cursor !== undefined ? cursor - CASH_REREAD_DAYS * DAY_MS : now - (historyDays - 1) * DAY_MS;
-  const planned = daySpans(from, now);
-  const pending = (state?.pending ?? []).map((id) => daySpan(Date.parse(`${id}T00:00:00Z`))).filter((p) => p.start < planned[0]!.start);
+const dayWindow = (ms: number): Window => calendarWindows(ms, ms + 1, 'day', false)[0]!;
+
+/** The later of two ISO times: a cursor never moves backwards. */
+const later = (a: string | undefined, b: string) => (a !== undefined && Date.parse(a) > Date.parse(b) ? a : b);
+
+/** From the cursor (or --since, or the first run's history) to now; refused days first. */
+function planIncremental(
+  spec: TimedSpec,
+  state: TimedState,
+  now: number,
+  context: { since?: number; historyDays: number },
+) {
+  const cursor = state.cursor ? Date.parse(state.cursor) : undefined;
+  if (spec.by === 'modified') {
+    const from = context.since ?? (cursor !== undefined ? cursor - OVERLAP_MS : now - context.historyDays * DAY_MS);
+    return fixedWindows(from, now, WEEK_MS);
+  }
+  const from =
+    context.since ??
+    (cursor !== undefined ? cursor - CASH_REREAD_DAYS * DAY_MS : now - (context.historyDays - 1) * DAY_MS);
+  const planned = calendarWindows(from, now, 'day', false);
+  const pending = (state.pending ?? [])
+    .map((day) => dayWindow(Date.parse(day)))
+    .filter((p) => p.start < planned[0]!.start);
   return [...pending, ...planned];
 }
 
-function timed(spec: TimedSpec): EntityDefinition<ToastConfig, TimedState> {
+function timed(spec: TimedSpec): EntityDefinition<ToastConfig, TimedState | DoneState> {
+  // Business days are named by their date (in `pending`, skipped lists and logs), other windows by their id.
+  const label = (w: Window) => (spec.by === 'day' ? isoDay(w.start) : w.id);
   return {
     name: spec.name,
-    table: spec.table,
+    table: `raw_toast_${spec.name}`,
     part: spec.part,
     keyPath: ['guid'],
     backfill: true,
-    async *extract(context: EntityContext<ToastConfig, TimedState>): AsyncIterable<Unit<TimedState>> {
-      const { signal, log, backfill } = context;
-      const restaurant = restaurantFor(context);
-      const now = await restaurant.now(signal);
-      const done = new Set(backfill ? (context.state?.done ?? []) : []);
-      const to = backfill ? Math.min(backfill.to, now) : now;
-      const spans = backfill
-        ? (spec.by === 'day' ? daySpans(backfill.from, to) : weekSpans(backfill.from, to)).filter((s) => !done.has(s.id))
-        : planIncremental(spec, context.state, now, context.instance.config.historyDays);
-      const pending = new Set(context.state?.pending ?? []);
-      const oldest = now - PENDING_DAYS * DAY_MS;
-      for (const id of pending) {
-        if (Date.parse(`${id}T00:00:00Z`) < oldest) {
-          pending.delete(id);
-          log.warn('a refused business day is no longer asked for by daily runs; backfill it to retry', { day: id, backfill: `npm run elt -- backfill toast --from ${id} --to ${id} --only toast.${spec.part}` });
-        }
+    state: TIMED_STATE as StateSchema<TimedState | DoneState>,
+    backfillState: BACKFILL_STATE,
+    async *extract(context): AsyncIterable<Unit<TimedState | DoneState>> {
+      const { signal, log, backfill, limits } = context;
+      const api = toastApi(context);
+      const now = await api.now(signal, restaurantCall(context.instance));
+      const saved = (context.state ?? {}) as TimedState & Partial<DoneState>;
+      const done = new Set(backfill ? (saved.done ?? []) : []);
+      const windows = backfill
+        ? calendarWindows(
+            backfill.from,
+            Math.min(backfill.to, now),
+            spec.by === 'day' ? 'day' : 'week',
+            spec.by !== 'day',
+          )
+        : planIncremental(spec, saved, now, { since: limits.since, historyDays: context.instance.config.historyDays });
+      const todo = windows.filter((w) => !done.has(w.id));
+      const pending = new Set(saved.pending ?? []);
+      for (const day of pending) {
+        if (Date.parse(day) >= now - PENDING_DAYS * DAY_MS) continue;
+        pending.delete(day);
+        const command = `npm run elt -- backfill toast --from ${day} --to ${day} --only toast.${spec.part}`;
+        log.warn('a refused business day is no longer asked for by daily runs; backfill it to retry', {
+          day,
+          backfill: command,
+        });
       }
-      let cursor = context.state?.cursor;
+      let cursor = saved.cursor;
       let batches: Buffer[][] = [];
       let skipped: string[] = [];
-      let landed: Span[] = [];
+      let read: Window[] = [];
       let finished = 0;
-      const unit = (): Unit<TimedState> => {
-        const first = landed[0] ?? { id: '', start: now, end: now };
-        const last = landed.at(-1) ?? first;
-        const label = spec.by === 'day' ? `${first.id}..${last.id}` : `${toastTime(first.start)}..${toastTime(last.end)}`;
-        for (const span of landed) done.add(span.id);
-        const state: TimedState = backfill ? { ...context.state, done: [...done] } : { cursor, ...(pending.size ? { pending: [...pending].sort() } : {}) };
-        const result = { origin: `${spec.name} ${backfill ? 'backfill ' : ''}${label}`, records: asRecords(batches), state, skipped };
+      const unit = (): Unit<TimedState | DoneState> => {
+        const range = describeWindow({ start: read[0]?.start ?? now, end: read.at(-1)?.end ?? now });
+        const state = backfill
+          ? { done: [...done] }
+          : { cursor, ...(pending.size ? { pending: [...pending].sort() } : {}) };
+        const origin = `${spec.name} ${backfill ? 'backfill ' : ''}${range}`;
+        const result = { origin, records: asRecords(batches), state, skipped };
         batches = [];
         skipped = [];
-        landed = [];
+        read = [];
         return result;
       };
-      for await (const { span, records, error } of fetchAhead(spans, spec.ahead, (span) => spec.read(restaurant, span, signal))) {
+      const readWindow = (w: Window) => readAll(api, spec.listing(w), signal, limits.maxPages);
+      for await (const { w, result, error } of fetchAhead(todo, spec.ahead, readWindow)) {
         signal.throwIfAborted();
         if (error !== undefined) {
-          const circuitOpen = error instanceof HttpError && error.kind === 'circuit_open';
-          // A backfill notes any failed span and goes on; daily runs skip only a refused business day.
-          if (circuitOpen || !(backfill || (spec.by === 'day' && refused(error)))) throw error;
-          const message = error instanceof Error ? error.message : String(error);
-          skipped.push(`${span.id}: ${message}`);
-          if (!backfill) pending.add(span.id);
+          // A backfill notes any failed window and goes on; daily runs skip only a refused business day.
+          const skippable = backfill || (spec.by === 'day' && refused(error));
+          if (httpErrorOf(error)?.kind === 'circuit_open' || !skippable) throw error;
+          skipped.push(`${label(w)}: ${error instanceof Error ? error.message : String(error)}`);
+          if (!backfill) pending.add(label(w));
         } else {
-          batches.push(records!);
-          pending.delete(span.id);
+          batches.push(result!.records);
+          read.push(w);
+          // Windows read whole are done; skipped ones, and one cut short by --max-pages, are asked again.
+          if (!result!.cut) {
+            done.add(w.id);
+            pending.delete(label(w));
+          }
         }
-        // Done spans are recorded as landed; skipped ones stay out of `done` and are asked again.
-        if (error === undefined) landed.push(span);
-        if (!backfill) cursor = toastTime(Math.min(span.end, now));
+        if (!backfill && !result?.cut) cursor = later(cursor, isoTime(Math.min(w.end, now)));
         finished++;
-        context.progress({ label: `${spec.by === 'day' ? 'business day' : 'modified'} ${span.id}`, fraction: finished / spans.length });
-        if (finished % spec.perUnit === 0 || finished === spans.length) yield unit();
+        const kind = spec.by === 'day' ? 'business day' : 'modified';
+        context.progress({ label: `${kind} ${label(w)}`, fraction: finished / todo.length });
+        if (result?.cut || finished % spec.perUnit === 0 || finished === todo.length) yield unit();
+        if (result?.cut) return;
       }
       context.progress({ label: 'up to date', fraction: 1 });
     },
@@ -170,10 +254,14 @@ function timed(spec: TimedSpec): EntityDefinition<ToastConfig, TimedState> {
 
 const orders = timed({
   name: 'orders',
-  table: 'raw_toast_orders',
   part: 'orders',
   by: 'modified',
-  read: (r, span, signal) => r.orders(span.start, span.end, signal),
+  listing: (w) => ({
+    path: '/orders/v2/ordersBulk',
+    query: { startDate: toastTime(w.start), endDate: toastTime(w.end) },
+    paginator: ordersPaging,
+    endpoint: ORDERS_ENDPOINT,
+  }),
   ahead: 2,
   perUnit: 1,
 });
@@ -181,73 +269,117 @@ const orders = timed({
 const cash = (name: string, path: string) =>
   timed({
     name,
-    table: `raw_toast_${name}`,
     part: 'cash',
     by: 'day',
-    read: (r, span, signal) => r.list(`/cashmgmt/v1/${path}`, { businessDate: businessDate(span.start) }, `toast.cash.${path}`, signal),
+    listing: (w) => ({
+      path: `/cashmgmt/v1/${path}`,
+      query: { businessDate: businessDate(w.start) },
+      endpoint: `toast.cash.${path}`,
+    }),
     ahead: 8,
     perUnit: 7,
   });
 
 const timeEntries = timed({
   name: 'time_entries',
-  table: 'raw_toast_time_entries',
   part: 'labor',
   by: 'modified',
   // The modified range includes archived (deleted) entries.
-  read: (r, span, signal) => r.list('/labor/v1/timeEntries', { modifiedStartDate: toastTime(span.start), modifiedEndDate: toastTime(span.end) }, 'toast.timeEntries', signal),
+  listing: (w) => ({
+    path: '/labor/v1/timeEntries',
+    query: { modifiedStartDate: toastTime(w.start), modifiedEndDate: toastTime(w.end) },
+    endpoint: 'toast.timeEntries',
+  }),
   ahead: 3,
   perUnit: 1,
 });
 
 // ---------------------------------------------------------------- lists read whole or by lastModified
 
-interface ListState {
-  /** When the last read started: config lists ask for objects modified after it (minus the overlap). */
-  since: string;
-}
+const rest = restSource<ToastConfig>({ name: 'toast', api: toastApiSpec, clock: restaurantCall });
 
-function listed(
-  name: string,
-  part: string,
-  read: (restaurant: ToastRestaurant, since: number | undefined, signal: AbortSignal) => Promise<Buffer[]>,
-): EntityDefinition<ToastConfig, ListState> {
-  return {
-    name,
-    table: `raw_toast_${name}`,
-    part,
-    keyPath: ['guid'],
-    async *extract(context) {
-      const restaurant = restaurantFor(context);
-      const now = await restaurant.now(context.signal);
-      const since = context.state ? Date.parse(context.state.since) - OVERLAP_MS : undefined;
-      context.progress({ label: since === undefined ? 'whole list' : `changes since ${toastTime(since)}`, fraction: 0 });
-      const records = await read(restaurant, since, context.signal);
-      yield { origin: `${name} ${toastTime(now)}`, records: asRecords([records]), state: { since: toastTime(now) } };
-      context.progress({ label: 'up to date', fraction: 1 });
-    },
+/** A kit entity whose state before v1 was `{ since }` (Toast's format): now the cursor, or `at` for whole lists. */
+function listed(spec: Omit<RestEntitySpec, 'table' | 'keyPath'>, since: 'cursor' | 'at') {
+  const entity = rest.entity({ ...spec, table: `raw_toast_${spec.name}`, keyPath: ['guid'] });
+  const migrations = {
+    ...entity.state!.migrations,
+    0: (old: unknown) => asIso(old as Record<string, unknown>, 'since', since),
   };
+  return { ...entity, state: { ...entity.state!, migrations } };
 }
 
-const whole = (name: string, path: string) => listed(name, 'labor', (r, _since, signal) => r.list(path, {}, `toast.${name}`, signal));
-const config = (name: string, path: string) => listed(name, 'config', (r, since, signal) => r.configList(path, since, `toast.config.${path}`, signal));
+const whole = (name: string, path: string) => listed({ name, part: 'labor', path, endpoint: `toast.${name}` }, 'at');
+
+const config = (name: string, path: string) =>
+  listed(
+    {
+      name,
+      part: 'config',
+      path: `/config/v2/${path}`,
+      endpoint: `toast.config.${path}`,
+      paginator: pageTokenPaging,
+      // The first read asks for everything (no lastModified), later ones for what changed since the last.
+      incremental: {
+        initial: () => 0,
+        params: ({ start }) => (start > 0 ? { lastModified: toastTime(start) } : {}),
+        overlapMs: OVERLAP_MS,
+      },
+    },
+    'cursor',
+  );
+
+const snapshotState = z.object({ at: z.string().datetime().optional() });
+type SnapshotState = z.infer<typeof snapshotState>;
+
+/** The restaurant's own record (one object), read whole every run. */
+const restaurants: EntityDefinition<ToastConfig, SnapshotState> = {
+  name: 'restaurants',
+  table: 'raw_toast_restaurants',
+  part: 'config',
+  keyPath: ['guid'],
+  state: {
+    version: 1,
+    schema: snapshotState,
+    migrations: { 0: (old) => asIso(old as Record<string, unknown>, 'since', 'at') },
+  },
+  async *extract(context) {
+    const api = toastApi(context);
+    const { records } = await readAll(api, restaurantCall(context.instance), context.signal);
+    const at = isoTime(await api.now(context.signal));
+    yield { origin: `restaurants ${at}`, records: asRecords([records]), state: { at } };
+    context.progress({ label: 'up to date', fraction: 1 });
+  },
+};
 
 // ---------------------------------------------------------------- check, source
 
-async function* checkToast(context: { instance: SourceInstance<ToastConfig>; http: HttpClient; signal: AbortSignal; secrets: SecretStore; log: Logger }): AsyncIterable<CheckStep> {
-  const restaurant = restaurantFor(context);
+async function* checkToast(context: CheckContext<ToastConfig>): AsyncIterable<CheckStep> {
+  const api = toastApi(context);
   try {
-    const [record] = await restaurant.restaurant(context.signal);
-    const general = (JSON.parse(record?.toString('utf8') ?? '{}') as { general?: { name?: string; timeZone?: string } }).general;
-    yield { name: 'login and restaurant access', ok: true, detail: `${general?.name ?? restaurant.guid}${general?.timeZone ? ` (${general.timeZone})` : ''}` };
+    const { value } = await api.call(restaurantCall(context.instance), context.signal);
+    const general = (value as { general?: { name?: string; timeZone?: string } } | undefined)?.general;
+    yield {
+      name: 'login and restaurant access',
+      ok: true,
+      detail: `${general?.name ?? context.instance.name}${general?.timeZone ? ` (${general.timeZone})` : ''}`,
+    };
   } catch (error) {
     yield { name: 'login and restaurant access', ok: false, detail: (error as Error).message };
     return;
   }
   try {
-    const today = await restaurant.now(context.signal);
-    const orders = await restaurant.list('/orders/v2/ordersBulk', { startDate: toastTime(today - DAY_MS), endDate: toastTime(today), pageSize: '1' }, 'toast.ordersBulk', context.signal);
-    yield { name: 'orders readable', ok: true, detail: orders.length ? 'orders modified in the last day found' : 'no order modified in the last day' };
+    const today = await api.now(context.signal);
+    const query = { startDate: toastTime(today - DAY_MS), endDate: toastTime(today), pageSize: 1 };
+    const { value } = await api.call(
+      { path: '/orders/v2/ordersBulk', query, endpoint: ORDERS_ENDPOINT },
+      context.signal,
+    );
+    const found = Array.isArray(value) && value.length > 0;
+    yield {
+      name: 'orders readable',
+      ok: true,
+      detail: found ? 'orders modified in the last day found' : 'no order modified in the last day',
+    };
   } catch (error) {
     yield { name: 'orders readable', ok: false, detail: (error as Error).message };
   }
@@ -264,10 +396,13 @@ export const toast: SourceDefinition<ToastConfig> = {
     timeEntries,
     whole('employees', '/labor/v1/employees'),
     whole('jobs', '/labor/v1/jobs'),
-    listed('restaurants', 'config', (r, _since, signal) => r.restaurant(signal)),
+    restaurants,
     config('revenue_centers', 'revenueCenters'),
     config('dining_options', 'diningOptions'),
-    listed('menus', 'config', (r, _since, signal) => r.menus(signal)),
+    listed(
+      { name: 'menus', part: 'config', path: '/menus/v2/menus', records: ['menus'], endpoint: MENUS_ENDPOINT },
+      'at',
+    ),
     config('menu_items', 'menuItems'),
     config('menu_groups', 'menuGroups'),
     config('sales_categories', 'salesCategories'),
@@ -284,7 +419,8 @@ export const toast: SourceDefinition<ToastConfig> = {
       env: sandbox.env(),
       advance: async () => {
         await sandbox.advance();
-        return `the Toast sandbox is now at ${new Date(sandbox.now()).toISOString()} (one more business day of orders, cash and labor)`;
+        const at = new Date(sandbox.now()).toISOString();
+        return `the Toast sandbox is now at ${at} (one more business day of orders, cash and labor)`;
       },
       close: () => sandbox.close(),
     };

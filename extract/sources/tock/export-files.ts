@@ -2,8 +2,10 @@
  * The export listing and which of its files to land. The listing is remote input: file URLs are accepted
  * only on Google Cloud Storage or hosts the user named, and file names must look like Tock's.
  */
-import type { HttpClient } from '../../kit/http/index.js';
+import { z } from 'zod';
+import { headerAuth, type Auth, type HttpClient } from '../../kit/http/index.js';
 import { redactedUrl } from '../../kit/redact.js';
+import type { StateSchema } from '../../kit/state.js';
 import type { TockConfig } from './config.js';
 
 export type TockEntityName = 'guest' | 'reservation';
@@ -14,17 +16,23 @@ export interface ExportFile {
   url: string;
 }
 
-export interface LandedFile {
-  etag?: string;
-  size?: number;
-  landedAt: string;
-}
+const landedFile = z.object({ etag: z.string().optional(), size: z.number().optional(), landedAt: z.string() });
 
-export interface TockState {
+const tockStateShape = z.object({
   /** True once every file of the first listing has landed; from then on only the newest file is taken. */
-  initialLoadComplete: boolean;
-  files: Record<string, LandedFile>;
-}
+  initialLoadComplete: z.boolean(),
+  /** Landed files by name. */
+  files: z.record(z.string(), landedFile),
+});
+
+export type TockState = z.infer<typeof tockStateShape>;
+
+/** Version 1 is the shape saved before states carried a version, unchanged. */
+export const tockState: StateSchema<TockState> = {
+  version: 1,
+  schema: tockStateShape,
+  migrations: { 0: (unversioned) => unversioned },
+};
 
 const FILE_PATTERN: Record<TockEntityName, RegExp> = {
   guest: /^guest-profile-(\d+)\.json$/,
@@ -70,23 +78,22 @@ export function parseExportFile(raw: unknown, entity: TockEntityName, config: To
   return { name, number: Number(match[1]), url: url.toString() };
 }
 
+/** The listing's credentials; the signed file URLs carry their own and get none. */
+function listingAuth(config: TockConfig): Auth {
+  return headerAuth(
+    { 'X-Tock-Authorization': config.auth, 'X-Tock-Scope': config.scope },
+    (error) => new TockListingError(`Tock refused the credentials (HTTP ${error.status}): check X_TOCK_AUTH and X_TOCK_SCOPE.`),
+  );
+}
+
 /** Lists the export and returns the entity's files in ascending number. */
 export async function listExportFiles(http: HttpClient, config: TockConfig, entity: TockEntityName, signal?: AbortSignal): Promise<ExportFile[]> {
-  let response;
-  try {
-    response = await http.json<{ result?: Record<string, unknown> }>({
-      url: `${config.apiUrl}/api/data/export/urls`,
-      endpoint: 'tock.listing',
-      headers: { 'X-Tock-Authorization': config.auth, 'X-Tock-Scope': config.scope },
-      signal,
-    });
-  } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status === 401 || status === 403) {
-      throw new TockListingError(`Tock refused the credentials (HTTP ${status}): check X_TOCK_AUTH and X_TOCK_SCOPE.`);
-    }
-    throw error;
-  }
+  const response = await http.json<{ result?: Record<string, unknown> }>({
+    url: `${config.apiUrl}/api/data/export/urls`,
+    endpoint: 'tock.listing',
+    auth: listingAuth(config),
+    signal,
+  });
   const urls = response.body?.result?.[LISTING_FIELD[entity]];
   if (!Array.isArray(urls)) {
     throw new TockListingError(`the export listing has no result.${LISTING_FIELD[entity]} array`);

@@ -1,12 +1,13 @@
 /**
  * Tock: guest profiles and reservations from the data export (signed-URL files on Google Cloud Storage).
- * See reference/sources.md. Each file is one landing unit: all of its good records with its state, or nothing.
+ * See docs/sources/tock.md. Each file is one landing unit: all of its good records with its state, or nothing.
  */
 import { HttpError, type HttpClient } from '../../kit/http/index.js';
 import { readJsonRecords } from '../../kit/records/json-records.js';
+import { headerValue } from '../../kit/rest/index.js';
 import type { CheckStep, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { configureTock, type TockConfig } from './config.js';
-import { listExportFiles, selectFiles, type ExportFile, type TockEntityName, type TockState } from './export-files.js';
+import { listExportFiles, selectFiles, tockState, type ExportFile, type TockEntityName, type TockState } from './export-files.js';
 import { startTockSandbox } from './sandbox/index.js';
 
 /** Large files stream for minutes; only a stall this long (no bytes at all) counts as a timeout. */
@@ -21,20 +22,18 @@ async function openFile(http: HttpClient, file: ExportFile, signal: AbortSignal)
   return http.stream({ url: file.url, endpoint: 'tock.file', timeoutMs: FILE_IDLE_TIMEOUT_MS, signal });
 }
 
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
 function tockEntity(name: TockEntityName, table: string, keyPath: readonly string[]): EntityDefinition<TockConfig, TockState> {
   return {
     name,
     table,
     keyPath,
+    state: tockState,
     async *extract(context: EntityContext<TockConfig, TockState>): AsyncIterable<Unit<TockState>> {
       const { http, instance, signal, log } = context;
       let listing = await listExportFiles(http, instance.config, name, signal);
       const selected = selectFiles(listing, context.state, context.full);
-      const state: TockState = context.full || !context.state ? { initialLoadComplete: false, files: { ...context.state?.files } } : structuredClone(context.state);
+      // No state on a first or --full run.
+      const state: TockState = context.state ? structuredClone(context.state) : { initialLoadComplete: false, files: {} };
       log.info('export listed', { files: listing.length, selected: selected.map((f) => f.name).join(', ') || 'none' });
       let relisted = false;
       for (const [position, chosen] of selected.entries()) {
@@ -54,8 +53,8 @@ function tockEntity(name: TockEntityName, table: string, keyPath: readonly strin
           file = fresh;
           response = await openFile(http, file, signal);
         }
-        const etag = headerText(response.headers.etag);
-        const sizeHeader = headerText(response.headers['content-length']);
+        const etag = headerValue(response.headers, 'etag');
+        const sizeHeader = headerValue(response.headers, 'content-length');
         const size = sizeHeader ? Number(sizeHeader) : undefined;
         const landed = state.files[file.name];
         const last = position === selected.length - 1;

@@ -1,5 +1,3 @@
-{%- set cancelled_statuses = ['CANCELLED_BY_CUSTOMER', 'CANCELLED_BY_SELLER', 'DECLINED'] %}
-
 with bookings as (
 
     select * from {{ ref('stg_square__bookings') }}
@@ -87,9 +85,13 @@ final as (
         booking_id,
         coalesce(segment_position, 0) as segment_position,
         location_id,
-        case when customer_id is not null then {{ surrogate_key(['_source_instance', 'customer_id']) }} end as customer_key,
+        case
+            when customer_id is not null then {{ surrogate_key(['_source_instance', 'customer_id']) }}
+        end as customer_key,
         customer_id,
-        case when team_member_id is not null then {{ surrogate_key(['_source_instance', 'team_member_id']) }} end as team_member_key,
+        case
+            when team_member_id is not null then {{ surrogate_key(['_source_instance', 'team_member_id']) }}
+        end as team_member_key,
         team_member_id,
         service_variation_id,
         catalog_item_id,
@@ -98,7 +100,7 @@ final as (
         coalesce(item_name, variation_name) as service_name,
         variation_name as service_variation_name,
         booking_status,
-        booking_status in ('{{ cancelled_statuses | join("', '") }}') as is_cancelled,
+        booking_status in ('CANCELLED_BY_CUSTOMER', 'CANCELLED_BY_SELLER', 'DECLINED') as is_cancelled,
         booking_status = 'NO_SHOW' as is_no_show,
         -- Attended: accepted and already started (a future accepted booking is not a visit yet).
         coalesce(booking_status = 'ACCEPTED' and start_at <= {{ dbt.current_timestamp() }}, false) as is_attended,

@@ -1,4 +1,7 @@
--- depends_on: {{ ref('stg_square__orders') }}, {{ ref('stg_square__payments') }}, {{ ref('stg_square__locations') }}, {{ ref('stg_square__catalog_item_variations') }}
+-- depends_on: {{ ref('stg_square__orders') }}
+-- depends_on: {{ ref('stg_square__payments') }}
+-- depends_on: {{ ref('stg_square__locations') }}
+-- depends_on: {{ ref('stg_square__catalog_item_variations') }}
 {{ config(
     materialized='incremental',
     unique_key=(['source_instance', 'order_id'] if target.type != 'bigquery' else ['source_instance', 'order_id', 'line_item_position', 'modifier_position']),
@@ -76,7 +79,9 @@ final as (
 
     select
         -- keys
-        {{ surrogate_key(['_source_instance', 'order_id', 'line_item_position', 'modifier_position']) }} as modifier_sale_key,
+        {{ surrogate_key(
+            ['_source_instance', 'order_id', 'line_item_position', 'modifier_position']
+        ) }} as modifier_sale_key,
         order_line_key,
         order_key,
         _source_instance as source_instance,

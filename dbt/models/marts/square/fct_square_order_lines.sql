@@ -1,4 +1,7 @@
--- depends_on: {{ ref('stg_square__orders') }}, {{ ref('stg_square__payments') }}, {{ ref('stg_square__locations') }}, {{ ref('stg_square__catalog_item_variations') }}
+-- depends_on: {{ ref('stg_square__orders') }}
+-- depends_on: {{ ref('stg_square__payments') }}
+-- depends_on: {{ ref('stg_square__locations') }}
+-- depends_on: {{ ref('stg_square__catalog_item_variations') }}
 {{ config(
     materialized='incremental',
     unique_key=(['source_instance', 'order_id'] if target.type != 'bigquery' else ['source_instance', 'order_id', 'line_item_position']),
@@ -115,10 +118,14 @@ final as (
         line_item_position,
         line_item_uid,
         location_id,
-        case when customer_id is not null then {{ surrogate_key(['_source_instance', 'customer_id']) }} end as customer_key,
+        case
+            when customer_id is not null then {{ surrogate_key(['_source_instance', 'customer_id']) }}
+        end as customer_key,
         customer_id,
         customer_attribution,
-        case when team_member_id is not null then {{ surrogate_key(['_source_instance', 'team_member_id']) }} end as team_member_key,
+        case
+            when team_member_id is not null then {{ surrogate_key(['_source_instance', 'team_member_id']) }}
+        end as team_member_key,
         team_member_id,
         catalog_object_id,
         catalog_item_id,

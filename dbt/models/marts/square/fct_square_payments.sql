@@ -64,9 +64,13 @@ final as (
         location_id,
         case when order_id is not null then {{ surrogate_key(['_source_instance', 'order_id']) }} end as order_key,
         order_id,
-        case when customer_id is not null then {{ surrogate_key(['_source_instance', 'customer_id']) }} end as customer_key,
+        case
+            when customer_id is not null then {{ surrogate_key(['_source_instance', 'customer_id']) }}
+        end as customer_key,
         customer_id,
-        case when team_member_id is not null then {{ surrogate_key(['_source_instance', 'team_member_id']) }} end as team_member_key,
+        case
+            when team_member_id is not null then {{ surrogate_key(['_source_instance', 'team_member_id']) }}
+        end as team_member_key,
         team_member_id,
 
         -- descriptors

@@ -77,6 +77,15 @@ spend_per_currency as (
 
 ),
 
+other_currency_payments as (
+
+    select customer_key, sum(payment_count) as payment_count
+    from spend_per_currency
+    where currency_rank > 1
+    group by customer_key
+
+),
+
 spend as (
 
     -- Money in one currency only: the customer's main one (most payments). Payments in others are counted.
@@ -86,16 +95,11 @@ spend as (
         main_currency.payment_count,
         main_currency.paid_visit_count,
         main_currency.net_total_minor as lifetime_value_minor,
-        coalesce(other_currencies.payment_count, 0) as other_currency_payment_count
+        coalesce(other_currency_payments.payment_count, 0) as other_currency_payment_count
 
     from spend_per_currency as main_currency
-    left join (
-        select customer_key, sum(payment_count) as payment_count
-        from spend_per_currency
-        where currency_rank > 1
-        group by customer_key
-    ) as other_currencies
-        on main_currency.customer_key = other_currencies.customer_key
+    left join other_currency_payments
+        on main_currency.customer_key = other_currency_payments.customer_key
     where main_currency.currency_rank = 1
 
 ),
@@ -117,7 +121,9 @@ top_services as (
 
     select
         customer_key,
-        {{ dbt.listagg('service_name', "', '", 'order by appointment_count desc, service_name', top_services_limit) }} as top_services
+        {{ dbt.listagg(
+            'service_name', "', '", 'order by appointment_count desc, service_name', top_services_limit
+        ) }} as top_services
 
     from service_counts
     group by customer_key
@@ -172,7 +178,9 @@ modifiers_bought as (
         customer_key,
         sum(quantity_sold) as modifier_quantity_bought,
         count(*) as distinct_modifiers_bought,
-        {{ dbt.listagg('modifier_name', "', '", 'order by quantity_sold desc, modifier_name', modifiers_limit) }} as modifiers_bought
+        {{ dbt.listagg(
+            'modifier_name', "', '", 'order by quantity_sold desc, modifier_name', modifiers_limit
+        ) }} as modifiers_bought
 
     from modifier_counts
     group by customer_key
@@ -253,7 +261,9 @@ final as (
         -- Mean net spend per day with a payment, in currency units (exact to the currency's minor unit).
         case
             when paid_visit_count > 0
-                then {{ minor_units_to_amount('round(cast(lifetime_value_minor as numeric) / paid_visit_count)', 'currency_code') }}
+                then {{ minor_units_to_amount(
+                    'round(cast(lifetime_value_minor as numeric) / paid_visit_count)', 'currency_code'
+                ) }}
         end as mean_spend_per_visit,
         other_currency_payment_count,
         top_services,

@@ -56,7 +56,9 @@ final as (
         {{ surrogate_key(['_source_instance']) }} as restaurant_key,
         _source_instance as source_instance,
         deposit_guid,
-        case when employee_guid is not null then {{ surrogate_key(['_source_instance', 'employee_guid']) }} end as employee_key,
+        case
+            when employee_guid is not null then {{ surrogate_key(['_source_instance', 'employee_guid']) }}
+        end as employee_key,
         employee_guid,
 
         -- the deposit
@@ -67,12 +69,14 @@ final as (
         undone_by_deposit_guid,
         is_undo,
         is_undone,
-        not (is_undo or is_undone) as is_effective,
+        not (is_undo or is_undone) as is_effective,  -- noqa: LT01, LT06
         case when is_undo or is_undone then 0 else amount end as effective_amount,
 
         -- when
         deposited_at,
-        {{ timestamp_to_local_date(timestamp_add_minutes('deposited_at', '-60 * closeout_hour'), 'time_zone') }} as business_date,
+        {{ timestamp_to_local_date(
+            timestamp_add_minutes('deposited_at', '-60 * closeout_hour'), 'time_zone'
+        ) }} as business_date,
         time_zone
 
     from cash_deposits_with_context

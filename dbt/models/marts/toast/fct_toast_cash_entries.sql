@@ -43,7 +43,8 @@ cash_entries_with_context as (
         -- money into the drawer is positive, money out negative; no-sale and close-out entries move nothing
         case
             when cash_entries.entry_type = 'CASH_IN' then cash_entries.amount
-            when cash_entries.entry_type in ('CASH_OUT', 'PAY_OUT', 'TIP_OUT', 'CASH_COLLECTED') then -cash_entries.amount
+            when cash_entries.entry_type in ('CASH_OUT', 'PAY_OUT', 'TIP_OUT', 'CASH_COLLECTED')
+                then -cash_entries.amount
             else 0
         end as drawer_amount
 
@@ -65,9 +66,13 @@ final as (
         _source_instance as source_instance,
         cash_entry_guid,
         cash_drawer_guid,
-        case when employee_guid is not null then {{ surrogate_key(['_source_instance', 'employee_guid']) }} end as employee_key,
+        case
+            when employee_guid is not null then {{ surrogate_key(['_source_instance', 'employee_guid']) }}
+        end as employee_key,
         employee_guid,
-        case when second_employee_guid is not null then {{ surrogate_key(['_source_instance', 'second_employee_guid']) }} end as second_employee_key,
+        case
+            when second_employee_guid is not null then {{ surrogate_key(['_source_instance', 'second_employee_guid']) }}
+        end as second_employee_key,
         second_employee_guid,
         payout_reason_guid,
         no_sale_reason_guid,
@@ -83,12 +88,14 @@ final as (
         undone_by_cash_entry_guid,
         is_undo,
         is_undone,
-        not (is_undo or is_undone) as is_effective,
+        not (is_undo or is_undone) as is_effective,  -- noqa: LT01, LT06
         case when is_undo or is_undone then 0 else drawer_amount end as effective_drawer_amount,
 
         -- when
         entry_at,
-        {{ timestamp_to_local_date(timestamp_add_minutes('entry_at', '-60 * closeout_hour'), 'time_zone') }} as business_date,
+        {{ timestamp_to_local_date(
+            timestamp_add_minutes('entry_at', '-60 * closeout_hour'), 'time_zone'
+        ) }} as business_date,
         time_zone
 
     from cash_entries_with_context

@@ -99,7 +99,9 @@ shifts_with_hours as (
         coalesce(regular_hours, 0) + coalesce(overtime_hours, 0) as total_hours,
         round({{ timestamp_diff_seconds('clock_out_at', 'clock_in_at') }} / 3600, 2) as clocked_hours,
         round(coalesce(regular_hours, 0) * applied_hourly_wage, 2) as regular_pay,
-        round(coalesce(overtime_hours, 0) * applied_hourly_wage * cast({{ overtime_multiplier }} as numeric), 2) as overtime_pay
+        round(
+            coalesce(overtime_hours, 0) * applied_hourly_wage * cast({{ overtime_multiplier }} as numeric), 2
+        ) as overtime_pay
 
     from shifts
 
@@ -113,7 +115,9 @@ final as (
         {{ surrogate_key(['_source_instance']) }} as restaurant_key,
         _source_instance as source_instance,
         time_entry_guid,
-        case when employee_guid is not null then {{ surrogate_key(['_source_instance', 'employee_guid']) }} end as employee_key,
+        case
+            when employee_guid is not null then {{ surrogate_key(['_source_instance', 'employee_guid']) }}
+        end as employee_key,
         employee_guid,
         case when job_guid is not null then {{ surrogate_key(['_source_instance', 'job_guid']) }} end as job_key,
         job_guid,

@@ -46,7 +46,9 @@ final as (
 
     select
         -- keys
-        {{ surrogate_key(['_source_instance', 'order_guid', 'selection_guid', 'modifier_path']) }} as order_item_modifier_key,
+        {{ surrogate_key(
+            ['_source_instance', 'order_guid', 'selection_guid', 'modifier_path']
+        ) }} as order_item_modifier_key,
         {{ surrogate_key(['_source_instance', 'order_guid', 'selection_guid']) }} as order_item_key,
         {{ surrogate_key(['_source_instance', 'order_guid']) }} as order_key,
         {{ surrogate_key(['_source_instance']) }} as restaurant_key,
@@ -56,7 +58,9 @@ final as (
         selection_guid,
         parent_selection_guid,
         modifier_guid,
-        case when menu_item_guid is not null then {{ surrogate_key(['_source_instance', 'menu_item_guid']) }} end as menu_item_key,
+        case
+            when menu_item_guid is not null then {{ surrogate_key(['_source_instance', 'menu_item_guid']) }}
+        end as menu_item_key,
         menu_item_guid,
         option_group_guid,
         sales_category_guid,
@@ -76,7 +80,10 @@ final as (
         is_check_deleted,
         is_order_voided,
         is_order_deleted,
-        not (is_voided or is_ancestor_voided or is_check_voided or is_check_deleted or is_order_voided or is_order_deleted) as is_sale,
+        not (  -- noqa: LT01, LT06
+            is_voided or is_ancestor_voided or is_check_voided or is_check_deleted
+            or is_order_voided or is_order_deleted
+        ) as is_sale,
 
         -- quantities and money (included in the parent's price: never add them to the order items' price)
         quantity,

@@ -111,7 +111,9 @@ order_items_flagged as (
     select
         *,
         -- a sale counts unless the selection, its check or its order was voided or deleted
-        not (is_voided or is_check_voided or is_check_deleted or is_order_voided or is_order_deleted) as is_sale
+        not (  -- noqa: LT01, LT06
+            is_voided or is_check_voided or is_check_deleted or is_order_voided or is_order_deleted
+        ) as is_sale
 
     from order_items
 
@@ -129,15 +131,23 @@ final as (
         check_guid,
         selection_guid,
         selection_position,
-        case when menu_item_guid is not null then {{ surrogate_key(['_source_instance', 'menu_item_guid']) }} end as menu_item_key,
+        case
+            when menu_item_guid is not null then {{ surrogate_key(['_source_instance', 'menu_item_guid']) }}
+        end as menu_item_key,
         menu_item_guid,
         menu_group_guid,
         sales_category_guid,
-        case when dining_option_guid is not null then {{ surrogate_key(['_source_instance', 'dining_option_guid']) }} end as dining_option_key,
+        case
+            when dining_option_guid is not null then {{ surrogate_key(['_source_instance', 'dining_option_guid']) }}
+        end as dining_option_key,
         dining_option_guid,
-        case when revenue_center_guid is not null then {{ surrogate_key(['_source_instance', 'revenue_center_guid']) }} end as revenue_center_key,
+        case
+            when revenue_center_guid is not null then {{ surrogate_key(['_source_instance', 'revenue_center_guid']) }}
+        end as revenue_center_key,
         revenue_center_guid,
-        case when server_guid is not null then {{ surrogate_key(['_source_instance', 'server_guid']) }} end as server_employee_key,
+        case
+            when server_guid is not null then {{ surrogate_key(['_source_instance', 'server_guid']) }}
+        end as server_employee_key,
         server_guid,
 
         -- descriptors

@@ -55,7 +55,9 @@ final as (
         payment_guid,
         order_guid,
         check_guid,
-        case when server_guid is not null then {{ surrogate_key(['_source_instance', 'server_guid']) }} end as server_employee_key,
+        case
+            when server_guid is not null then {{ surrogate_key(['_source_instance', 'server_guid']) }}
+        end as server_employee_key,
         server_guid,
 
         -- the tender

@@ -63,9 +63,13 @@ final as (
         sequence_id,
         business_id,
         experience_id,
-        case when owner_guest_id is not null then {{ surrogate_key(['_source_instance', 'owner_guest_id']) }} end as owner_guest_key,
+        case
+            when owner_guest_id is not null then {{ surrogate_key(['_source_instance', 'owner_guest_id']) }}
+        end as owner_guest_key,
         owner_guest_id,
-        case when diner_guest_id is not null then {{ surrogate_key(['_source_instance', 'diner_guest_id']) }} end as diner_guest_key,
+        case
+            when diner_guest_id is not null then {{ surrogate_key(['_source_instance', 'diner_guest_id']) }}
+        end as diner_guest_key,
         diner_guest_id,
 
         -- descriptors

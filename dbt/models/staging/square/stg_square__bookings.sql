@@ -33,7 +33,11 @@ with booking_versions as (
 
 latest_booking_versions as (
 
-    {{ latest_version_per_key('booking_versions', partition_by=['_source_instance', 'booking_id'], order_by=latest_first) }}
+    {{ latest_version_per_key(
+        'booking_versions',
+        partition_by=['_source_instance', 'booking_id'],
+        order_by=latest_first,
+    ) }}
 
 ),
 
@@ -47,7 +51,7 @@ new_rows as (
 {%- if watermark is not none %}
 
 {#- The new candidates and the row already held for their keys: the latest of them replaces that row. #}
-, candidates as (
+, candidates as (  -- noqa: LT04, LT08
 
     select * from new_rows
 

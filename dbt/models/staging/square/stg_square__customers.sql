@@ -34,7 +34,11 @@ with customer_versions as (
 
 latest_customer_versions as (
 
-    {{ latest_version_per_key('customer_versions', partition_by=['_source_instance', 'customer_id'], order_by=latest_first) }}
+    {{ latest_version_per_key(
+        'customer_versions',
+        partition_by=['_source_instance', 'customer_id'],
+        order_by=latest_first,
+    ) }}
 
 ),
 
@@ -48,7 +52,7 @@ new_rows as (
 {%- if watermark is not none %}
 
 {#- The new candidates and the row already held for their keys: the latest of them replaces that row. #}
-, candidates as (
+, candidates as (  -- noqa: LT04, LT08
 
     select * from new_rows
 

@@ -64,7 +64,7 @@ new_rows as (
 {%- if watermark is not none %}
 
 {#- The new candidates and the row already held for their keys: the latest of them replaces that row. #}
-, candidates as (
+, candidates as (  -- noqa: LT04, LT08
 
     select * from new_rows
 

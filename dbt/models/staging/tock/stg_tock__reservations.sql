@@ -1,5 +1,7 @@
 {#- Money columns parsed in the base model, in minor units: each also gets an amount in currency units. -#}
-{%- set money_columns = ['subtotal', 'tax', 'service_charge', 'gratuity', 'total_price', 'net_amount_paid', 'amount_due'] %}
+{%- set money_columns = [
+    'subtotal', 'tax', 'service_charge', 'gratuity', 'total_price', 'net_amount_paid', 'amount_due'
+] %}
 
 with reservation_versions as (
 

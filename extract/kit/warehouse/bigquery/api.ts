@@ -15,18 +15,19 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { BigQuery } from '@google-cloud/bigquery';
+import {
+  RETRYABLE_STATUS_CODES,
+  backoffDelayMs,
+  isRetryableNetworkCode,
+  retrying,
+  sleepReal,
+  type RetryPolicy,
+} from '../../retry.js';
 import type { BigQueryTarget } from './config.js';
 import { restParameters, type Statement } from './params.js';
 import type { Field } from './schema.js';
 
 type BigQueryOptions = NonNullable<ConstructorParameters<typeof BigQuery>[0]>;
-
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
 
 export interface BigQueryApiOptions {
   /** Another endpoint than https://bigquery.googleapis.com (tests: a loopback server). */
@@ -39,13 +40,11 @@ export interface BigQueryApiOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 32_000 };
+export const DEFAULT_BIGQUERY_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 1000, maxDelayMs: 32_000 };
 const DEFAULT_POLL = { initialMs: 250, maxMs: 2000 };
 
 /** Error reasons BigQuery documents as transient. */
 const RETRYABLE_REASONS = new Set(['backendError', 'internalError', 'rateLimitExceeded', 'quotaExceeded', 'jobBackendError', 'jobInternalError', 'jobRateLimitExceeded', 'tableUnavailable']);
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_SOCKET']);
 /** A transaction cancelled because another one updated the same table: running it again is safe. */
 const RETRYABLE_MESSAGE = /concurrent update|could not serialize access|retry the (?:transaction|job)|try again later/i;
 
@@ -111,8 +110,6 @@ interface RawError {
   cause?: { code?: string };
 }
 
-const sleepReal = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 function statusOf(e: RawError): number | undefined {
   if (typeof e.code === 'number') return e.code;
   return e.response?.statusCode;
@@ -134,9 +131,9 @@ export function classify(error: unknown): BigQueryError {
   const networkCode = typeof e.code === 'string' ? e.code : e.cause?.code;
   const message = oneLine((error instanceof Error ? error.message : String(error)) || `HTTP ${status}`);
   const retryable =
-    (status !== undefined && RETRYABLE_STATUS.has(status)) ||
+    (status !== undefined && RETRYABLE_STATUS_CODES.includes(status)) ||
     (reason !== undefined && RETRYABLE_REASONS.has(reason)) ||
-    (networkCode !== undefined && RETRYABLE_NETWORK.has(networkCode)) ||
+    isRetryableNetworkCode(networkCode) ||
     /socket hang up|network socket disconnected/i.test(message);
   return new BigQueryError(message, status, reason, retryable, e.errors ?? []);
 }
@@ -158,7 +155,7 @@ export class BigQueryApi {
     readonly target: BigQueryTarget,
     options: BigQueryApiOptions = {},
   ) {
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.retry = { ...DEFAULT_BIGQUERY_RETRY, ...options.retry };
     this.poll = options.poll ?? DEFAULT_POLL;
     this.sleep = options.sleep ?? sleepReal;
     this.client = new BigQuery({
@@ -171,21 +168,12 @@ export class BigQueryApi {
     });
   }
 
-  private backoff(attempt: number): number {
-    const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
-    return Math.random() * cap;
-  }
-
-  /** Runs fn until it succeeds, fails for good, or runs out of attempts. */
+  /** Runs fn (given the attempt number, from 1) until it succeeds, fails for good, or runs out of attempts. */
   async withRetry<T>(fn: (attempt: number) => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn(attempt);
-      } catch (error) {
-        const e = classify(error);
-        if (!e.retryable || attempt + 1 >= this.retry.attempts) throw e;
-        await this.sleep(this.backoff(attempt));
-      }
+    try {
+      return await retrying(this.retry, (error) => classify(error).retryable, fn, this.sleep);
+    } catch (error) {
+      throw classify(error);
     }
   }
 
@@ -264,7 +252,7 @@ export class BigQueryApi {
           );
         });
       } catch (error) {
-        if (attempt > 0 && classify(error).status === 409) return this.getJob(jobId);
+        if (attempt > 1 && classify(error).status === 409) return this.getJob(jobId);
         throw error;
       }
     });
@@ -291,12 +279,12 @@ export class BigQueryApi {
    * keeps failing is not retried once more here.
    */
   private async runJob(label: string, start: (jobId: string) => Promise<JobResource>): Promise<JobResource> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 1; ; attempt++) {
       const job = await this.waitForJob(await start(this.newJobId(label)));
       const error = jobError(job);
       if (!error) return job;
-      if (!error.retryable || attempt + 1 >= this.retry.attempts) throw error;
-      await this.sleep(this.backoff(attempt));
+      if (!error.retryable || attempt >= this.retry.attempts) throw error;
+      await this.sleep(backoffDelayMs(attempt, this.retry));
     }
   }
 
@@ -361,7 +349,7 @@ export class BigQueryApi {
       const table = this.client.dataset(this.target.metaDataset, { location: this.target.location }).table(String((load.destinationTable as { tableId: string }).tableId), {
         location: this.target.location,
       });
-      const stream = table.createWriteStream_({ ...load, jobId } as Parameters<typeof table.createWriteStream_>[0]);
+      const stream = table.createWriteStream_({ ...load, jobId });
       const created = once(stream, 'job') as Promise<[{ metadata: JobResource } | null]>;
       created.catch(() => undefined);
       try {
@@ -370,7 +358,7 @@ export class BigQueryApi {
         if (!job) throw new BigQueryError('the upload answered without a job reference', undefined, undefined, true);
         return job.metadata;
       } catch (error) {
-        if (attempt > 0 && classify(error).status === 409) return this.getJob(jobId);
+        if (attempt > 1 && classify(error).status === 409) return this.getJob(jobId);
         throw error;
       }
     });

@@ -9,7 +9,7 @@ import type { EntitySync, FinishStatus, JobCounts, LandingTarget, LandingUnit, L
 import { BigQueryApi, type BigQueryApiOptions } from './api.js';
 import type { BigQueryTarget } from './config.js';
 import { BigQueryConnectError, explainConnectError, locationMismatch } from './errors.js';
-import { GcsStagingStore } from './gcs.js';
+import { GcsStagingStore, type GcsStagingOptions } from './gcs.js';
 import { DEFAULT_LOADER_OPTIONS, dropLeftoverStages, landUnit, type LoaderOptions, type StagingStore } from './loader.js';
 import { DEFAULT_LOCK_OPTIONS, LeaseLock, type LockOptions } from './lock.js';
 import type { Statement } from './params.js';
@@ -21,8 +21,8 @@ export interface BigQueryWarehouseOptions extends BigQueryApiOptions {
   lock?: Partial<LockOptions>;
   /** Replaces the GCS store built from BIGQUERY_STAGING_BUCKET (tests). */
   staging?: StagingStore;
-  /** Options for the GCS client when BIGQUERY_STAGING_BUCKET is set. */
-  storage?: ConstructorParameters<typeof GcsStagingStore>[1];
+  /** Endpoint and auth of the GCS client when BIGQUERY_STAGING_BUCKET is set (retries: as for BigQuery). */
+  storage?: Pick<GcsStagingOptions, 'apiEndpoint' | 'authClient'>;
 }
 
 /** Jobs of a run are numbered run_id * JOBS_PER_RUN + 1, 2, ... (ids need no round trip). */
@@ -45,7 +45,8 @@ export class BigQueryWarehouse implements Warehouse {
     this.description = target.description;
     this.api = new BigQueryApi(target, options);
     this.lock = new LeaseLock(this.api, target, { ...DEFAULT_LOCK_OPTIONS, ...options.lock });
-    const staging = options.staging ?? (target.stagingBucket ? new GcsStagingStore(target, options.storage) : undefined);
+    const gcs = { retry: options.retry, sleep: options.sleep, ...options.storage };
+    const staging = options.staging ?? (target.stagingBucket ? new GcsStagingStore(target, gcs) : undefined);
     this.loaderOptions = {
       ...DEFAULT_LOADER_OPTIONS,
       // Through GCS an upload is resumable, so chunks can be larger.

@@ -76,7 +76,7 @@ class ChunkFile {
   bytes = 0;
   lines = 0;
   private readonly stream: WriteStream;
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(
     readonly path: string,
@@ -242,6 +242,7 @@ export async function landUnit(
     let number = 0;
     chunk = new ChunkFile(path.join(dir, `chunk-${number}.ndjson`), number);
     for await (const raw of unit.records) {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what a chunk's load rejected with
       if (failure) throw failure;
       const prepared = prepareRecord(raw, landing.keyPath);
       if (prepared.ok) {
@@ -263,6 +264,7 @@ export async function landUnit(
     }
     await dispatch(chunk);
     while (pending.length) await pending.shift();
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what a chunk's load rejected with
     if (failure) throw failure;
 
     if (rejected) {

@@ -15,7 +15,7 @@
  * The common case (no line breaks, no long digit runs) returns the input untouched, without a copy.
  */
 
-import { BACKSLASH, CR, LF, QUOTE, SPACE } from '../../records/json-bytes.js';
+import { CR, LF, QUOTE, SPACE, stringEnd } from '../../records/json-bytes.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -60,20 +60,8 @@ export function bigQueryJson(bytes: Buffer): Buffer {
   while (i < len) {
     const c = bytes[i]!;
     if (c === QUOTE) {
-      // Skip the string: find the closing quote not escaped by an odd run of backslashes.
-      let j = i + 1;
-      for (;;) {
-        const q = bytes.indexOf(QUOTE, j);
-        if (q < 0) {
-          j = len;
-          break;
-        }
-        let backslashes = 0;
-        for (let k = q - 1; k > i && bytes[k] === BACKSLASH; k--) backslashes++;
-        j = q + 1;
-        if (backslashes % 2 === 0) break;
-      }
-      i = j;
+      const end = stringEnd(bytes, i + 1);
+      i = end < 0 ? len : end;
       continue;
     }
     if (c === LF || c === CR) {

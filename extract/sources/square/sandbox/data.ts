@@ -14,9 +14,9 @@
  * fictional and deliberately messy: odd case, stray spaces, missing parts, many phone formats.
  */
 import { createRandom, hashSeed, type Random } from '../../../kit/sandbox/random.js';
+import { DAY_MS } from '../../../kit/windows.js';
 import { EditLog, Timeline, type Segment } from './timeline.js';
 
-export const DAY_MS = 86_400_000;
 const YEAR_MS = 365 * DAY_MS;
 const BOOKINGS_AHEAD_MS = 92 * DAY_MS;
 

@@ -5,7 +5,7 @@ export type Json = Record<string, unknown>;
 
 const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const DASH = 45;
-const guidCodes: number[] = new Array(36).fill(DASH);
+const guidCodes: number[] = new Array<number>(36).fill(DASH);
 
 /**
  * A v4-shaped guid from four draws. Random.uuid() draws per character, too slow for the millions of guids a

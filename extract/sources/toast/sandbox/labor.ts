@@ -328,7 +328,7 @@ export class LaborPlan {
       createdDate: toastTime(s.in),
       modifiedDate: toastTime(late ? late.at : s.modifiedAt),
       deleted,
-      deletedDate: deleted ? toastTime(late!.at) : null,
+      deletedDate: deleted ? toastTime(late.at) : null,
       jobReference: ref(s.job.guid, 'RestaurantJob'),
       employeeReference: ref(s.employee.guid, 'RestaurantUser'),
       inDate: toastTime(s.in),

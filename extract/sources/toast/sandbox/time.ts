@@ -107,7 +107,7 @@ function utcOffsetMs(timeZone: string, at: number): number {
   }
   const parts: Record<string, number> = {};
   for (const p of format.formatToParts(at)) parts[p.type] = Number(p.value);
-  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day, parts.hour, parts.minute, parts.second);
   return local - Math.floor(at / 1000) * 1000;
 }
 

@@ -19,7 +19,6 @@ import { createHash } from 'node:crypto';
 import { createRandom, hashSeed, type Random } from '../../../kit/sandbox/random.js';
 
 export type TockEntity = 'guest-profile' | 'reservation';
-export const TOCK_ENTITIES: readonly TockEntity[] = ['guest-profile', 'reservation'];
 
 export interface TockDataConfig {
   seed: number;
@@ -278,11 +277,6 @@ export function filePlan(cfg: TockDataConfig, business: number, entity: TockEnti
   const serialBase = initial + (n - 2) * cfg.changesPerExport;
   order.forEach((it, i) => (it.serial = serialBase + i));
   return { count: order.length, item: (i) => order[i] as PlanItem };
-}
-
-/** Number of valid records in file N (malformed extras not included). */
-export function fileRecordCount(cfg: TockDataConfig, business: number, entity: TockEntity, n: number): number {
-  return filePlan(cfg, business, entity, n).count;
 }
 
 /** A strong validator for file N: a hash of everything that determines its bytes (not of the bytes themselves). */
@@ -629,11 +623,4 @@ export function* fileChunks(cfg: TockDataConfig, business: number, entity: TockE
     }
   }
   yield buf + ']';
-}
-
-/** The whole file as one string: for tests and small files only. */
-export function fileText(cfg: TockDataConfig, business: number, entity: TockEntity, n: number): string {
-  let out = '';
-  for (const chunk of fileChunks(cfg, business, entity, n)) out += chunk;
-  return out;
 }

@@ -1,24 +1,25 @@
 /**
  * The Tock sandbox: a loopback server playing both the Tock export listing API and the GCS bucket its signed
- * URLs point to (reference/sources.md, "Tock"). Demo data only: every name, email and phone is fictional.
+ * URLs point to (docs/sources/tock.md). Demo data only: every name, email and phone is fictional.
  *
  *   GET /api/data/export/urls   X-Tock-Authorization: <fake JWT>   X-Tock-Scope: {"businessId":..,"businessGroupId":..}
  *     -> {"result":{"guestDataUrls":[...],"reservationDataUrls":[...]}}   (403, empty body, when the headers are wrong)
- *   GET /<bucket>/<group>/<business>/guest-profile-N.json?X-Goog-...     (403/400 XML on a bad or expired signature)
+ *   GET /<bucket>/exports/<group>/<business>/guest-profile-N.json?X-Goog-...   (403/400 XML on a bad or expired signature)
  *
  * Export files are listed in shuffled order (clients must sort by N). The number of exports persists in
  * <stateDir>/tock.json, so each `advance()` (or a later run) sees one more increment file.
  */
 import { randomBytes, createHmac } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, pipeline } from 'node:stream';
-import { pipeline as streamPipeline } from 'node:stream/promises';
-import { faultsFromEnv, withFaults, type Faults } from '../../../kit/sandbox/faults.js';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { faultsFromEnv, type Faults } from '../../../kit/sandbox/faults.js';
 import { createRandom } from '../../../kit/sandbox/random.js';
-import { send, sendJson, startLoopbackServer, type LoopbackServer, type SandboxHandler } from '../../../kit/sandbox/server.js';
+import { routeHandler, type Reply, type SandboxRequest, type SandboxSpec } from '../../../kit/sandbox/routes.js';
+import { startLoopbackServer, type LoopbackServer } from '../../../kit/sandbox/server.js';
 import { stateStore } from '../../../kit/sandbox/state.js';
 import { fileChunks, fileEtag, tockBusiness, type TockBusiness, type TockDataConfig, type TockEntity } from './data.js';
 import { gcsErrorXml, signUrl, verifySignedRequest } from './signing.js';
@@ -71,7 +72,7 @@ export interface TockSandbox {
   close(): Promise<void>;
 }
 
-export const TOCK_BUCKET = 'tock-sandbox-data-export';
+const TOCK_BUCKET = 'tock-sandbox-data-export';
 const SERVICE_ACCOUNT = 'data-export@tock-sandbox.iam.gserviceaccount.com';
 const LISTING_PATH = '/api/data/export/urls';
 const STATE_NAME = 'tock';
@@ -127,25 +128,25 @@ export async function startTockSandbox(options: TockSandboxOptions = {}): Promis
   const byToken = new Map(creds.map((c) => [c.token, c]));
   const byPrefix = new Map(creds.map((c) => [c.prefix, c]));
 
-  const log: { path: string; res: ServerResponse }[] = [];
+  const log: { path: string; res: { statusCode: number } }[] = [];
   let server: LoopbackServer | undefined;
 
-  const listing = (req: IncomingMessage, res: ServerResponse) => {
-    const c = byToken.get(String(req.headers['x-tock-authorization'] ?? '').trim());
-    if (!c || !scopeMatches(req.headers['x-tock-scope'], c.business)) {
-      send(res, 403, ''); // as the real API: 403 with an empty body
-      return;
-    }
+  const credentialsOf = (request: SandboxRequest): Credentials | undefined => {
+    const c = byToken.get(String(request.headers['x-tock-authorization'] ?? '').trim());
+    return c && scopeMatches(request.headers['x-tock-scope'], c.business) ? c : undefined;
+  };
+
+  const listing = (c: Credentials): Reply => {
     const baseUrl = server?.url ?? '';
     const urls = (entity: TockEntity) => {
       const ns = Array.from({ length: exports }, (_, i) => i + 1);
       let order = createRandom(seed, c.business.index, entity, 'listing', exports).shuffle(ns);
       if (order.length > 1 && order.every((v, i) => v === i + 1)) order = [...order.slice(1), order[0] as number];
-      return order.map((n) =>
-        signUrl({ baseUrl, path: `/${TOCK_BUCKET}/${c.prefix}/${entity}-${n}.json`, secret: signingSecret, serviceAccount: SERVICE_ACCOUNT, nowMs: now(), expiresSeconds: ttl }),
-      );
+      const sign = { baseUrl, secret: signingSecret, serviceAccount: SERVICE_ACCOUNT, expiresSeconds: ttl };
+      const objectPath = (n: number) => `/${TOCK_BUCKET}/${c.prefix}/${entity}-${n}.json`;
+      return order.map((n) => signUrl({ ...sign, path: objectPath(n), nowMs: now() }));
     };
-    sendJson(res, 200, { result: { guestDataUrls: urls('guest-profile'), reservationDataUrls: urls('reservation') } });
+    return { json: { result: { guestDataUrls: urls('guest-profile'), reservationDataUrls: urls('reservation') } } };
   };
 
   const cached = async (business: number, entity: TockEntity, n: number, etag: string): Promise<{ path: string; size: number }> => {
@@ -154,77 +155,79 @@ export async function startTockSandbox(options: TockSandboxOptions = {}): Promis
     if (existing) return { path: file, size: existing.size };
     await mkdir(options.cacheDir!, { recursive: true });
     const partial = `${file}.partial`;
-    await streamPipeline(Readable.from(fileChunks(cfg, business, entity, n)), createWriteStream(partial));
+    await pipeline(Readable.from(fileChunks(cfg, business, entity, n)), createWriteStream(partial));
     await rename(partial, file);
     return { path: file, size: (await stat(file)).size };
   };
 
-  const storage = async (req: IncomingMessage, res: ServerResponse, rawPath: string, params: URLSearchParams) => {
-    const xml = (status: number, code: string, message: string, details?: string) =>
-      send(res, status, req.method === 'HEAD' ? '' : gcsErrorXml(code, message, details), { 'content-type': 'application/xml; charset=UTF-8' });
-    const verdict = verifySignedRequest(req.method ?? 'GET', rawPath, params, signingSecret, now());
-    if (!verdict.ok) return xml(verdict.status, verdict.code, verdict.message, verdict.details);
-    const m = /^\/([^/]+)\/(.+)\/(guest-profile|reservation)-(\d+)\.json$/.exec(rawPath);
-    const c = m && m[1] === TOCK_BUCKET ? byPrefix.get(m[2] ?? '') : undefined;
-    const n = m ? Number(m[4]) : 0;
-    if (!m || !c || n < 1 || n > exports || String(n) !== m[4]) return xml(404, 'NoSuchKey', 'The specified key does not exist.', `No such object: ${rawPath.slice(1)}`);
-    const entity = m[3] as TockEntity;
+  const xml = (status: number, code: string, message: string, details?: string): Reply => ({
+    status,
+    text: gcsErrorXml(code, message, details),
+    headers: { 'content-type': 'application/xml; charset=UTF-8' },
+  });
+  /** Storage checks the signature before it looks for the object, as GCS does. */
+  const refusedSignature = (request: SandboxRequest): Reply | undefined => {
+    const { pathname, searchParams } = request.url;
+    const verdict = verifySignedRequest(request.method, pathname, searchParams, signingSecret, now());
+    return verdict.ok ? undefined : xml(verdict.status, verdict.code, verdict.message, verdict.details);
+  };
+  const noSuchKey = (request: SandboxRequest) =>
+    xml(404, 'NoSuchKey', 'The specified key does not exist.', `No such object: ${request.url.pathname.slice(1)}`);
+
+  const object = async (request: SandboxRequest): Promise<Reply> => {
+    const refused = refusedSignature(request);
+    if (refused) return refused;
+    const c = byPrefix.get(`exports/${request.params.group}/${request.params.business}`);
+    const m = /^(guest-profile|reservation)-(\d+)\.json$/.exec(request.params.file ?? '');
+    const n = m ? Number(m[2]) : 0;
+    if (!m || !c || n < 1 || n > exports || String(n) !== m[2]) return noSuchKey(request);
+    const entity = m[1] as TockEntity;
     const etag = fileEtag(cfg, c.business.index, entity, n);
-    const headers = { 'content-type': 'application/json', etag, 'cache-control': 'private, max-age=0', 'x-goog-storage-class': 'STANDARD' };
-    if (req.headers['if-none-match'] === etag) {
-      res.writeHead(304, { etag });
-      res.end();
-      return;
-    }
-    if (req.method === 'HEAD') {
-      res.writeHead(200, headers);
-      res.end();
-      return;
-    }
+    if (request.headers['if-none-match'] === etag) return { status: 304, headers: { etag } };
+    const headers = {
+      'content-type': 'application/json',
+      etag,
+      'cache-control': 'private, max-age=0',
+      'x-goog-storage-class': 'STANDARD',
+    };
     if (options.cacheDir) {
       const file = await cached(c.business.index, entity, n, etag);
-      res.writeHead(200, { ...headers, 'content-length': String(file.size) });
-      pipeline(createReadStream(file.path, { highWaterMark: 256 * 1024 }), res, () => {});
-      return;
+      const stream = createReadStream(file.path, { highWaterMark: 256 * 1024 });
+      return { stream, headers: { ...headers, 'content-length': String(file.size) } };
     }
-    res.writeHead(200, headers);
     // Pull-based: the generator makes the next ~64 KB only when the socket has taken the previous chunk.
-    const body = Readable.from(fileChunks(cfg, c.business.index, entity, n), { objectMode: false, highWaterMark: 64 * 1024 });
-    pipeline(body, res, () => {
-      /* client went away or a fault cut the body: nothing to clean up beyond what pipeline destroys */
-    });
+    const chunks = fileChunks(cfg, c.business.index, entity, n);
+    return { stream: Readable.from(chunks, { objectMode: false, highWaterMark: 64 * 1024 }), headers };
   };
 
-  const inner: SandboxHandler = (req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const rawPath = q < 0 ? url : url.slice(0, q);
-    const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'GET, HEAD' });
-      return;
-    }
-    if (rawPath === LISTING_PATH) return listing(req, res);
-    if (rawPath.startsWith(`/${TOCK_BUCKET}/`)) return storage(req, res, rawPath, params);
-    sendJson(res, 404, { error: 'not_found', path: rawPath });
-  };
-
-  const faulty = withFaults(inner, faults, {
+  const spec: SandboxSpec = {
+    routes: [
+      { method: 'GET', path: LISTING_PATH, handle: (request) => listing(credentialsOf(request)!) },
+      // The signed query is the credential of a storage URL.
+      { method: 'GET', path: `/${TOCK_BUCKET}/exports/:group/:business/:file`, public: true, handle: object },
+    ],
+    // As the real API: 403 with an empty body.
+    auth: (request) => (credentialsOf(request) ? undefined : { status: 403, text: '' }),
+    notFound(request) {
+      if (request.method !== 'GET') {
+        return { status: 405, json: { error: 'method_not_allowed' }, headers: { allow: 'GET' } };
+      }
+      if (request.url.pathname.startsWith(`/${TOCK_BUCKET}/`)) return refusedSignature(request) ?? noSuchKey(request);
+      return { status: 404, json: { error: 'not_found', path: request.url.pathname } };
+    },
+    faults,
+    faultBody,
     seed,
-    errorBody: (status, req) =>
-      (req.url ?? '').startsWith(`/${TOCK_BUCKET}/`)
-        ? { contentType: 'application/xml; charset=UTF-8', body: gcsErrorXml(status === 429 ? 'SlowDown' : 'InternalError', status === 429 ? 'Please reduce your request rate.' : 'We encountered an internal error. Please try again.') }
-        : { contentType: 'text/html; charset=UTF-8', body: `<!DOCTYPE html><html><head><title>${status} Service Unavailable</title></head><body><h1>Service Unavailable</h1><p>sandbox fault ${status}</p></body></html>` },
-  });
-
-  const recorded: SandboxHandler = (req, res) => {
-    const url = req.url ?? '/';
-    // The status is read when asked (set by writeHead); a truncated response reports the status it started with.
-    log.push({ path: url.split('?')[0] ?? url, res });
-    return faulty(req, res);
   };
-
-  server = await startLoopbackServer(recorded, { port: options.port });
+  const handler = routeHandler(spec);
+  server = await startLoopbackServer(
+    (req, res) => {
+      // The status is read when asked (set by writeHead); a truncated response reports the status it started with.
+      log.push({ path: (req.url ?? '/').split('?')[0]!, res });
+      return handler(req, res);
+    },
+    { port: options.port },
+  );
   const srv = server;
 
   const pick = (business = 1): Credentials => {
@@ -253,6 +256,20 @@ export async function startTockSandbox(options: TockSandboxOptions = {}): Promis
     business: (index = 1) => pick(index).business,
     close: () => srv.close(),
   };
+}
+
+/** Injected errors as each side answers them: storage with GCS XML, the listing's CDN with an HTML page. */
+function faultBody(status: number, req: IncomingMessage): { contentType: string; body: string } {
+  if ((req.url ?? '').startsWith(`/${TOCK_BUCKET}/`)) {
+    const [code, message] =
+      status === 429
+        ? ['SlowDown', 'Please reduce your request rate.']
+        : ['InternalError', 'We encountered an internal error. Please try again.'];
+    return { contentType: 'application/xml; charset=UTF-8', body: gcsErrorXml(code, message) };
+  }
+  const head = `<head><title>${status} Service Unavailable</title></head>`;
+  const body = `<body><h1>Service Unavailable</h1><p>sandbox fault ${status}</p></body>`;
+  return { contentType: 'text/html; charset=UTF-8', body: `<!DOCTYPE html><html>${head}${body}</html>` };
 }
 
 function scopeMatches(header: string | string[] | undefined, biz: TockBusiness): boolean {

@@ -43,7 +43,9 @@ payment_versions as (
         {{ clean_email(json_text('record', 'buyer_email_address')) }} as buyer_email_address,
 
         -- money, in minor units as sent
-        {{ square_currency('record', ['total_money', 'amount_money', 'approved_money', 'tip_money']) }} as currency_code,
+        {{ square_currency(
+            'record', ['total_money', 'amount_money', 'approved_money', 'tip_money']
+        ) }} as currency_code,
         {%- for field, name in money_fields %}
         {{ json_integer('record', [field, 'amount']) }} as {{ name }}_minor,
         {%- endfor %}

@@ -1,44 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-export interface RetryPolicy {
-  /** Retries after the first attempt. */
-  limit: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  statusCodes: number[];
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  limit: 5,
-  baseDelayMs: 500,
-  maxDelayMs: 30_000,
-  statusCodes: [408, 429, 500, 502, 503, 504],
-};
-
 /** A server asking for a longer pause than this is effectively down for this run: fail clearly instead. */
 export const MAX_SERVER_WAIT_MS = 5 * 60_000;
-
-const RETRYABLE_NETWORK_CODES = new Set([
-  'ECONNRESET', // includes "socket hang up"
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'EAI_AGAIN', // transient DNS failure; ENOTFOUND is a wrong host and is not retried
-  'ERR_STREAM_PREMATURE_CLOSE', // body cut off mid-transfer
-]);
-
-export function isRetryableNetworkCode(code: string | undefined): boolean {
-  return code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
-}
-
-/** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))]. */
-export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.floor(random() * ceiling);
-}
 
 function firstHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
