@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --guests 500000,2000000]      (npm run bench -- square|toast: see bench/square.ts, bench/toast.ts)
+ * npm run bench [-- --guests 500000,2000000]      (npm run bench -- square|toast|arrivy: see bench/<name>.ts)
  * Landing throughput of one Tock guest export served by the sandbox, against a reference measured in the
  * same run: PostgreSQL's own COPY of the same records, pre-serialized as COPY text, into an identical table.
  * Also: a rerun with no new export (must land nothing, quickly).
@@ -167,6 +167,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'square') return (await import('./square.js')).main(process.argv.slice(3));
   // npm run bench -- toast [...]: a 13-restaurant Toast backfill under Toast's limits (bench/toast.ts).
   if (process.argv[2] === 'toast') return (await import('./toast.js')).main(process.argv.slice(3));
+  // npm run bench -- arrivy [...]: the first and a daily Arrivy sync with dbt (bench/arrivy.ts).
+  if (process.argv[2] === 'arrivy') return (await import('./arrivy.js')).main(process.argv.slice(3));
   const { values } = parseArgs({ options: { guests: { type: 'string', default: '500000' } } });
   const sizes = values.guests.split(',').map((s) => Number(s.trim()));
   await mkdir(CACHE, { recursive: true });

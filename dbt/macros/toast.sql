@@ -80,89 +80,21 @@
 
 {#-
   An SCD2 dimension over every raw version of one Toast configuration or staff entity (`entity` names the
-  base model base_toast__<entity>_versions and its <entity>_guid): one row per version that changed a
-  tracked column (`tracked_columns`, plus `tracked_expressions` such as serialised JSON blocks), valid from
-  its modifiedDate (or its load time when Toast sent none) until the next one. `key_columns` make the
-  dimension's key; `extra_columns` come along untracked.
+  base model base_toast__<entity>_versions and its <entity>_guid; see scd2_dimension): a version takes effect
+  at its modifiedDate, or when it landed if Toast sent none.
 -#}
 {% macro toast_scd2_dimension(entity, tracked_columns, tracked_expressions=[], extra_columns=[], key_columns=none) -%}
-{%- set guid = entity ~ '_guid' -%}
-{%- set hashed = [] -%}
-{%- do hashed.extend(tracked_columns) -%}
-{%- do hashed.extend(tracked_expressions) -%}
-with {{ entity }}_versions as (
-
-    select * from {{ ref('base_toast__' ~ entity ~ '_versions') }}
-
-),
-
-versions_with_validity as (
-
-    select
-        *,
-        -- a version takes effect at its modifiedDate, or when it landed if Toast sent none
-        coalesce(modified_at, _loaded_at) as version_valid_from,
-        {{ surrogate_key(hashed) }} as tracked_columns_hash
-
-    from {{ entity }}_versions
-
-),
-
-changed_versions as (
-
-    -- Versions sharing a valid_from: the last landed wins. Then consecutive versions with identical tracked
-    -- columns collapse into the first of them.
-    {{ collapse_unchanged_versions(
-        'versions_with_validity',
-        partition_by=['_source_instance', guid],
-        instant_order_by=['_seq desc'],
-    ) }}
-
-),
-
-versions_with_valid_to as (
-
-    select
-        *,
-        lead(version_valid_from) over (
-            partition by _source_instance, {{ guid }}
-            order by version_valid_from
-        ) as valid_to
-
-    from changed_versions
-
-),
-
-final as (
-
-    select
-        -- keys
-        {{ surrogate_key(['_source_instance', guid, 'version_valid_from']) }} as {{ entity }}_version_key,
-        {{ surrogate_key(key_columns or ['_source_instance', guid]) }} as {{ entity }}_key,
-        _source_instance as source_instance,
-        {{ guid }},
-
-        -- attributes, as of this version
-        {%- for column in tracked_columns %}
-        {{ column }},
-        {%- endfor %}
-        {%- for column in extra_columns %}
-        {{ column }},
-        {%- endfor %}
-        modified_at,
-
-        -- validity: [valid_from, valid_to)
-        version_valid_from as valid_from,
-        valid_to,
-        valid_to is null as is_current,
-
-        -- lineage
-        _seq as raw_seq,
-        _loaded_at as loaded_at
-
-    from versions_with_valid_to
-
-)
-
-select * from final
+{%- set columns = [] -%}
+{%- do columns.extend(extra_columns) -%}
+{%- do columns.append('modified_at') -%}
+{{ scd2_dimension(
+    ref('base_toast__' ~ entity ~ '_versions'),
+    entity,
+    entity ~ '_guid',
+    valid_from='coalesce(modified_at, _loaded_at)',
+    tracked_columns=tracked_columns,
+    tracked_expressions=tracked_expressions,
+    extra_columns=columns,
+    key_columns=key_columns,
+) }}
 {%- endmacro %}

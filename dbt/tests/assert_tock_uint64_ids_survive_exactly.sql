@@ -15,29 +15,4 @@
     ('fct_tock_reservations', 'reservation_id', '18446744072709551615'),
 ] %}
 
-with expected_ids as (
-    {% for model_name, column_name, expected_id in expected_ids %}
-    {%- if not loop.first %}
-    union all
-    {%- endif %}
-    select '{{ model_name }}.{{ column_name }}' as id_column, '{{ expected_id }}' as expected_id
-    {%- endfor %}
-
-),
-
-found_ids as (
-    {% for model_name, column_name, expected_id in expected_ids %}
-    {%- if not loop.first %}
-    union all
-    {%- endif %}
-    select '{{ model_name }}.{{ column_name }}' as id_column, {{ column_name }} as found_id from {{ ref(model_name) }}
-    {%- endfor %}
-
-)
-
-select expected_ids.*
-from expected_ids
-left join found_ids
-    on expected_ids.id_column = found_ids.id_column
-    and expected_ids.expected_id = found_ids.found_id
-where found_ids.found_id is null
+{{ missing_exact_ids(expected_ids) }}

@@ -132,3 +132,37 @@
 {% macro bigquery__timestamp_diff_seconds(end_ts, start_ts) -%}
   (cast(timestamp_diff({{ end_ts }}, {{ start_ts }}, millisecond) as numeric) / 1000)
 {%- endmacro %}
+
+
+{#-
+  The wall clock written in an ISO 8601 timestamp with an offset, the offset dropped
+  ('2025-03-05T07:00:00-08:00' -> 2025-03-05 07:00:00): the date and time as people there read them, as a
+  date-time without zone (PostgreSQL timestamp, BigQuery DATETIME). Null when the text is not such a timestamp.
+-#}
+{% macro iso8601_wall_clock(text) -%}
+  {{ return(adapter.dispatch('iso8601_wall_clock', 'hospitality_elt')(text)) }}
+{%- endmacro %}
+
+{% macro postgres__iso8601_wall_clock(text) -%}
+  (case when {{ regexp_like(text, iso8601_pattern()) }} then cast(substr({{ text }}, 1, 19) as timestamp) end)
+{%- endmacro %}
+
+{% macro bigquery__iso8601_wall_clock(text) -%}
+  (case when {{ regexp_like(text, iso8601_pattern()) }} then safe_cast(substr({{ text }}, 1, 19) as datetime) end)
+{%- endmacro %}
+
+
+{#- The date and time of an ISO 8601 timestamp, up to where a zone designator would start (anchored at the start
+    only: append '$' for a timestamp without zone). -#}
+{% macro iso8601_date_time_pattern() -%}
+  {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?') }}
+{%- endmacro %}
+
+
+{#- The UTC offset written in an ISO 8601 timestamp, as text ('-08:00', '+0530', 'Z'); null when the text is not
+    such a timestamp. Plain SQL over the regexp macros. -#}
+{% macro iso8601_offset(text) -%}
+  (case when {{ regexp_like(text, iso8601_pattern()) }}
+    then {{ regexp_replace_all(text, iso8601_date_time_pattern(), '') }}
+  end)
+{%- endmacro %}
