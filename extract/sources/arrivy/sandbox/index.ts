@@ -167,9 +167,9 @@ export async function startArrivySandbox(options: ArrivySandboxOptions = {}): Pr
         };
       },
       env: (url) =>
-        Object.fromEntries([
+        Object.fromEntries<string>([
           ['ARRIVY_API_URL', url],
-          ...accounts.flatMap((account) => {
+          ...accounts.flatMap((account): [string, string][] => {
             const suffix = account === 'default' ? '' : `__${account.toUpperCase()}`;
             const { key, token } = credentials(account);
             return [
