@@ -1,12 +1,10 @@
 /** `npm run elt -- --check`: connectivity and credentials per source, and a rolled-back warehouse write. */
 import { HttpClient } from '../kit/http/index.js';
-import type { Logger } from '../kit/log.js';
 import { describeError, sharedPerRun, sourceInstances } from '../kit/runner.js';
 import { secretStore } from '../kit/secrets.js';
 import { httpOptionsFor, type CheckStep } from '../kit/source.js';
-import type { Warehouse } from '../kit/warehouse/warehouse.js';
 import type { Selection } from './args.js';
-import type { SourceEnvironments } from './environment.js';
+import type { CommandContext } from './environment.js';
 
 export interface CheckLine extends CheckStep {
   scope: string;
@@ -14,13 +12,7 @@ export interface CheckLine extends CheckStep {
 
 export async function runChecks(
   selections: readonly Selection[],
-  context: {
-    envs: SourceEnvironments;
-    warehouse: Warehouse;
-    log: Logger;
-    signal: AbortSignal;
-    print: (line: string) => void;
-  },
+  context: CommandContext,
 ): Promise<boolean> {
   let ok = true;
   const report = (line: CheckLine) => {

@@ -184,3 +184,12 @@ async function openBigQuery(
     },
   };
 }
+
+/** What a command that reads sources (check, sample) is handed. */
+export interface CommandContext {
+  envs: SourceEnvironments;
+  warehouse: Warehouse;
+  log: Logger;
+  signal: AbortSignal;
+  print: (line: string) => void;
+}

@@ -1,21 +1,13 @@
 /** `npm run elt -- sample <source>.<entity>`: a few records through the real client, nothing landed. */
 import { writeFile } from 'node:fs/promises';
-import type { Logger } from '../kit/log.js';
 import { sampleEntity } from '../kit/runner.js';
-import type { Warehouse } from '../kit/warehouse/warehouse.js';
 import type { Selection } from './args.js';
-import type { SourceEnvironments } from './environment.js';
+import type { CommandContext } from './environment.js';
 
 export async function runSample(
   selection: Selection,
   options: { limit: number; output?: string; instances?: string[] },
-  context: {
-    envs: SourceEnvironments;
-    warehouse: Warehouse;
-    log: Logger;
-    signal: AbortSignal;
-    print: (line: string) => void;
-  },
+  context: CommandContext,
 ): Promise<number> {
   const { source } = selection;
   const entity = [...(selection.entities ?? [])][0]!;
