@@ -10,10 +10,7 @@ export interface CheckLine extends CheckStep {
   scope: string;
 }
 
-export async function runChecks(
-  selections: readonly Selection[],
-  context: CommandContext,
-): Promise<boolean> {
+export async function runChecks(selections: readonly Selection[], context: CommandContext): Promise<boolean> {
   let ok = true;
   const report = (line: CheckLine) => {
     ok &&= line.ok;
