@@ -29,7 +29,13 @@ interface Figures {
 
 async function sync(sandbox: ArrivySandbox): Promise<Figures> {
   const before = sandbox.requests().length;
-  const env = { ...process.env, ...sandbox.env, ELT_DATABASE: DATABASE, ELT_JOB_TIMEOUT_MINUTES: '120', ELT_SANDBOX_FAULTS: '' };
+  const env = {
+    ...process.env,
+    ...sandbox.env,
+    ELT_DATABASE: DATABASE,
+    ELT_JOB_TIMEOUT_MINUTES: '120',
+    ELT_SANDBOX_FAULTS: '',
+  };
   const run = await runEltChild(['--only', 'arrivy'], env);
   if (run.exitCode !== 0) throw new Error(`arrivy sync failed (exit ${run.exitCode}):\n${run.logTail}\n${run.output}`);
   const served = sandbox.requests().slice(before);
@@ -52,14 +58,20 @@ export async function main(argv: string[]): Promise<void> {
       tasks: { type: 'string', default: '100000' },
     },
   });
-  const data = { customers: Number(values.customers), teamMembers: Number(values['team-members']), tasks: Number(values.tasks) };
+  const data = {
+    customers: Number(values.customers),
+    teamMembers: Number(values['team-members']),
+    tasks: Number(values.tasks),
+  };
   const embedded = usesExternalPostgres() ? undefined : new EmbeddedWarehouse();
   const { started } = embedded ? await embedded.ensureRunning((m) => console.log(m)) : { started: false };
   const stateDir = await mkdtemp(path.join(tmpdir(), 'arrivy-bench-'));
   const sandbox = await startArrivySandbox({ stateDir, faults: {}, data });
   try {
     await recreateDatabase(DATABASE);
-    console.log(`Arrivy sandbox: ${formatCount(data.customers)} customers, ${data.teamMembers} team members, ${formatCount(data.tasks)} tasks`);
+    console.log(
+      `Arrivy sandbox: ${formatCount(data.customers)} customers, ${data.teamMembers} team members, ${formatCount(data.tasks)} tasks`,
+    );
     const first = await sync(sandbox);
     console.log(await sandbox.advance());
     const daily = await sync(sandbox);
