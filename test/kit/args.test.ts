@@ -10,17 +10,18 @@ const names = (argv: string[]) => {
 describe('npm run elt options', () => {
   it('defaults to running everything with dbt', () => {
     expect(parseCli([])).toMatchObject({ command: 'run', only: [], skip: [], full: false, dbt: true, extract: true, demo: false });
-    expect(names([])).toEqual(['tock:*', 'square:*', 'toast:*']);
+    expect(names([])).toEqual(['tock:*', 'square:*', 'toast:*', 'arrivy:*']);
   });
 
   it('selects sources and entities with --only and --skip', () => {
     expect(names(['--only', 'tock.guest'])).toEqual(['tock:guest']);
     expect(names(['--only', 'tock.guest,tock.reservation'])).toEqual(['tock:guest+reservation']);
     expect(names(['--only', 'tock.guest', '--only', 'tock'])).toEqual(['tock:*']);
-    expect(names(['--skip', 'tock.guest'])).toEqual(['tock:reservation', 'square:*', 'toast:*']);
-    expect(names(['--skip', 'tock', '--skip', 'square', '--skip', 'toast'])).toEqual([]);
+    expect(names(['--skip', 'tock.guest'])).toEqual(['tock:reservation', 'square:*', 'toast:*', 'arrivy:*']);
+    expect(names(['--skip', 'tock', '--skip', 'square', '--skip', 'toast', '--skip', 'arrivy'])).toEqual([]);
     expect(names(['--only', 'square.payments,square.orders'])).toEqual(['square:orders+payments']);
     expect(names(['--only', 'TOCK.Guest'])).toEqual(['tock:guest']);
+    expect(names(['--only', 'arrivy.tasks,arrivy.task_statuses'])).toEqual(['arrivy:task_statuses+tasks']);
   });
 
   it('sample, --since and --max-pages', () => {
