@@ -31,6 +31,7 @@ describe('npm run elt options', () => {
     expect(names(['--skip', 'tock', '--skip', 'square', '--skip', 'toast', '--skip', 'arrivy'])).toEqual([]);
     expect(names(['--only', 'square.payments,square.orders'])).toEqual(['square:orders+payments']);
     expect(names(['--only', 'TOCK.Guest'])).toEqual(['tock:guest']);
+    expect(names(['--only', 'arrivy.tasks,arrivy.task_statuses'])).toEqual(['arrivy:task_statuses+tasks']);
   });
 
   it('sample, --since and --max-pages', () => {

@@ -166,18 +166,15 @@ export async function startArrivySandbox(options: ArrivySandboxOptions = {}): Pr
           },
         };
       },
-      env: (url) =>
-        Object.fromEntries<string>([
-          ['ARRIVY_API_URL', url],
-          ...accounts.flatMap((account): [string, string][] => {
-            const suffix = account === 'default' ? '' : `__${account.toUpperCase()}`;
-            const { key, token } = credentials(account);
-            return [
-              [`ARRIVY_AUTH_KEY${suffix}`, key],
-              [`ARRIVY_AUTH_TOKEN${suffix}`, token],
-            ];
-          }),
-        ]),
+      env(url) {
+        const env: Record<string, string> = { ARRIVY_API_URL: url };
+        for (const account of accounts) {
+          const suffix = account === 'default' ? '' : `__${account.toUpperCase()}`;
+          env[`ARRIVY_AUTH_KEY${suffix}`] = credentials(account).key;
+          env[`ARRIVY_AUTH_TOKEN${suffix}`] = credentials(account).token;
+        }
+        return env;
+      },
       advance: (s) => ({
         state: { days: s.days + 1 },
         said: `arrivy sandbox: day ${s.days + 1} of bookings, reports, edits`,
