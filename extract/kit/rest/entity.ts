@@ -204,25 +204,41 @@ function checkField(field: readonly string[] | undefined, value: unknown, where:
     throw new RecordFieldError(`${where}: a record has no "${field.join('.')}", the field this listing follows`);
 }
 
+/** The listing of window `w`: the vendor's filter for it added to the listing's own query. */
+function inWindow<L extends ListingSpec>(
+  listing: L,
+  incremental: IncrementalSpec | undefined,
+  w: Window,
+  endpoint: string,
+) {
+  return { ...listing, query: { ...listing.query, ...incremental?.params(w) }, endpoint };
+}
+
+/** Record bytes numbered as one document (index, byte offset), for the positions quarantine keeps. */
+async function* numbered(records: AsyncIterable<Buffer>): AsyncGenerator<RawRecord> {
+  let index = 0;
+  let offset = 0;
+  for await (const bytes of records) {
+    yield { bytes, offset, index: index++ };
+    offset += bytes.length + 1;
+  }
+}
+
 function listingReader<Config>(api: RestApi, spec: RestEntitySpec, endpointOf: EndpointOf) {
   const path = spec.path ?? `/${spec.name}`;
   return (w: Window, _state: ForEachState, context: EntityContext<Config, unknown>): Reading => {
     let cut = false;
-    const query = { ...spec.query, ...(spec.incremental && w.id !== 'snapshot' ? spec.incremental.params(w) : {}) };
-    const listing = { ...spec, path, query, endpoint: endpointOf(spec, path) };
-    async function* records(): AsyncGenerator<RawRecord> {
-      let index = 0;
-      let offset = 0;
+    const listing = inWindow({ ...spec, path }, spec.incremental, w, endpointOf(spec, path));
+    async function* records(): AsyncGenerator<Buffer> {
       for await (const page of readPages(api, listing, context.signal, context.limits.maxPages)) {
         for (const [i, bytes] of page.records.entries()) {
           checkField(spec.incremental?.field, page.values[i], `${listing.endpoint} page ${page.number}`);
-          yield { bytes, offset, index: index++ };
-          offset += bytes.length + 1;
+          yield bytes;
         }
         cut ||= page.cut;
       }
     }
-    return { records: records(), cut: () => cut, state: () => ({}) };
+    return { records: numbered(records()), cut: () => cut, state: () => ({}) };
   };
 }
 
@@ -244,8 +260,7 @@ function forEachReader<Config>(api: RestApi, spec: ForEachSpec, endpointOf: Endp
     let cut = false;
     const fingerprints = { ...state.fingerprints };
     const incremental = spec.parent.incremental;
-    const query = { ...spec.parent.query, ...(incremental && w.id !== 'snapshot' ? incremental.params(w) : {}) };
-    const parents = { ...spec.parent, query, endpoint: endpointOf(spec.parent, spec.parent.path) };
+    const parents = inWindow(spec.parent, incremental, w, endpointOf(spec.parent, spec.parent.path));
     const childEndpoint = endpointOf(spec.child, spec.child.path);
     const readChildren = async (id: string): Promise<Buffer[] | undefined> => {
       const path = spec.child.path.replace('{id}', encodeURIComponent(id));
@@ -266,9 +281,7 @@ function forEachReader<Config>(api: RestApi, spec: ForEachSpec, endpointOf: Endp
       }
       return out;
     };
-    async function* records(): AsyncGenerator<RawRecord> {
-      let index = 0;
-      let offset = 0;
+    async function* records(): AsyncGenerator<Buffer> {
       for await (const page of readPages(api, parents, context.signal, context.limits.maxPages)) {
         const due: { id: Buffer; key: string; print: string }[] = [];
         for (const [i, bytes] of page.records.entries()) {
@@ -286,16 +299,12 @@ function forEachReader<Config>(api: RestApi, spec: ForEachSpec, endpointOf: Endp
         const children = await mapLimited(due, spec.concurrency ?? 4, (d) => readChildren(d.key));
         for (const [j, batch] of children.entries()) {
           if (!batch) continue;
-          for (const child of batch) {
-            const bytes = withParent(spec.as, due[j]!.id, child);
-            yield { bytes, offset, index: index++ };
-            offset += bytes.length + 1;
-          }
+          for (const child of batch) yield withParent(spec.as, due[j]!.id, child);
           fingerprints[due[j]!.key] = due[j]!.print;
         }
         cut ||= page.cut;
       }
     }
-    return { records: records(), cut: () => cut, state: () => ({ fingerprints }) };
+    return { records: numbered(records()), cut: () => cut, state: () => ({ fingerprints }) };
   };
 }
