@@ -263,7 +263,7 @@ async function runEntity<Config>(
     const schema = options.backfill ? (entity.backfillState ?? entity.state) : entity.state;
     const saved = options.full ? undefined : await options.warehouse.loadState(source.name, stateName, instance.name);
     const who = `${source.name}.${entity.name} (${instance.name})`;
-    const state = schema ? readState(schema, saved, who) : saved;
+    const state = readState(schema, saved, who);
     // What the source says it is working on (window, share done), merged with the rows landed so far.
     let reported: Progress = {};
     const progress = (p: Progress) => {
@@ -293,7 +293,7 @@ async function runEntity<Config>(
         records: unit.records,
         // Read at commit, once the records are consumed: a unit may settle its state while it reads.
         get state() {
-          return schema ? storedState(schema, unit.state) : unit.state;
+          return storedState(schema, unit.state);
         },
         onProgress: (soFar) => onProgress({ label: unit.origin, ...reported, rows: before + soFar.seen }),
       });

@@ -99,7 +99,7 @@ export interface EntityDefinition<Config, State = unknown> {
   /** The entity reads `context.backfill` ranges (`npm run elt -- backfill <source>`). */
   backfill?: boolean;
   /** The shape and version of the state its units commit; saved state is checked (and migrated) against it. */
-  state?: StateSchema<State>;
+  state: StateSchema<State>;
   /** The same for a backfill's own state, when it differs. */
   backfillState?: StateSchema<unknown>;
   extract(context: EntityContext<Config, State>): AsyncIterable<Unit<State>>;
