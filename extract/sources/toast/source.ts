@@ -303,10 +303,10 @@ const rest = restSource<ToastConfig>({ name: 'toast', api: toastApiSpec, clock: 
 function listed(spec: Omit<RestEntitySpec, 'table' | 'keyPath'>, since: 'cursor' | 'at') {
   const entity = rest.entity({ ...spec, table: `raw_toast_${spec.name}`, keyPath: ['guid'] });
   const migrations = {
-    ...entity.state!.migrations,
+    ...entity.state.migrations,
     0: (old: unknown) => asIso(old as Record<string, unknown>, 'since', since),
   };
-  return { ...entity, state: { ...entity.state!, migrations } };
+  return { ...entity, state: { ...entity.state, migrations } };
 }
 
 const whole = (name: string, path: string) => listed({ name, part: 'labor', path, endpoint: `toast.${name}` }, 'at');
