@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../extract/kit/log.js';
-import { runSource, type SourceRunResult } from '../../extract/kit/runner.js';
+import { HttpClient } from '../../extract/kit/http/index.js';
+import { runSource, sharedPerRun, sourceInstances, type SourceRunResult } from '../../extract/kit/runner.js';
+import { secretStore } from '../../extract/kit/secrets.js';
 import type { SourceDefinition } from '../../extract/kit/source.js';
 import { DAY_MS } from '../../extract/kit/windows.js';
 import type { ArrivyConfig } from '../../extract/sources/arrivy/config.js';
@@ -232,6 +234,31 @@ describe('arrivy: refusals and bad answers', () => {
       expect(outcome.error).not.toContain('wrong');
     }
     expect(await count('raw_arrivy_customers')).toBe(0);
+  });
+
+  it('--check reads the profile: the company, or the refusal naming the variables (and stops there)', async () => {
+    const s = await sandbox();
+    const check = async (env: Record<string, string>) => {
+      const [instance] = await sourceInstances(arrivy, env, secretStore(life.warehouse(), env));
+      const http = new HttpClient({ name: 'arrivy', logger: silentLogger, retry: { attempts: 1 } });
+      const context = {
+        instance: instance!,
+        http,
+        log: silentLogger,
+        signal: new AbortController().signal,
+        secrets: secretStore(life.warehouse(), env),
+        shared: sharedPerRun()(),
+      };
+      const steps = [];
+      for await (const step of arrivy.check(context)) steps.push(step);
+      return steps;
+    };
+    expect(await check(s.env)).toEqual([
+      { name: 'credentials (user profile)', ok: true, detail: 'Sandbox Field Services' },
+    ]);
+    const refused = await check({ ...s.env, ARRIVY_AUTH_KEY: 'wrong' });
+    expect(refused).toEqual([{ name: 'credentials (user profile)', ok: false, detail: expect.any(String) }]);
+    expect(refused[0]!.detail).toMatch(/refused the credentials of account default .*check ARRIVY_AUTH_KEY/);
   });
 
   it('credentials revoked mid-run: what landed stays, the rest fails in one sentence, the next run completes', async () => {

@@ -70,11 +70,13 @@ export interface RestEntitySpec extends Omit<ListingSpec, 'path'> {
   forEach?: ForEachSpec;
 }
 
+type ApiContext<Config> = Pick<EntityContext<Config, unknown>, 'instance' | 'secrets' | 'log' | 'http' | 'shared'>;
+
 export interface RestSourceSpec<Config> {
   /** The source's name, for endpoint labels. */
   name: string;
   /** How to reach one account (`http` and `shared` for a login shared by accounts). */
-  api(context: Pick<EntityContext<Config, unknown>, 'instance' | 'secrets' | 'log' | 'http' | 'shared'>): RestApiSpec;
+  api(context: ApiContext<Config>): RestApiSpec;
   /** A cheap call that tells the vendor's clock (its Date header) before any listing ran. */
   clock?: RestCall | ((instance: SourceInstance<Config>) => RestCall);
 }
@@ -95,12 +97,14 @@ export class RecordFieldError extends Error {
 
 /** `rest.entity({...})` for each entity of a source that shares one account connection. */
 export function restSource<Config>(source: RestSourceSpec<Config>) {
-  const apiOf = (context: EntityContext<Config, unknown>) =>
+  const apiOf = (context: ApiContext<Config>) =>
     context.shared('rest-api', () => new RestApi(source.api(context), context.http, context.instance.name));
   const endpointOf = (listing: Pick<ListingSpec, 'method' | 'endpoint'>, path: string) =>
     listing.endpoint ?? `${source.name} ${listing.method ?? 'GET'} ${path}`;
 
   return {
+    /** The account's connection for this run (the one its entities use), for `--check` steps. */
+    api: apiOf,
     entity(spec: RestEntitySpec): EntityDefinition<Config, CursorState | ForEachState> {
       const incremental = spec.forEach?.parent.incremental ?? spec.incremental;
       return {

@@ -4,7 +4,8 @@
  * status history of every task whose record changed. Bare JSON arrays paged by page number; two auth headers.
  */
 import { pageNumber, restSource, withDeletions, type IncrementalSpec } from '../../kit/rest/index.js';
-import type { CheckContext, CheckStep, SourceDefinition } from '../../kit/source.js';
+import { checkSteps } from '../../kit/check.js';
+import type { SourceDefinition } from '../../kit/source.js';
 import { DAY_MS } from '../../kit/windows.js';
 import { arrivyAuth, configureArrivy, taskWindowMs, type ArrivyConfig } from './config.js';
 import { startArrivySandbox } from './sandbox/index.js';
@@ -47,22 +48,6 @@ const tasks = { path: '/tasks', paginator: pages(500), incremental: taskWindow((
  */
 const statusParents = { ...tasks, incremental: taskWindow(() => 7 * DAY_MS) };
 
-async function* checkArrivy({ instance, http, signal }: CheckContext<ArrivyConfig>): AsyncIterable<CheckStep> {
-  const name = 'credentials (user profile)';
-  try {
-    const url = `${instance.config.apiUrl}${PROFILE.path}`;
-    const { body } = await http.json<Record<string, unknown>>({
-      url,
-      endpoint: PROFILE.endpoint,
-      auth: arrivyAuth(instance),
-      signal,
-    });
-    yield { name, ok: true, detail: String(body?.company_name ?? body?.email ?? 'profile read') };
-  } catch (error) {
-    yield { name, ok: false, detail: (error as Error).message };
-  }
-}
-
 export const arrivy: SourceDefinition<ArrivyConfig> = {
   name: 'arrivy',
   title: 'Arrivy',
@@ -103,6 +88,15 @@ export const arrivy: SourceDefinition<ArrivyConfig> = {
       },
     }),
   ],
-  check: checkArrivy,
+  check: checkSteps([
+    {
+      name: 'credentials (user profile)',
+      async run(context) {
+        const { value } = await kit.api(context).call(PROFILE, context.signal);
+        const profile = value as { company_name?: string; email?: string } | undefined;
+        return profile?.company_name ?? profile?.email ?? 'profile read';
+      },
+    },
+  ]),
   startSandbox: () => startArrivySandbox(),
 };

@@ -8,14 +8,8 @@
  * per request. Every list is read to its last page.
  */
 import { z } from 'zod';
-import type {
-  CheckContext,
-  CheckStep,
-  EntityContext,
-  EntityDefinition,
-  SourceDefinition,
-  Unit,
-} from '../../kit/source.js';
+import { checkSteps } from '../../kit/check.js';
+import type { EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { DAY_MS, isoTime as iso, monthsBefore, fixedWindows } from '../../kit/windows.js';
 import type { Listing } from './api.js';
 import { REFRESH_BEFORE_MS } from './auth.js';
@@ -311,38 +305,31 @@ const catalog: EntityDefinition<SquareConfig, z.infer<typeof catalogState>> = {
 
 // ---------------------------------------------------------------- check, source
 
-async function* checkSquare(context: CheckContext<SquareConfig>): AsyncIterable<CheckStep> {
-  const { instance, secrets } = context;
-  if (!instance.config.accessToken) {
-    const stored = await secrets.get<StoredTokens>(OAUTH_SECRET_PREFIX + instance.name).catch((error: Error) => error);
-    if (stored instanceof Error || !stored) {
-      const detail = stored instanceof Error ? stored.message : 'none: run npm run elt -- square-auth --code <code>';
-      yield { name: 'stored tokens', ok: false, detail };
-      return;
-    }
-    const days = Math.floor((Date.parse(stored.expires_at) - Date.now()) / DAY_MS);
-    const renewal = `runs refresh it when fewer than ${REFRESH_BEFORE_MS / DAY_MS} remain`;
-    yield { name: 'stored tokens', ok: true, detail: `access token valid for ${days} more days (${renewal})` };
-  }
-  const step = 'token valid (list locations)';
-  try {
-    // A connection of its own: the check must not share (or refresh into) a run's token state.
-    const { locations } = await new SquareConnection(instance, context.http, secrets, context.log).begin(
-      context.signal,
-    );
-    const names = locations
-      .map((l) => l.name ?? l.id)
-      .slice(0, 5)
-      .join(', ');
-    yield {
-      name: step,
-      ok: true,
-      detail: `${locations.length} location${locations.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}`,
-    };
-  } catch (error) {
-    yield { name: step, ok: false, detail: (error as Error).message };
-  }
-}
+const checkSquare = checkSteps<SquareConfig>([
+  {
+    name: 'stored tokens',
+    async run({ instance, secrets }) {
+      if (instance.config.accessToken) return 'not needed: an access token is configured';
+      const stored = await secrets.get<StoredTokens>(OAUTH_SECRET_PREFIX + instance.name);
+      if (!stored) throw new Error('none: run npm run elt -- square-auth --code <code>');
+      const days = Math.floor((Date.parse(stored.expires_at) - Date.now()) / DAY_MS);
+      const renewal = `runs refresh it when fewer than ${REFRESH_BEFORE_MS / DAY_MS} remain`;
+      return `access token valid for ${days} more days (${renewal})`;
+    },
+  },
+  {
+    name: 'token valid (list locations)',
+    async run({ instance, http, secrets, log, signal }) {
+      // A connection of its own: the check must not share (or refresh into) a run's token state.
+      const { locations } = await new SquareConnection(instance, http, secrets, log).begin(signal);
+      const names = locations
+        .map((l) => l.name ?? l.id)
+        .slice(0, 5)
+        .join(', ');
+      return `${locations.length} location${locations.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}`;
+    },
+  },
+]);
 
 export const square: SourceDefinition<SquareConfig> = {
   name: 'square',

@@ -10,7 +10,7 @@ import {
   cursor,
   linkHeader,
   readPages,
-  RestApi,
+  type RestApi,
   VendorClock,
   type ListingSpec,
   type RestApiSpec,
@@ -101,9 +101,6 @@ export function toastApiSpec(context: ToastContext): RestApiSpec {
     clock,
   };
 }
-
-export const toastApi = (context: ToastContext): RestApi =>
-  context.shared('toast-api', () => new RestApi(toastApiSpec(context), context.http, context.instance.name));
 
 /** The restaurant's own record; also the call that reads Toast's clock when no answer has told it yet. */
 export const restaurantCall = (instance: SourceInstance<ToastConfig>): RestCall & ListingSpec => ({

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { httpErrorOf } from '../../kit/http/index.js';
 import type { RawRecord } from '../../kit/records/json-records.js';
 import { restSource, type RestEntitySpec } from '../../kit/rest/index.js';
-import type { CheckContext, CheckStep, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
+import { checkSteps } from '../../kit/check.js';
+import type { EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import type { StateSchema } from '../../kit/state.js';
 import {
   calendarWindows,
@@ -30,7 +31,6 @@ import {
   pageTokenPaging,
   readAll,
   restaurantCall,
-  toastApi,
   toastApiSpec,
   toastTime,
   type Listing,
@@ -182,7 +182,7 @@ function timed(spec: TimedSpec): EntityDefinition<ToastConfig, TimedState | Done
     backfillState: BACKFILL_STATE,
     async *extract(context): AsyncIterable<Unit<TimedState | DoneState>> {
       const { signal, log, backfill, limits } = context;
-      const api = toastApi(context);
+      const api = rest.api(context);
       const now = await api.now(signal, restaurantCall(context.instance));
       const saved = (context.state ?? {}) as TimedState & Partial<DoneState>;
       const done = new Set(backfill ? (saved.done ?? []) : []);
@@ -344,7 +344,7 @@ const restaurants: EntityDefinition<ToastConfig, SnapshotState> = {
     migrations: { 0: (old) => asIso(old as Record<string, unknown>, 'since', 'at') },
   },
   async *extract(context) {
-    const api = toastApi(context);
+    const api = rest.api(context);
     const { records } = await readAll(api, restaurantCall(context.instance), context.signal);
     const at = isoTime(await api.now(context.signal));
     yield { origin: `restaurants ${at}`, records: asRecords([records]), state: { at } };
@@ -354,37 +354,29 @@ const restaurants: EntityDefinition<ToastConfig, SnapshotState> = {
 
 // ---------------------------------------------------------------- check, source
 
-async function* checkToast(context: CheckContext<ToastConfig>): AsyncIterable<CheckStep> {
-  const api = toastApi(context);
-  try {
-    const { value } = await api.call(restaurantCall(context.instance), context.signal);
-    const general = (value as { general?: { name?: string; timeZone?: string } } | undefined)?.general;
-    yield {
-      name: 'login and restaurant access',
-      ok: true,
-      detail: `${general?.name ?? context.instance.name}${general?.timeZone ? ` (${general.timeZone})` : ''}`,
-    };
-  } catch (error) {
-    yield { name: 'login and restaurant access', ok: false, detail: (error as Error).message };
-    return;
-  }
-  try {
-    const today = await api.now(context.signal);
-    const query = { startDate: toastTime(today - DAY_MS), endDate: toastTime(today), pageSize: 1 };
-    const { value } = await api.call(
-      { path: '/orders/v2/ordersBulk', query, endpoint: ORDERS_ENDPOINT },
-      context.signal,
-    );
-    const found = Array.isArray(value) && value.length > 0;
-    yield {
-      name: 'orders readable',
-      ok: true,
-      detail: found ? 'orders modified in the last day found' : 'no order modified in the last day',
-    };
-  } catch (error) {
-    yield { name: 'orders readable', ok: false, detail: (error as Error).message };
-  }
-}
+const checkToast = checkSteps<ToastConfig>([
+  {
+    name: 'login and restaurant access',
+    async run(context) {
+      const { value } = await rest.api(context).call(restaurantCall(context.instance), context.signal);
+      const general = (value as { general?: { name?: string; timeZone?: string } } | undefined)?.general;
+      return `${general?.name ?? context.instance.name}${general?.timeZone ? ` (${general.timeZone})` : ''}`;
+    },
+  },
+  {
+    name: 'orders readable',
+    async run(context) {
+      const api = rest.api(context);
+      const today = await api.now(context.signal);
+      const query = { startDate: toastTime(today - DAY_MS), endDate: toastTime(today), pageSize: 1 };
+      const call = { path: '/orders/v2/ordersBulk', query, endpoint: ORDERS_ENDPOINT };
+      const { value } = await api.call(call, context.signal);
+      return Array.isArray(value) && value.length > 0
+        ? 'orders modified in the last day found'
+        : 'no order modified in the last day';
+    },
+  },
+]);
 
 export const toast: SourceDefinition<ToastConfig> = {
   name: 'toast',

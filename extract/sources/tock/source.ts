@@ -5,7 +5,8 @@
 import { HttpError, type HttpClient } from '../../kit/http/index.js';
 import { readJsonRecords } from '../../kit/records/json-records.js';
 import { headerValue } from '../../kit/rest/index.js';
-import type { CheckStep, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
+import { checkSteps } from '../../kit/check.js';
+import type { CheckContext, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { configureTock, type TockConfig } from './config.js';
 import {
   listExportFiles,
@@ -86,51 +87,42 @@ function tockEntity(
   };
 }
 
-async function* checkTock(context: {
-  instance: { config: TockConfig };
-  http: HttpClient;
-  signal: AbortSignal;
-}): AsyncIterable<CheckStep> {
-  const { http, instance, signal } = context;
-  let guests: ExportFile[];
-  let reservations: ExportFile[];
-  try {
-    guests = await listExportFiles(http, instance.config, 'guest', signal);
-    reservations = await listExportFiles(http, instance.config, 'reservation', signal);
-    yield {
-      name: 'list export',
-      ok: true,
-      detail: `${guests.length} guest and ${reservations.length} reservation files`,
-    };
-  } catch (error) {
-    yield { name: 'list export', ok: false, detail: (error as Error).message };
-    return;
-  }
-  const sample = guests.at(-1) ?? reservations.at(-1);
-  if (!sample) {
-    yield { name: 'read a file', ok: true, detail: 'the export lists no files yet' };
-    return;
-  }
-  try {
-    const response = await openFile(http, sample, signal);
-    const body = response.body as NodeJS.ReadableStream & AsyncIterable<Buffer> & { destroy(): void };
-    let first = Buffer.alloc(0);
-    for await (const chunk of body) {
-      first = Buffer.concat([first, chunk]);
-      if (first.length >= 64) break;
-    }
-    body.destroy();
-    const start = first.toString('utf8').trimStart().slice(0, 1);
-    const looksJson = start === '[' || start === '{';
-    yield {
-      name: 'read a file',
-      ok: looksJson,
-      detail: looksJson ? `${sample.name} starts with JSON` : `${sample.name} does not start with JSON`,
-    };
-  } catch (error) {
-    yield { name: 'read a file', ok: false, detail: (error as Error).message };
-  }
-}
+/** Both exports listed, and the start of the newest file read: JSON, or the export is not what we read. */
+const exportListing = ({ http, instance, signal, shared }: CheckContext<TockConfig>) =>
+  shared('check-listing', async () => ({
+    guests: await listExportFiles(http, instance.config, 'guest', signal),
+    reservations: await listExportFiles(http, instance.config, 'reservation', signal),
+  }));
+
+const checkTock = checkSteps<TockConfig>([
+  {
+    name: 'list export',
+    async run(context) {
+      const { guests, reservations } = await exportListing(context);
+      return `${guests.length} guest and ${reservations.length} reservation files`;
+    },
+  },
+  {
+    name: 'read a file',
+    async run(context) {
+      const { http, signal } = context;
+      const { guests, reservations } = await exportListing(context);
+      const sample = guests.at(-1) ?? reservations.at(-1);
+      if (!sample) return 'the export lists no files yet';
+      const response = await openFile(http, sample, signal);
+      const body = response.body as NodeJS.ReadableStream & AsyncIterable<Buffer> & { destroy(): void };
+      let first = Buffer.alloc(0);
+      for await (const chunk of body) {
+        first = Buffer.concat([first, chunk]);
+        if (first.length >= 64) break;
+      }
+      body.destroy();
+      const start = first.toString('utf8').trimStart().slice(0, 1);
+      if (start !== '[' && start !== '{') throw new Error(`${sample.name} does not start with JSON`);
+      return `${sample.name} starts with JSON`;
+    },
+  },
+]);
 
 export const tock: SourceDefinition<TockConfig> = {
   name: 'tock',
