@@ -254,6 +254,7 @@ export async function runPipeline(
   return { outcomes, dbt, ok };
 }
 
+/** Skipped parts and dbt warnings listed in the summary; the rest are counted. */
 const SKIPPED_SHOWN = 20;
 
 export function renderSummary(result: PipelineResult, context: { demo: boolean; warehouse: string }): string {
@@ -277,6 +278,13 @@ export function renderSummary(result: PipelineResult, context: { demo: boolean; 
   if (rows.length)
     lines.push(renderTable(['source', 'status', 'rows seen', 'new versions', 'quarantined', 'duration', 'note'], rows));
   if (result.dbt) lines.push(`dbt build: ${dbtStatusOf(result.dbt)} in ${formatDuration(result.dbt.durationMs)}`);
+  const warnings = result.dbt?.warnings ?? [];
+  if (warnings.length) {
+    lines.push(`Data to look at (dbt tests that warn; described in dbt/models/**/_*.yml):`);
+    lines.push(...warnings.slice(0, SKIPPED_SHOWN).map((w) => `  ${formatCount(w.rows).padStart(7)}  ${w.test}`));
+    if (warnings.length > SKIPPED_SHOWN)
+      lines.push(`  ... and ${formatCount(warnings.length - SKIPPED_SHOWN)} more (npm run dbt -- test)`);
+  }
   const skipped = result.outcomes.flatMap((o) => o.skipped.map((part) => `  ${o.source}.${part}`));
   if (skipped.length) {
     lines.push(`Refused by the vendor and skipped (${formatCount(skipped.length)}; asked again by the next run):`);

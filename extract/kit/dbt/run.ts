@@ -28,6 +28,13 @@ export interface DbtResult {
   output: string;
   /** Per-node outcome from target/run_results.json, when dbt wrote one. */
   counts: Record<string, number>;
+  /** Tests configured to warn that found rows: data to look at, though the build succeeded. */
+  warnings: DbtWarning[];
+}
+
+export interface DbtWarning {
+  test: string;
+  rows: number;
 }
 
 export async function runDbt(args: string[], options: DbtRunOptions): Promise<DbtResult> {
@@ -45,7 +52,8 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
   });
   const result = await child;
   const output = result.all ?? '';
-  return { ok: result.exitCode === 0, exitCode: result.exitCode ?? 1, output, counts: artifacts ? await readCounts() : countsFromSummary(output) };
+  const counts = artifacts ? await readCounts() : countsFromSummary(output);
+  return { ok: result.exitCode === 0, exitCode: result.exitCode ?? 1, output, counts, warnings: warningsFrom(output) };
 }
 
 /** dbt's closing line, "Done. PASS=264 WARN=12 ERROR=0 SKIP=0 NO-OP=0 TOTAL=276", as counts (zeros left out). */
@@ -59,6 +67,15 @@ export function countsFromSummary(output: string): Record<string, number> {
     if (name && Number(value) > 0) counts[name] = Number(value);
   }
   return counts;
+}
+
+/** dbt's "Warning in test <name> (<file>)" followed by "Got <n> results, configured to warn if != 0". */
+export function warningsFrom(output: string): DbtWarning[] {
+  const text = stripVTControlCharacters(output);
+  return [...text.matchAll(/Warning in test (\S+) \([^)]*\)\s*\n(?:.*?\s)?Got (\d+) results?/g)].map(([, test, rows]) => ({
+    test: test!,
+    rows: Number(rows),
+  }));
 }
 
 async function readCounts(): Promise<Record<string, number>> {
