@@ -76,7 +76,11 @@ const okAll = (result: SourceRunResult) =>
 /** What the sandbox's default windows hold at its clock: tasks 30 days back to 180 ahead, histories to 7 ahead. */
 function expected(s: ArrivySandbox, account?: string) {
   const w = s.world(account);
-  const withHistory = w.scheduledTaskIndexes(w.now - 30 * DAY_MS, w.now + 7 * DAY_MS);
+  // Histories of the window's tasks up to a week ahead, and of every unscheduled task.
+  const withHistory = [
+    ...w.scheduledTaskIndexes(w.now - 30 * DAY_MS, w.now + 7 * DAY_MS),
+    ...w.unscheduledTaskIndexes(),
+  ];
   return {
     customers: w.customerIndexes(),
     members: w.teamMemberIndexes(),
@@ -98,6 +102,13 @@ describe('arrivy: first sync, rerun, a day of changes', () => {
     expect(await count('raw_arrivy_tasks')).toBe(want.window.length + want.unscheduled.length);
     expect(await count('raw_arrivy_task_statuses')).toBe(want.statuses);
     expect(want.statuses).toBeGreaterThan(100);
+    // A cancelled unscheduled task's report lands too.
+    const w0 = s.world();
+    const unscheduledReports = want.unscheduled.flatMap((i) => w0.statusRecords(i).map(() => w0.id('task', i)));
+    expect(unscheduledReports.length).toBeGreaterThan(0);
+    expect(
+      await count('raw_arrivy_task_statuses', `record->>'listed_task_id' in ('${unscheduledReports.join("','")}')`),
+    ).toBe(unscheduledReports.length);
 
     // Ids keep every digit: _key and the JSON (PostgreSQL numeric) alike.
     const w = s.world();

@@ -3,7 +3,7 @@
  * tombstones), tasks in a rolling window of scheduled starts plus one pass over the unscheduled ones, and the
  * status history of every task whose record changed. Bare JSON arrays paged by page number; two auth headers.
  */
-import { pageNumber, restSource, withDeletions, type IncrementalSpec } from '../../kit/rest/index.js';
+import { pageNumber, restSource, withDeletions, type ForEachSpec, type IncrementalSpec } from '../../kit/rest/index.js';
 import { checkSteps } from '../../kit/check.js';
 import type { SourceDefinition } from '../../kit/source.js';
 import { DAY_MS } from '../../kit/windows.js';
@@ -47,6 +47,24 @@ const tasks = { path: '/tasks', paginator: pages(500), incremental: taskWindow((
  * at once.
  */
 const statusParents = { ...tasks, incremental: taskWindow(() => 7 * DAY_MS) };
+/** Tasks without a start: listed whole every run (a cancelled one still has its CANCELLED report). */
+const unscheduled = { path: '/tasks', query: { unscheduled: true }, paginator: pages(500) };
+
+/** The status history of each listed task whose record changed; a report gets the task it was listed under. */
+const statusesOf = (name: string, parent: ForEachSpec['parent']) =>
+  kit.entity({
+    name,
+    table: 'raw_arrivy_task_statuses',
+    keyPath: ['id'],
+    forEach: {
+      parent,
+      parentKey: ['id'],
+      child: { path: '/tasks/{id}/status', paginator: pages(100) },
+      // Its own task_id stays what it claims.
+      as: 'listed_task_id',
+      concurrency: 8,
+    },
+  });
 
 export const arrivy: SourceDefinition<ArrivyConfig> = {
   name: 'arrivy',
@@ -66,27 +84,9 @@ export const arrivy: SourceDefinition<ArrivyConfig> = {
       }),
     ),
     kit.entity({ name: 'tasks', table: 'raw_arrivy_tasks', keyPath: ['id'], ...tasks }),
-    kit.entity({
-      name: 'unscheduled_tasks',
-      table: 'raw_arrivy_tasks',
-      keyPath: ['id'],
-      path: '/tasks',
-      query: { unscheduled: true },
-      paginator: pages(500),
-    }),
-    kit.entity({
-      name: 'task_statuses',
-      table: 'raw_arrivy_task_statuses',
-      keyPath: ['id'],
-      // Each report gets the task it was listed under; its own task_id stays what it claims.
-      forEach: {
-        parent: statusParents,
-        parentKey: ['id'],
-        child: { path: '/tasks/{id}/status', paginator: pages(100) },
-        as: 'listed_task_id',
-        concurrency: 8,
-      },
-    }),
+    kit.entity({ name: 'unscheduled_tasks', table: 'raw_arrivy_tasks', keyPath: ['id'], ...unscheduled }),
+    statusesOf('task_statuses', statusParents),
+    statusesOf('unscheduled_task_statuses', unscheduled),
   ],
   check: checkSteps([
     {
