@@ -47,6 +47,7 @@ export interface RunSquareOptions {
   entities?: SquareEntity[];
   signal?: AbortSignal;
   onProgress?: Parameters<typeof runSource>[1]['onProgress'];
+  limits?: Parameters<typeof runSource>[1]['limits'];
 }
 
 export interface SquareTestbed {
@@ -85,6 +86,7 @@ export function squareTestbed(databaseName: string): SquareTestbed {
         log: options.log ?? silentLogger,
         signal: options.signal ?? new AbortController().signal,
         onProgress: options.onProgress,
+        limits: options.limits,
       }),
     secrets: (env = { ELT_SECRET_KEY: TEST_SECRET_KEY }) => secretStore(warehouse(), env),
     async count(entity, where = 'true') {

@@ -158,6 +158,45 @@ describe('square: historical import, reruns and a day of changes', () => {
     expect(versions).toEqual([{ v: 1 }]);
   });
 
+  it('--max-pages lands part of a window and keeps its state; the next run lands the rest, once', async () => {
+    const sandbox = await bed.sandbox({ locations: 1, customers: 20, payments: 2400, orders: 50, bookings: 10 });
+    const cut = await bed.run(sandbox.env(), { entities: ['payments'], limits: { maxPages: 1 } });
+    expectAllOk(cut);
+    // One page of 100 from the first window, and the run stopped there.
+    expect(outcome(cut, 'payments').counts).toMatchObject({ units: 1, rowsLanded: 100 });
+    const [saved] = await bed
+      .db()
+      .query<{ state: Saved }>(`select state from elt.state where source = 'square' and entity = 'payments'`);
+    const from = await horizon('payments');
+    for (const stream of Object.values(saved!.state.value.streams)) expect(Date.parse(stream.historyNext!)).toBe(from);
+    expectAllOk(await bed.run(sandbox.env(), { entities: ['payments'], runId: 2 }));
+    const world = sandbox.world();
+    expect(await bed.count('payments')).toBe([...world.payments.range(from, sandbox.now() + 1)].length);
+    const [dupes] = await bed
+      .db()
+      .query<{ n: number }>(`select count(*)::int - count(distinct _key)::int as n from raw.raw_square_payments`);
+    expect(dupes!.n).toBe(0);
+  });
+
+  it('--since reads changes from that date again, without moving the saved cursor back', async () => {
+    const sandbox = await bed.sandbox({ locations: 1, customers: 20, payments: 2400, orders: 50, bookings: 10 });
+    expectAllOk(await bed.run(sandbox.env(), { entities: ['payments'] }));
+    const plain = await bed.run(sandbox.env(), { entities: ['payments'], runId: 2 });
+    const since = sandbox.now() - 20 * DAY;
+    const again = await bed.run(sandbox.env(), { entities: ['payments'], runId: 3, limits: { since } });
+    expectAllOk(again);
+    // Nothing was edited: every payment created since then is seen again (updated_at >= created_at).
+    const recent = [...sandbox.world().payments.range(since, sandbox.now() + 1)].length;
+    expect(recent).toBeGreaterThan(0);
+    expect(outcome(plain, 'payments').counts.rowsSeen).toBeLessThan(recent);
+    expect(outcome(again, 'payments').counts).toMatchObject({ rowsSeen: recent, rowsLanded: 0 });
+    const [saved] = await bed
+      .db()
+      .query<{ state: Saved }>(`select state from elt.state where source = 'square' and entity = 'payments'`);
+    for (const stream of Object.values(saved!.state.value.streams))
+      expect(Date.parse(stream.cursor)).toBe(sandbox.now());
+  });
+
   it('several merchants land side by side, each under its own _source_instance', async () => {
     const sandbox = await bed.sandbox({
       merchants: 2,

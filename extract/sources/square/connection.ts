@@ -47,16 +47,16 @@ export class SquareConnection {
     return this.beginning;
   }
 
-  /** Every page of a listing until Square sends no cursor. */
-  pages(listing: Listing, signal: AbortSignal): AsyncGenerator<Page> {
-    return readPages(this.api, listingSpec(listing), signal);
+  /** Every page of a listing until Square sends no cursor (or `maxPages`, --max-pages). */
+  pages(listing: Listing, signal: AbortSignal, maxPages?: number): AsyncGenerator<Page> {
+    return readPages(this.api, listingSpec(listing), signal, maxPages);
   }
 
   /** The same, its first page asked for on `start()`; `onLast` is told when its last page has arrived. */
-  ahead(listing: Listing, signal: AbortSignal, onLast: () => void): AheadListing {
+  ahead(listing: Listing, signal: AbortSignal, onLast: () => void, maxPages?: number): AheadListing {
     const spec = listingSpec(listing);
     return new AheadListing(() =>
-      readPages(this.api, { ...spec, paginator: tellingLast(spec.paginator!, onLast) }, signal),
+      readPages(this.api, { ...spec, paginator: tellingLast(spec.paginator!, onLast) }, signal, maxPages),
     );
   }
 }

@@ -66,6 +66,18 @@ export async function* windowRecords(
   }
 }
 
+/** Pages passed through, remembering whether --max-pages cut the listing short. */
+export function cutShort(pages: () => AsyncIterable<Page>) {
+  let cut = false;
+  const read = async function* (): AsyncGenerator<Page> {
+    for await (const page of pages()) {
+      cut ||= page.cut;
+      yield page;
+    }
+  };
+  return { pages: read, cut: () => cut };
+}
+
 /** The paginator, telling `onLast` as soon as the last page has arrived (before it is landed). */
 export function tellingLast(paginator: Paginator, onLast: () => void): Paginator {
   return {

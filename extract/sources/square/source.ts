@@ -16,7 +16,7 @@ import { REFRESH_BEFORE_MS } from './auth.js';
 import { configureSquare, oauthClient, oauthMerchantConfig, squareHttpOptions, type SquareConfig } from './config.js';
 import { connectionFor, SquareConnection } from './connection.js';
 import { OAUTH_SECRET_PREFIX, squareAuthCommand, type StoredTokens } from './oauth.js';
-import { windowRecords, type AheadListing } from './reading.js';
+import { cutShort, windowRecords, type AheadListing } from './reading.js';
 import { startSquareSandbox } from './sandbox/index.js';
 import {
   OVERLAP_MS,
@@ -78,7 +78,7 @@ function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedSt
     keyPath: ['id'],
     state: WINDOWED_STATE,
     async *extract(context: EntityContext<SquareConfig, WindowedState>): AsyncIterable<Unit<WindowedState>> {
-      const { signal, log, instance } = context;
+      const { signal, log, instance, limits } = context;
       const connection = connectionFor(context);
       const { locations, now } = await connection.begin(signal);
       const windowMs = instance.config.windowDays * DAY_MS;
@@ -98,7 +98,7 @@ function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedSt
       }
       const work: { streams: string[]; window: SquareWindow; listing: Listing }[] = [];
       for (const ids of groups.values()) {
-        const windows = planStream(state.streams[ids[0]!]!, now, plan);
+        const windows = planStream(state.streams[ids[0]!]!, now, plan, limits.since);
         for (let i = 0; i < ids.length; i += spec.batch) {
           const streams = ids.slice(i, i + spec.batch);
           for (const window of windows) {
@@ -108,7 +108,7 @@ function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedSt
       }
       // Read-ahead across windows: the next window's first page is asked for when this one's last arrives.
       const listings: AheadListing[] = work.map(({ listing }, i) =>
-        connection.ahead(listing, signal, () => listings[i + 1]?.start()),
+        connection.ahead(listing, signal, () => listings[i + 1]?.start(), limits.maxPages),
       );
       for (const [i, { streams, window }] of work.entries()) {
         const where = spec.perLocation
@@ -116,10 +116,20 @@ function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedSt
           : '';
         const label = `${window.phase} ${window.id}${where}`;
         context.progress({ label, fraction: i / work.length });
-        const keep = spec.keep?.(window, Date.parse(state.streams[streams[0]!]!.cursor));
-        const records = windowRecords(() => listings[i]!.pages(), log, keep);
+        const keep = spec.keep?.(window, limits.since ?? Date.parse(state.streams[streams[0]!]!.cursor));
+        const reading = cutShort(() => listings[i]!.pages());
+        const before = structuredClone(state);
         for (const id of streams) state.streams[id] = advance(state.streams[id]!, window);
-        yield { origin: `${spec.name} ${label}`, records, state: structuredClone(state) };
+        const after = structuredClone(state);
+        yield {
+          origin: `${spec.name} ${label}`,
+          records: windowRecords(reading.pages, log, keep),
+          // A window cut short by --max-pages is not done: the state stays, and the run stops here.
+          get state() {
+            return reading.cut() ? before : after;
+          },
+        };
+        if (reading.cut()) return;
       }
       context.progress({ label: 'up to date', fraction: 1 });
     },
@@ -262,7 +272,7 @@ function snapshot(
       context.progress({ label: 'whole list', fraction: 0 });
       // The locations came with the start of the run.
       const pages = list
-        ? () => connection.pages(list, context.signal)
+        ? () => connection.pages(list, context.signal, context.limits.maxPages)
         : async function* () {
             yield { number: 1, records: located, values: locations, cut: false };
           };
@@ -286,7 +296,8 @@ const catalog: EntityDefinition<SquareConfig, z.infer<typeof catalogState>> = {
   async *extract(context) {
     const connection = connectionFor(context);
     const { now } = await connection.begin(context.signal);
-    const since = context.state?.cursor ? Date.parse(context.state.cursor) - OVERLAP_MS : undefined;
+    const saved = context.state?.cursor ? Date.parse(context.state.cursor) - OVERLAP_MS : undefined;
+    const since = context.limits.since ?? saved;
     // begin_time is exclusive and selects objects updated after it; deleted objects come too.
     const body = {
       object_types: CATALOG_TYPES,
@@ -298,8 +309,14 @@ const catalog: EntityDefinition<SquareConfig, z.infer<typeof catalogState>> = {
     const label = since ? `changes since ${iso(since)}` : 'whole catalog';
     context.progress({ label, fraction: 0 });
     const listing: Listing = { op: 'SearchCatalogObjects', field: 'objects', body };
-    const records = windowRecords(() => connection.pages(listing, context.signal), context.log);
-    yield { origin: `catalog_objects ${label}`, records, state: { cursor: iso(now) } };
+    const reading = cutShort(() => connection.pages(listing, context.signal, context.limits.maxPages));
+    yield {
+      origin: `catalog_objects ${label}`,
+      records: windowRecords(reading.pages, context.log),
+      get state() {
+        return reading.cut() ? (context.state ?? {}) : { cursor: iso(now) };
+      },
+    };
   },
 };
 

@@ -65,7 +65,8 @@ export function newStream(spec: StreamPlanSpec, now: number): StreamState {
     : { cursor: isoTime(now) };
 }
 
-export function planStream(state: StreamState, now: number, spec: StreamPlanSpec): SquareWindow[] {
+/** `since` (--since) starts the changes there instead of at the cursor; `advance` never moves it back. */
+export function planStream(state: StreamState, now: number, spec: StreamPlanSpec, since?: number): SquareWindow[] {
   const windows: SquareWindow[] = [];
   const history = state.historyNext !== undefined && state.historyEnd !== undefined;
   if (history) {
@@ -73,7 +74,8 @@ export function planStream(state: StreamState, now: number, spec: StreamPlanSpec
     windows.push(...range.map((w) => ({ ...w, phase: 'history' as const })));
   }
   // A stream first seen in this run: its history reaches now, so there are no changes to follow yet.
-  if (!(history && Date.parse(state.cursor) >= now)) windows.push(...spec.changes(Date.parse(state.cursor), now));
+  if (!(history && Date.parse(state.cursor) >= now))
+    windows.push(...spec.changes(since ?? Date.parse(state.cursor), now));
   return windows;
 }
 
