@@ -286,7 +286,7 @@ describe('bad input fails the unit, names the endpoint and page, commits nothing
 it('an endpoint whose circuit opens leaves the entity degraded, not failed', async () => {
   knobs.fault = 'down';
   const http = {
-    retry: { limit: 3, baseDelayMs: 1, maxDelayMs: 2 },
+    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
     circuit: { failureThreshold: 2, resetAfterMs: 60_000, perAttempt: true },
   };
   const [outcome] = await run({ ...source((kit) => [kit.entity(widgets())]), http });
