@@ -286,7 +286,9 @@ export interface MetricRow {
   last_success_at: Date | null;
 }
 
-export const METRIC_TYPE: ParamType = {
+type StructType = Extract<ParamType, { struct: unknown }>;
+
+export const METRIC_TYPE: StructType = {
   struct: [
     ['endpoint', 'STRING'],
     ['requests', 'INT64'],
@@ -300,24 +302,7 @@ export const METRIC_TYPE: ParamType = {
   ],
 };
 
-/** Every endpoint of a source in one statement. */
-export function insertHttpMetrics(
-  t: BigQueryTarget,
-  runId: number,
-  source: string,
-  metrics: readonly MetricRow[],
-): Statement {
-  return {
-    sql: `INSERT INTO ${meta(t, 'http_metrics')}
-  (run_id, source, endpoint, requests, failures, throttled, retries, total_latency_ms, max_latency_ms, circuit, last_success_at, recorded_at)
-SELECT @run_id, @source, m.endpoint, m.requests, m.failures, m.throttled, m.retries, m.total_latency_ms, m.max_latency_ms, m.circuit,
-       m.last_success_at, CURRENT_TIMESTAMP()
-FROM UNNEST(@metrics) AS m`,
-    params: { run_id: p.int(runId), source: p.string(source), metrics: p.array(METRIC_TYPE, metrics) },
-  };
-}
-
-export const ENTITY_SYNC_TYPE: ParamType = {
+export const ENTITY_SYNC_TYPE: StructType = {
   struct: [
     ['entity', 'STRING'],
     ['source_instance', 'STRING'],
@@ -331,6 +316,55 @@ export const ENTITY_SYNC_TYPE: ParamType = {
   ],
 };
 
+interface RunRowsTable {
+  table: string;
+  /** The query parameter that carries the rows. */
+  param: string;
+  /** Each field fills the table's column of the same name. */
+  type: StructType;
+  /** SQL of the table's other columns. */
+  computed?: Record<string, string>;
+}
+
+/** Rows of one run and source in one statement. */
+function insertRunRows(
+  t: BigQueryTarget,
+  into: RunRowsTable,
+  runId: number,
+  source: string,
+  rows: readonly object[],
+): Statement {
+  const fields = into.type.struct.map(([name]) => name);
+  const computed = into.computed ?? {};
+  const columns = ['run_id', 'source', ...fields, ...Object.keys(computed)];
+  const values = ['@run_id', '@source', ...fields.map((field) => `r.${field}`), ...Object.values(computed)];
+  return {
+    sql: `INSERT INTO ${meta(t, into.table)}
+  (${columns.join(', ')})
+SELECT ${values.join(', ')}
+FROM UNNEST(@${into.param}) AS r`,
+    params: { run_id: p.int(runId), source: p.string(source), [into.param]: p.array(into.type, rows) },
+  };
+}
+
+const HTTP_METRICS: RunRowsTable = {
+  table: 'http_metrics',
+  param: 'metrics',
+  type: METRIC_TYPE,
+  computed: { recorded_at: 'CURRENT_TIMESTAMP()' },
+};
+const ENTITY_SYNCS: RunRowsTable = { table: 'entity_syncs', param: 'syncs', type: ENTITY_SYNC_TYPE };
+
+/** Every endpoint of a source in one statement. */
+export function insertHttpMetrics(
+  t: BigQueryTarget,
+  runId: number,
+  source: string,
+  metrics: readonly MetricRow[],
+): Statement {
+  return insertRunRows(t, HTTP_METRICS, runId, source, metrics);
+}
+
 /** Every entity of a source in one statement. */
 export function insertEntitySyncs(
   t: BigQueryTarget,
@@ -338,13 +372,7 @@ export function insertEntitySyncs(
   source: string,
   syncs: readonly EntitySyncRow[],
 ): Statement {
-  return {
-    sql: `INSERT INTO ${meta(t, 'entity_syncs')}
-  (run_id, source, entity, source_instance, status, rows_seen, rows_landed, rows_quarantined, units, error, finished_at)
-SELECT @run_id, @source, s.entity, s.source_instance, s.status, s.rows_seen, s.rows_landed, s.rows_quarantined, s.units, s.error, s.finished_at
-FROM UNNEST(@syncs) AS s`,
-    params: { run_id: p.int(runId), source: p.string(source), syncs: p.array(ENTITY_SYNC_TYPE, syncs) },
-  };
+  return insertRunRows(t, ENTITY_SYNCS, runId, source, syncs);
 }
 
 /** --check: a real write into the state table, rolled back. */
