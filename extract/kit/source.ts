@@ -111,6 +111,15 @@ export interface CheckStep {
   detail: string;
 }
 
+/** One check step: passed with the detail `run` returns, or failed with the message of what it threw. */
+export async function checkStep(name: string, run: () => Promise<string>): Promise<CheckStep> {
+  try {
+    return { name, ok: true, detail: await run() };
+  } catch (error) {
+    return { name, ok: false, detail: (error as Error).message };
+  }
+}
+
 export interface CheckContext<Config> {
   instance: SourceInstance<Config>;
   http: HttpClient;
@@ -142,6 +151,24 @@ export interface RunningSandbox {
   /** Simulates the passage of time at the vendor (a new export, a day of changes); persists. */
   advance(): Promise<string>;
   close(): Promise<void>;
+}
+
+interface LoopbackSandbox {
+  env(): Record<string, string>;
+  advance(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A sandbox whose advance() says nothing, as a RunningSandbox: `said` tells where the vendor's time now is. */
+export function runningSandbox<S extends LoopbackSandbox>(sandbox: S, said: (sandbox: S) => string): RunningSandbox {
+  return {
+    env: sandbox.env(),
+    advance: async () => {
+      await sandbox.advance();
+      return said(sandbox);
+    },
+    close: () => sandbox.close(),
+  };
 }
 
 export interface SourceDefinition<Config> {

@@ -4,7 +4,7 @@
  * status history of every task whose record changed. Bare JSON arrays paged by page number; two auth headers.
  */
 import { pageNumber, restSource, withDeletions, type IncrementalSpec } from '../../kit/rest/index.js';
-import type { CheckContext, CheckStep, SourceDefinition } from '../../kit/source.js';
+import { checkStep, type CheckContext, type CheckStep, type SourceDefinition } from '../../kit/source.js';
 import { DAY_MS } from '../../kit/windows.js';
 import { arrivyAuth, configureArrivy, taskWindowMs, type ArrivyConfig } from './config.js';
 import { startArrivySandbox } from './sandbox/index.js';
@@ -48,8 +48,7 @@ const tasks = { path: '/tasks', paginator: pages(500), incremental: taskWindow((
 const statusParents = { ...tasks, incremental: taskWindow(() => 7 * DAY_MS) };
 
 async function* checkArrivy({ instance, http, signal }: CheckContext<ArrivyConfig>): AsyncIterable<CheckStep> {
-  const name = 'credentials (user profile)';
-  try {
+  yield await checkStep('credentials (user profile)', async () => {
     const url = `${instance.config.apiUrl}${PROFILE.path}`;
     const { body } = await http.json<Record<string, unknown>>({
       url,
@@ -57,10 +56,8 @@ async function* checkArrivy({ instance, http, signal }: CheckContext<ArrivyConfi
       auth: arrivyAuth(instance),
       signal,
     });
-    yield { name, ok: true, detail: String(body?.company_name ?? body?.email ?? 'profile read') };
-  } catch (error) {
-    yield { name, ok: false, detail: (error as Error).message };
-  }
+    return String(body?.company_name ?? body?.email ?? 'profile read');
+  });
 }
 
 export const arrivy: SourceDefinition<ArrivyConfig> = {

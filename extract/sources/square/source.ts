@@ -8,6 +8,7 @@
  * per request. Every list is read to its last page.
  */
 import { z } from 'zod';
+import { checkStep, runningSandbox } from '../../kit/source.js';
 import type {
   CheckContext,
   CheckStep,
@@ -324,8 +325,7 @@ async function* checkSquare(context: CheckContext<SquareConfig>): AsyncIterable<
     const renewal = `runs refresh it when fewer than ${REFRESH_BEFORE_MS / DAY_MS} remain`;
     yield { name: 'stored tokens', ok: true, detail: `access token valid for ${days} more days (${renewal})` };
   }
-  const step = 'token valid (list locations)';
-  try {
+  yield await checkStep('token valid (list locations)', async () => {
     // A connection of its own: the check must not share (or refresh into) a run's token state.
     const { locations } = await new SquareConnection(instance, context.http, secrets, context.log).begin(
       context.signal,
@@ -334,14 +334,8 @@ async function* checkSquare(context: CheckContext<SquareConfig>): AsyncIterable<
       .map((l) => l.name ?? l.id)
       .slice(0, 5)
       .join(', ');
-    yield {
-      name: step,
-      ok: true,
-      detail: `${locations.length} location${locations.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}`,
-    };
-  } catch (error) {
-    yield { name: step, ok: false, detail: (error as Error).message };
-  }
+    return `${locations.length} location${locations.length === 1 ? '' : 's'}${names ? `: ${names}` : ''}`;
+  });
 }
 
 export const square: SourceDefinition<SquareConfig> = {
@@ -385,16 +379,9 @@ export const square: SourceDefinition<SquareConfig> = {
     return instances;
   },
   commands: [squareAuthCommand],
-  async startSandbox() {
-    const sandbox = await startSquareSandbox();
-    return {
-      env: sandbox.env(),
-      advance: async () => {
-        await sandbox.advance();
-        const day = 'one more day of payments, orders, customers and bookings';
-        return `the Square sandbox is now at ${new Date(sandbox.now()).toISOString()} (${day})`;
-      },
-      close: () => sandbox.close(),
-    };
-  },
+  startSandbox: async () =>
+    runningSandbox(await startSquareSandbox(), (sandbox) => {
+      const day = 'one more day of payments, orders, customers and bookings';
+      return `the Square sandbox is now at ${new Date(sandbox.now()).toISOString()} (${day})`;
+    }),
 };

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { httpErrorOf } from '../../kit/http/index.js';
 import type { RawRecord } from '../../kit/records/json-records.js';
 import { restSource, type RestEntitySpec } from '../../kit/rest/index.js';
+import { checkStep, runningSandbox } from '../../kit/source.js';
 import type { CheckContext, CheckStep, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import type { StateSchema } from '../../kit/state.js';
 import {
@@ -356,19 +357,14 @@ const restaurants: EntityDefinition<ToastConfig, SnapshotState> = {
 
 async function* checkToast(context: CheckContext<ToastConfig>): AsyncIterable<CheckStep> {
   const api = toastApi(context);
-  try {
+  const access = await checkStep('login and restaurant access', async () => {
     const { value } = await api.call(restaurantCall(context.instance), context.signal);
     const general = (value as { general?: { name?: string; timeZone?: string } } | undefined)?.general;
-    yield {
-      name: 'login and restaurant access',
-      ok: true,
-      detail: `${general?.name ?? context.instance.name}${general?.timeZone ? ` (${general.timeZone})` : ''}`,
-    };
-  } catch (error) {
-    yield { name: 'login and restaurant access', ok: false, detail: (error as Error).message };
-    return;
-  }
-  try {
+    return `${general?.name ?? context.instance.name}${general?.timeZone ? ` (${general.timeZone})` : ''}`;
+  });
+  yield access;
+  if (!access.ok) return;
+  yield await checkStep('orders readable', async () => {
     const today = await api.now(context.signal);
     const query = { startDate: toastTime(today - DAY_MS), endDate: toastTime(today), pageSize: 1 };
     const { value } = await api.call(
@@ -376,14 +372,8 @@ async function* checkToast(context: CheckContext<ToastConfig>): AsyncIterable<Ch
       context.signal,
     );
     const found = Array.isArray(value) && value.length > 0;
-    yield {
-      name: 'orders readable',
-      ok: true,
-      detail: found ? 'orders modified in the last day found' : 'no order modified in the last day',
-    };
-  } catch (error) {
-    yield { name: 'orders readable', ok: false, detail: (error as Error).message };
-  }
+    return found ? 'orders modified in the last day found' : 'no order modified in the last day';
+  });
 }
 
 export const toast: SourceDefinition<ToastConfig> = {
@@ -414,16 +404,9 @@ export const toast: SourceDefinition<ToastConfig> = {
   check: checkToast,
   http: toastHttpOptions,
   concurrency: toastConcurrency,
-  async startSandbox() {
-    const sandbox = await startToastSandbox();
-    return {
-      env: sandbox.env(),
-      advance: async () => {
-        await sandbox.advance();
-        const at = new Date(sandbox.now()).toISOString();
-        return `the Toast sandbox is now at ${at} (one more business day of orders, cash and labor)`;
-      },
-      close: () => sandbox.close(),
-    };
-  },
+  startSandbox: async () =>
+    runningSandbox(await startToastSandbox(), (sandbox) => {
+      const at = new Date(sandbox.now()).toISOString();
+      return `the Toast sandbox is now at ${at} (one more business day of orders, cash and labor)`;
+    }),
 };

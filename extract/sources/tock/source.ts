@@ -5,6 +5,7 @@
 import { HttpError, type HttpClient } from '../../kit/http/index.js';
 import { readJsonRecords } from '../../kit/records/json-records.js';
 import { headerValue } from '../../kit/rest/index.js';
+import { checkStep, runningSandbox } from '../../kit/source.js';
 import type { CheckStep, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { configureTock, type TockConfig } from './config.js';
 import {
@@ -92,26 +93,21 @@ async function* checkTock(context: {
   signal: AbortSignal;
 }): AsyncIterable<CheckStep> {
   const { http, instance, signal } = context;
-  let guests: ExportFile[];
-  let reservations: ExportFile[];
-  try {
+  let guests: ExportFile[] = [];
+  let reservations: ExportFile[] = [];
+  const listed = await checkStep('list export', async () => {
     guests = await listExportFiles(http, instance.config, 'guest', signal);
     reservations = await listExportFiles(http, instance.config, 'reservation', signal);
-    yield {
-      name: 'list export',
-      ok: true,
-      detail: `${guests.length} guest and ${reservations.length} reservation files`,
-    };
-  } catch (error) {
-    yield { name: 'list export', ok: false, detail: (error as Error).message };
-    return;
-  }
+    return `${guests.length} guest and ${reservations.length} reservation files`;
+  });
+  yield listed;
+  if (!listed.ok) return;
   const sample = guests.at(-1) ?? reservations.at(-1);
   if (!sample) {
     yield { name: 'read a file', ok: true, detail: 'the export lists no files yet' };
     return;
   }
-  try {
+  yield await checkStep('read a file', async () => {
     const response = await openFile(http, sample, signal);
     const body = response.body as NodeJS.ReadableStream & AsyncIterable<Buffer> & { destroy(): void };
     let first = Buffer.alloc(0);
@@ -121,15 +117,9 @@ async function* checkTock(context: {
     }
     body.destroy();
     const start = first.toString('utf8').trimStart().slice(0, 1);
-    const looksJson = start === '[' || start === '{';
-    yield {
-      name: 'read a file',
-      ok: looksJson,
-      detail: looksJson ? `${sample.name} starts with JSON` : `${sample.name} does not start with JSON`,
-    };
-  } catch (error) {
-    yield { name: 'read a file', ok: false, detail: (error as Error).message };
-  }
+    if (start !== '[' && start !== '{') throw new Error(`${sample.name} does not start with JSON`);
+    return `${sample.name} starts with JSON`;
+  });
 }
 
 export const tock: SourceDefinition<TockConfig> = {
@@ -143,15 +133,6 @@ export const tock: SourceDefinition<TockConfig> = {
     tockEntity('reservation', 'raw_tock_reservation', ['id']),
   ],
   check: checkTock,
-  async startSandbox() {
-    const sandbox = await startTockSandbox();
-    return {
-      env: sandbox.env(),
-      advance: async () => {
-        await sandbox.advance();
-        return `the Tock sandbox now offers ${sandbox.exports()} exports`;
-      },
-      close: () => sandbox.close(),
-    };
-  },
+  startSandbox: async () =>
+    runningSandbox(await startTockSandbox(), (sandbox) => `the Tock sandbox now offers ${sandbox.exports()} exports`),
 };
