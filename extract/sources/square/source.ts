@@ -55,8 +55,8 @@ const ORDER_STATES = ['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT'];
 // ---------------------------------------------------------------- windowed entities
 
 interface WindowedSpec {
+  /** Also names the raw table: raw_square_<name>. */
   name: string;
-  table: string;
   /** Streams: one for the merchant, or one per location. */
   perLocation: boolean;
   /** Locations asked for in one request (streams in the same position share requests). */
@@ -81,7 +81,7 @@ function createdThenUpdated(historyStart: (horizon: number) => number, yearlyBef
 function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedState> {
   return {
     name: spec.name,
-    table: spec.table,
+    table: `raw_square_${spec.name}`,
     keyPath: ['id'],
     state: WINDOWED_STATE,
     async *extract(context: EntityContext<SquareConfig, WindowedState>): AsyncIterable<Unit<WindowedState>> {
@@ -137,7 +137,6 @@ const range = (w: SquareWindow) => ({ start_at: iso(w.start), end_at: iso(w.end)
 
 const customers = windowed({
   name: 'customers',
-  table: 'raw_square_customers',
   perLocation: false,
   batch: 1,
   plan: createdThenUpdated(() => SQUARE_BEGINNING, true),
@@ -156,7 +155,6 @@ const customers = windowed({
 
 const payments = windowed({
   name: 'payments',
-  table: 'raw_square_payments',
   perLocation: true,
   batch: 1,
   plan: createdThenUpdated((horizon) => horizon),
@@ -190,7 +188,6 @@ const payments = windowed({
 
 const orders = windowed({
   name: 'orders',
-  table: 'raw_square_orders',
   perLocation: true,
   batch: 10,
   plan: createdThenUpdated((horizon) => horizon),
@@ -215,7 +212,6 @@ const orders = windowed({
 
 const bookings = windowed({
   name: 'bookings',
-  table: 'raw_square_bookings',
   perLocation: true,
   batch: 1,
   plan: (horizon, now) => ({
@@ -252,15 +248,11 @@ const bookings = windowed({
 
 const snapshotState = z.object({ lastRun: timestamp });
 
-/** A small list read whole on every run: one unit; unchanged records add nothing. */
-function snapshot(
-  name: string,
-  table: string,
-  list?: Listing,
-): EntityDefinition<SquareConfig, z.infer<typeof snapshotState>> {
+/** A small list read whole on every run (into raw_square_<name>): one unit; unchanged records add nothing. */
+function snapshot(name: string, list?: Listing): EntityDefinition<SquareConfig, z.infer<typeof snapshotState>> {
   return {
     name,
-    table,
+    table: `raw_square_${name}`,
     keyPath: ['id'],
     state: firstVersion(snapshotState),
     async *extract(context) {
@@ -343,18 +335,18 @@ export const square: SourceDefinition<SquareConfig> = {
   title: 'Square',
   configure: configureSquare,
   entities: [
-    snapshot('locations', 'raw_square_locations'),
+    snapshot('locations'),
     customers,
     payments,
     orders,
     bookings,
-    snapshot('team_members', 'raw_square_team_members', {
+    snapshot('team_members', {
       op: 'SearchTeamMembers',
       field: 'team_members',
       body: { limit: 200 },
     }),
     catalog,
-    snapshot('loyalty_accounts', 'raw_square_loyalty_accounts', {
+    snapshot('loyalty_accounts', {
       op: 'SearchLoyaltyAccounts',
       field: 'loyalty_accounts',
       body: { limit: 200 },
