@@ -508,6 +508,19 @@ function patronJson(p: Patron, rng: Random, email = p.email): string {
 
 // ---------------------------------------------------------------- guest profiles
 
+/** `count` JSON values made one after another (drawing from the random streams in that order), comma-separated. */
+function jsonList(count: number, value: () => string): string {
+  let out = '';
+  for (let i = 0; i < count; i++) out += `${i ? ',' : ''}${value()}`;
+  return out;
+}
+
+/** [how many, weight] pairs for 0, 1, 2, ... of something, from the weights in that order. */
+const counts = (...weights: number[]) => weights.map((weight, count) => [count, weight] as const);
+const DIETARY_COUNTS = counts(70, 22, 8);
+const HOSPITALITY_COUNTS = counts(75, 20, 5);
+const NOTE_COUNTS = counts(60, 30, 10);
+
 function guestJson(cfg: TockDataConfig, biz: TockBusiness, item: PlanItem, n: number): string {
   const p = makePatron(cfg, biz.index, item.index);
   // The version stream: everything an edit may change.
@@ -544,32 +557,19 @@ function guestJson(cfg: TockDataConfig, biz: TockBusiness, item: PlanItem, n: nu
   if (s.chance(0.15))
     days += `${days ? ',' : ''}{"type":"ANNIVERSARY","day":${s.int(1, 28)},"month":${s.int(1, 12)},"year":${s.int(1975, 2024)}}`;
 
-  let dietary = '';
-  const nd = v.pickWeighted([
-    [0, 70],
-    [1, 22],
-    [2, 8],
-  ]);
-  for (let i = 0; i < nd; i++)
-    dietary += `${i ? ',' : ''}{"dietaryRestriction":"${v.pick(DIETARY)}","note":${v.pick(DIETARY_NOTES)}}`;
-  let hospitality = '';
-  const nh = v.pickWeighted([
-    [0, 75],
-    [1, 20],
-    [2, 5],
-  ]);
-  for (let i = 0; i < nh; i++) hospitality += `${i ? ',' : ''}{"hospitalityPreference":"${v.pick(HOSPITALITY)}"}`;
-  let notes = '';
-  const nn = v.pickWeighted([
-    [0, 60],
-    [1, 30],
-    [2, 10],
-  ]);
-  for (let i = 0; i < nn; i++)
-    notes += `${i ? ',' : ''}{"text":${v.pick(NOTES)},"createdTimestamp":${v.timestamp(p.createdAt, updatedAt + 1)}}`;
-  let bizTags = '';
-  const nt = v.int(0, 2);
-  for (let i = 0; i < nt; i++) bizTags += `${i ? ',' : ''}${v.pick(GUEST_TAGS)}`;
+  const dietary = jsonList(
+    v.pickWeighted(DIETARY_COUNTS),
+    () => `{"dietaryRestriction":"${v.pick(DIETARY)}","note":${v.pick(DIETARY_NOTES)}}`,
+  );
+  const hospitality = jsonList(
+    v.pickWeighted(HOSPITALITY_COUNTS),
+    () => `{"hospitalityPreference":"${v.pick(HOSPITALITY)}"}`,
+  );
+  const notes = jsonList(
+    v.pickWeighted(NOTE_COUNTS),
+    () => `{"text":${v.pick(NOTES)},"createdTimestamp":${v.timestamp(p.createdAt, updatedAt + 1)}}`,
+  );
+  const bizTags = jsonList(v.int(0, 2), () => v.pick(GUEST_TAGS));
   let tags = '';
   if (v.chance(0.3)) tags = v.pick(GUEST_TAGS);
   const spend = v.int(0, 400) * 2500 + (item.kind === 'edit' ? v.int(1, 40000) : 0);
