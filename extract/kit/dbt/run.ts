@@ -33,7 +33,16 @@ export interface DbtResult {
 export async function runDbt(args: string[], options: DbtRunOptions): Promise<DbtResult> {
   const dbt = await ensureDbt(options.log);
   const artifacts = options.artifacts ?? true;
-  const fullArgs = [...args, ...(artifacts ? [] : ['--no-write-json']), '--project-dir', DBT_PROJECT_DIR, '--profiles-dir', projectPath('.'), '--target', options.target];
+  const fullArgs = [
+    ...args,
+    ...(artifacts ? [] : ['--no-write-json']),
+    '--project-dir',
+    DBT_PROJECT_DIR,
+    '--profiles-dir',
+    projectPath('.'),
+    '--target',
+    options.target,
+  ];
   if (options.vars) fullArgs.push('--vars', JSON.stringify(options.vars));
   const child = execa(dbt, fullArgs, {
     cwd: DBT_PROJECT_DIR,
@@ -45,14 +54,25 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
   });
   const result = await child;
   const output = result.all ?? '';
-  return { ok: result.exitCode === 0, exitCode: result.exitCode ?? 1, output, counts: artifacts ? await readCounts() : countsFromSummary(output) };
+  return {
+    ok: result.exitCode === 0,
+    exitCode: result.exitCode ?? 1,
+    output,
+    counts: artifacts ? await readCounts() : countsFromSummary(output),
+  };
 }
 
 /** dbt's closing line, "Done. PASS=264 WARN=12 ERROR=0 SKIP=0 NO-OP=0 TOTAL=276", as counts (zeros left out). */
 export function countsFromSummary(output: string): Record<string, number> {
   const line = /Done\. (PASS=\d+.*)$/m.exec(stripVTControlCharacters(output))?.[1];
   if (!line) return {};
-  const names: Record<string, string> = { PASS: 'pass', WARN: 'warn', ERROR: 'error', SKIP: 'skipped', 'NO-OP': 'no-op' };
+  const names: Record<string, string> = {
+    PASS: 'pass',
+    WARN: 'warn',
+    ERROR: 'error',
+    SKIP: 'skipped',
+    'NO-OP': 'no-op',
+  };
   const counts: Record<string, number> = {};
   for (const [, key, value] of line.matchAll(/([A-Z-]+)=(\d+)/g)) {
     const name = names[key!];
