@@ -62,7 +62,10 @@ fresh AS (
 base AS (
   SELECT GREATEST(
     UNIX_MICROS(CURRENT_TIMESTAMP()) * 1000,
-    IFNULL((SELECT MAX(_seq) FROM ${table} WHERE _loaded_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY)), 0) + 1
+    IFNULL((
+      SELECT MAX(_seq) FROM ${table}
+      WHERE _loaded_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY)
+    ), 0) + 1
   ) AS first_seq
 )
 SELECT
@@ -76,8 +79,10 @@ FROM fresh CROSS JOIN base`,
 export function insertQuarantine(t: BigQueryTarget, names: LandingNames, v: Omit<LandingValues, 'state'>): Statement {
   return {
     sql: `INSERT INTO ${meta(t, 'quarantine')}
-  (quarantine_id, run_id, source, entity, source_instance, origin, record_index, byte_offset, record_key, reason, raw_text, quarantined_at)
-SELECT GENERATE_UUID(), @run_id, @source, @entity, @instance, @origin, rec_index, rec_offset, record_key, problem, IFNULL(raw_text, ''), CURRENT_TIMESTAMP()
+  (quarantine_id, run_id, source, entity, source_instance, origin,
+   record_index, byte_offset, record_key, reason, raw_text, quarantined_at)
+SELECT GENERATE_UUID(), @run_id, @source, @entity, @instance, @origin,
+  rec_index, rec_offset, record_key, problem, IFNULL(raw_text, ''), CURRENT_TIMESTAMP()
 FROM ${meta(t, names.stage)}
 WHERE problem IS NOT NULL`,
     params: {
@@ -90,7 +95,10 @@ WHERE problem IS NOT NULL`,
   };
 }
 
-/** State is an append-only log (the latest row per key wins), so concurrent units of other sources never conflict on it. */
+/**
+ * State is an append-only log (the latest row per key wins), so concurrent units of other sources never
+ * conflict on it.
+ */
 export function insertState(
   t: BigQueryTarget,
   v: Pick<LandingValues, 'source' | 'entity' | 'instance' | 'state' | 'runId'>,
@@ -217,7 +225,8 @@ WHERE run_id = @run_id`,
 
 export function insertJob(t: BigQueryTarget, jobId: number, runId: number, source: string): Statement {
   return {
-    sql: `INSERT INTO ${meta(t, 'jobs')} (job_id, run_id, source, status, queued_at, rows_seen, rows_landed, rows_quarantined, units)
+    sql: `INSERT INTO ${meta(t, 'jobs')}
+  (job_id, run_id, source, status, queued_at, rows_seen, rows_landed, rows_quarantined, units)
 VALUES (@job_id, @run_id, @source, 'queued', CURRENT_TIMESTAMP(), 0, 0, 0, 0)`,
     params: { job_id: p.int(jobId), run_id: p.int(runId), source: p.string(source) },
   };
@@ -445,7 +454,8 @@ export function lockTake(t: BigQueryTarget, v: LockValues): Statement {
 SET holder = @holder, acquired_at = CURRENT_TIMESTAMP(), renewed_at = CURRENT_TIMESTAMP(),
     expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL @lease_seconds SECOND)
 WHERE lock_name = @lock_name
-  AND (holder IS NULL OR expires_at IS NULL OR expires_at < CURRENT_TIMESTAMP() OR holder = @holder OR holder = @stale_holder)`,
+  AND (holder IS NULL OR expires_at IS NULL OR expires_at < CURRENT_TIMESTAMP()
+       OR holder = @holder OR holder = @stale_holder)`,
     params: {
       lock_name: p.string(LOCK_NAME),
       holder: p.string(v.holder),
@@ -585,7 +595,8 @@ FROM ${raw(t, table)}`,
 export function statusEndpoints(t: BigQueryTarget): Statement {
   return {
     sql: `SELECT source, endpoint, SUM(requests) AS requests, SUM(failures) AS failures, SUM(throttled) AS throttled,
-  IFNULL(SAFE_DIVIDE(SUM(total_latency_ms), SUM(requests)), 0) AS mean_latency_ms, MAX(last_success_at) AS last_success_at,
+  IFNULL(SAFE_DIVIDE(SUM(total_latency_ms), SUM(requests)), 0) AS mean_latency_ms,
+  MAX(last_success_at) AS last_success_at,
   ARRAY_AGG(circuit ORDER BY recorded_at DESC LIMIT 1)[OFFSET(0)] AS circuit
 FROM ${meta(t, 'http_metrics')}
 WHERE run_id IN (SELECT run_id FROM ${meta(t, 'runs')} ORDER BY run_id DESC LIMIT 10)
