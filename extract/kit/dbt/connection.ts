@@ -1,4 +1,7 @@
-/** The dbt target and environment for the configured warehouse: `local` (PostgreSQL) or `bigquery` (ELT_WAREHOUSE=bigquery). */
+/**
+ * The dbt target and environment for the configured warehouse: `local` (PostgreSQL) or `bigquery`
+ * (ELT_WAREHOUSE=bigquery).
+ */
 import {
   bigQueryDbtEnvironment,
   bigQueryDbtVars,

@@ -38,7 +38,8 @@ async function findPython(): Promise<string> {
     if (probe.exitCode === 0 && probe.stdout.trim() === 'True') return candidate;
   }
   throw new DbtInstallError(
-    'dbt needs Python 3.9 or newer with the venv module, and none was found; install python3 (Debian: apt-get install python3 python3-venv) or set ELT_PYTHON.',
+    'dbt needs Python 3.9 or newer with the venv module, and none was found; ' +
+      'install python3 (Debian: apt-get install python3 python3-venv) or set ELT_PYTHON.',
   );
 }
 
@@ -57,7 +58,8 @@ export async function ensureDbt(log: (message: string) => void = () => {}): Prom
   const created = await execa(python, ['-m', 'venv', venv], { reject: false, all: true });
   if (created.exitCode !== 0) {
     throw new DbtInstallError(
-      `Could not create a Python virtual environment for dbt: ${lastLine(created.all)} (Debian: apt-get install python3-venv).`,
+      `Could not create a Python virtual environment for dbt: ${lastLine(created.all)} ` +
+        '(Debian: apt-get install python3-venv).',
     );
   }
   const pip = path.join(venv, 'bin', 'pip');

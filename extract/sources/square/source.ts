@@ -1,7 +1,8 @@
 /**
  * Square: locations, customers, payments, orders (line items and modifiers inside), bookings, catalog
  * objects (deleted ones included), team members and loyalty accounts, for one or more merchants.
- * See docs/sources/square.md and api.ts for the API contract, windows.ts for how syncing works, reading.ts for how lists are read.
+ * See docs/sources/square.md and api.ts for the API contract, windows.ts for how syncing works, reading.ts for
+ * how lists are read.
  *
  * Order of work per merchant: locations, customers and payments first, orders, bookings, team members,
  * then catalog and loyalty. Payments and bookings are asked per location; orders for up to 10 locations
