@@ -23,7 +23,7 @@ async function setUp() {
 const base = `/bigquery/v2/projects/${PROJECT}`;
 
 describe('BigQuery warehouse tables and ledger (wire)', () => {
-  it('prepare creates the datasets in the configured location, the meta tables, partitioned raw tables and views, once', async () => {
+  it('prepare creates datasets in the configured location, meta and partitioned raw tables, views, once', async () => {
     const { fake, warehouse } = await setUp();
     await warehouse.prepare(['raw_tock_guest', 'raw_tock_reservation']);
     const datasets = fake.requests
