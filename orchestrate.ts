@@ -79,7 +79,9 @@ async function main(argv: string[]): Promise<number> {
     terminal.print(
       options.demo
         ? 'DEMO MODE (--demo): sources run against their built-in sandboxes; data lands in the separate demo database.'
-        : 'DEMO MODE: no source credentials are configured, so every source runs against its built-in sandbox\nand lands clearly labelled demo data in a separate demo database. Configure credentials in .env for real data (see README).',
+        : 'DEMO MODE: no source credentials are configured, so every source runs against its built-in sandbox\n' +
+            'and lands clearly labelled demo data in a separate demo database. ' +
+            'Configure credentials in .env for real data (see README).',
     );
   }
   const opened = await openWarehouse(demo, terminal.log);

@@ -70,7 +70,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await recreateDatabase(DATABASE);
     console.log(
-      `Arrivy sandbox: ${formatCount(data.customers)} customers, ${data.teamMembers} team members, ${formatCount(data.tasks)} tasks`,
+      `Arrivy sandbox: ${formatCount(data.customers)} customers, ${data.teamMembers} team members, ` +
+        `${formatCount(data.tasks)} tasks`,
     );
     const first = await sync(sandbox);
     console.log(await sandbox.advance());

@@ -104,12 +104,9 @@ async function slowestDbtNodes(limit = 20): Promise<string> {
   const text = stripVTControlCharacters(logs.join('\n'));
   const last = text.lastIndexOf('Running with dbt=');
   if (last < 0) return '(no dbt log)';
+  const outcomes = 'OK created \\S+ \\S+ model|PASS|WARN \\d+|FAIL \\d+|ERROR creating \\S+ \\S+ model|ERROR';
   const nodes = [
-    ...text
-      .slice(last)
-      .matchAll(
-        /\d+ of \d+ (OK created \S+ \S+ model|PASS|WARN \d+|FAIL \d+|ERROR creating \S+ \S+ model|ERROR) (\S+) .*?\[(.*?) in ([\d.]+)s\]$/gm,
-      ),
+    ...text.slice(last).matchAll(new RegExp(`\\d+ of \\d+ (${outcomes}) (\\S+) .*?\\[(.*?) in ([\\d.]+)s\\]$`, 'gm')),
   ].map(([, outcome, name, what, seconds]) => ({
     name: name!,
     status: outcome!.startsWith('OK') ? what! : outcome!.split(' ')[0]!,
@@ -120,7 +117,8 @@ async function slowestDbtNodes(limit = 20): Promise<string> {
     .sort((a, b) => b.seconds - a.seconds)
     .slice(0, limit)
     .map((n) => [n.name, n.status, `${n.seconds.toFixed(2)} s`]);
-  return `${renderTable(['dbt node (slowest first)', 'status', 'time'], rows)}\n${nodes.length} nodes, ${total.toFixed(1)} s summed over threads`;
+  const table = renderTable(['dbt node (slowest first)', 'status', 'time'], rows);
+  return `${table}\n${nodes.length} nodes, ${total.toFixed(1)} s summed over threads`;
 }
 
 interface KeptOptions {
@@ -192,8 +190,10 @@ export async function main(argv: string[]): Promise<void> {
     }
     const config = await recreateDatabase(DATABASE);
     console.log(
-      `Square sandbox: ${formatCount(Number(values.customers))} customers, ${formatCount(Number(values.payments))} payments, ${formatCount(Number(values.orders))} orders, ` +
-        `${formatCount(Number(values.bookings))} bookings over 12 months at ${values.locations} locations; limit ${rps} requests/s (the client paces itself at the same rate)`,
+      `Square sandbox: ${formatCount(Number(values.customers))} customers, ` +
+        `${formatCount(Number(values.payments))} payments, ${formatCount(Number(values.orders))} orders, ` +
+        `${formatCount(Number(values.bookings))} bookings over 12 months at ${values.locations} locations; ` +
+        `limit ${rps} requests/s (the client paces itself at the same rate)`,
     );
     console.log('historical import (npm run elt -- --only square --no-dbt)...');
     const history = await elt(sandbox, ['--only', 'square', '--no-dbt']);
@@ -255,11 +255,13 @@ export async function main(argv: string[]): Promise<void> {
         .join(', ')}`,
     );
     console.log(
-      `daily sync: dbt build ${dbtSeconds(daily.output) ?? '?'} s of the ${(daily.ms / 1000).toFixed(1)} s; first dbt build ${dbtSeconds(firstDbt.output) ?? '?'} s`,
+      `daily sync: dbt build ${dbtSeconds(daily.output) ?? '?'} s of the ${(daily.ms / 1000).toFixed(1)} s; ` +
+        `first dbt build ${dbtSeconds(firstDbt.output) ?? '?'} s`,
     );
     console.log(`\ndaily sync's dbt build:\n${nodes}`);
     console.log(
-      `\nkept: database ${DATABASE} and the sandbox clock; "npm run bench -- square --reuse" measures another daily sync on them`,
+      `\nkept: database ${DATABASE} and the sandbox clock; ` +
+        '"npm run bench -- square --reuse" measures another daily sync on them',
     );
   } finally {
     await sandbox.close();
@@ -275,12 +277,15 @@ async function reuse(sandbox: SquareSandbox, rebuild: boolean): Promise<void> {
   }
   await sandbox.advance();
   console.log(
-    `daily sync after one more day of changes (sandbox day ${sandbox.days()}; npm run elt -- --only square, dbt included)...`,
+    `daily sync after one more day of changes (sandbox day ${sandbox.days()}; ` +
+      'npm run elt -- --only square, dbt included)...',
   );
   const daily = await elt(sandbox, ['--only', 'square']);
   failIfBad('daily sync', daily);
   console.log(
-    `\ndaily sync, one day of changes, with dbt: ${(daily.ms / 1000).toFixed(1)} s (dbt build ${dbtSeconds(daily.output) ?? '?'} s), ${formatCount(daily.requests)} requests, ${formatCount(daily.throttled)} 429s (target < 30 s)`,
+    `\ndaily sync, one day of changes, with dbt: ${(daily.ms / 1000).toFixed(1)} s ` +
+      `(dbt build ${dbtSeconds(daily.output) ?? '?'} s), ${formatCount(daily.requests)} requests, ` +
+      `${formatCount(daily.throttled)} 429s (target < 30 s)`,
   );
   console.log(`\ndaily sync's dbt build:\n${await slowestDbtNodes()}`);
 }

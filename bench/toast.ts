@@ -137,10 +137,12 @@ export async function main(argv: string[]): Promise<void> {
     };
     const config = await recreateDatabase(DATABASE);
     console.log(
-      `Toast sandbox: ${restaurants} restaurants, about ${values['orders-per-day']} orders a day each; limits per restaurant ${LIMITS.overall} requests/s, ordersBulk ${LIMITS.ordersBulk}/s`,
+      `Toast sandbox: ${restaurants} restaurants, about ${values['orders-per-day']} orders a day each; ` +
+        `limits per restaurant ${LIMITS.overall} requests/s, ordersBulk ${LIMITS.ordersBulk}/s`,
     );
     console.log(
-      `backfill ${range.from} .. ${range.to} (${weeks} weeks): npm run elt -- backfill toast --from ${range.from} --to ${range.to} --no-dbt ...`,
+      `backfill ${range.from} .. ${range.to} (${weeks} weeks): ` +
+        `npm run elt -- backfill toast --from ${range.from} --to ${range.to} --no-dbt ...`,
     );
     const before = sandbox.stats();
     const run = await backfill(sandbox, DATABASE, range);
@@ -178,9 +180,8 @@ export async function main(argv: string[]): Promise<void> {
         rows,
       ),
     );
-    console.log(
-      `\nlanded: ${[...reference].map(([t, v]) => `${formatCount(v.length)} ${t.replace('raw_toast_', '')}`).join(', ')}`,
-    );
+    const landed = [...reference].map(([t, v]) => `${formatCount(v.length)} ${t.replace('raw_toast_', '')}`);
+    console.log(`\nlanded: ${landed.join(', ')}`);
     console.log('target: achieved share >= 90%');
 
     if (!values['no-resume']) {
@@ -188,7 +189,8 @@ export async function main(argv: string[]): Promise<void> {
       const kill = new AbortController();
       const timer = setTimeout(() => kill.abort(), run.ms * 0.4);
       console.log(
-        `\nsame backfill into ${RESUMED}, killed (SIGKILL) after ${((run.ms * 0.4) / 1000).toFixed(1)} s, then run again...`,
+        `\nsame backfill into ${RESUMED}, killed (SIGKILL) after ${((run.ms * 0.4) / 1000).toFixed(1)} s, ` +
+          'then run again...',
       );
       const killed = await backfill(sandbox, RESUMED, range, kill.signal);
       clearTimeout(timer);
@@ -201,10 +203,12 @@ export async function main(argv: string[]): Promise<void> {
       const differences = TABLES.filter((t) => JSON.stringify(after.get(t)) !== JSON.stringify(reference.get(t)));
       const total = [...reference.values()].reduce((n, v) => n + v.length, 0);
       console.log(
-        `killed run: ${killed.signal ?? `exit ${killed.exitCode}`}, ${formatCount(partial)} of ${formatCount(total)} rows landed before the kill`,
+        `killed run: ${killed.signal ?? `exit ${killed.exitCode}`}, ` +
+          `${formatCount(partial)} of ${formatCount(total)} rows landed before the kill`,
       );
       console.log(
-        `resumed run: ${(resumed.ms / 1000).toFixed(1)} s, ${formatCount(resumedRequests.total)} requests (of ${formatCount(requests.total)} for the whole backfill)`,
+        `resumed run: ${(resumed.ms / 1000).toFixed(1)} s, ${formatCount(resumedRequests.total)} requests ` +
+          `(of ${formatCount(requests.total)} for the whole backfill)`,
       );
       console.log(
         differences.length

@@ -12,7 +12,8 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.length === 0 || args[0] === '--help' || args[0] === '-h') {
     console.log(
-      'Usage: npm run dbt -- <dbt command> [dbt options]   (e.g. npm run dbt -- build)\nAdd --demo to use the demo database the sandbox sources land in.',
+      'Usage: npm run dbt -- <dbt command> [dbt options]   (e.g. npm run dbt -- build)\n' +
+        'Add --demo to use the demo database the sandbox sources land in.',
     );
     return args.length === 0 ? 2 : 0;
   }

@@ -6,8 +6,11 @@
 
 const secrets = new Set<string>();
 
-const SENSITIVE_PARAM =
-  /^(x-goog-[a-z-]+|x-amz-[a-z-]+|signature|sig|token|access_token|refresh_token|code|key|api_key|apikey|secret|client_secret|password|auth|authorization|credential)$/i;
+const SENSITIVE_PARAM = new RegExp(
+  '^(x-goog-[a-z-]+|x-amz-[a-z-]+|signature|sig|token|access_token|refresh_token|code|key|api_key|apikey|' +
+    'secret|client_secret|password|auth|authorization|credential)$',
+  'i',
+);
 const SIGNED_URL_MARKER = /[?&](x-goog-signature|x-amz-signature|signature|sig)=/i;
 const URL_PATTERN = /\bhttps?:\/\/[^\s"'<>]+/gi;
 

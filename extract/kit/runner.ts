@@ -152,8 +152,9 @@ function progressBoard(instanceCount: number, report: SourceRunOptions['onProgre
     byEntity.set(entity, running);
     running.set(instance, p);
     const all = [...running.values()];
+    const busy = all.filter((q) => q.fraction !== 1).length;
     report(entity, {
-      label: `${all.filter((q) => q.fraction !== 1).length} of ${instanceCount} running${p.label ? `, ${instance} ${p.label}` : ''}`,
+      label: `${busy} of ${instanceCount} running${p.label ? `, ${instance} ${p.label}` : ''}`,
       rows: all.reduce((n, q) => n + (q.rows ?? 0), 0),
       fraction: all.reduce((n, q) => n + (q.fraction ?? 0), 0) / instanceCount,
     });
@@ -315,7 +316,8 @@ async function runEntity<Config>(
       origin = undefined;
     }
     if (skipped.length) {
-      const error = `${skipped.length} part${skipped.length === 1 ? '' : 's'} refused and skipped (asked again next time), first: ${skipped[0]}`;
+      const parts = `${skipped.length} part${skipped.length === 1 ? '' : 's'}`;
+      const error = `${parts} refused and skipped (asked again next time), first: ${skipped[0]}`;
       return { entity: entity.name, instance: instance.name, ok: true, degraded: true, error, skipped, counts };
     }
     return { entity: entity.name, instance: instance.name, ok: true, skipped, counts };

@@ -19,7 +19,8 @@ export function parseSecretKey(text: string | undefined): Buffer {
   const value = (text ?? '').trim();
   if (!value)
     throw new SecretKeyError(
-      `${SECRET_KEY_ENV} is not set: it encrypts the tokens kept in the warehouse (make one with: openssl rand -base64 32).`,
+      `${SECRET_KEY_ENV} is not set: it encrypts the tokens kept in the warehouse ` +
+        '(make one with: openssl rand -base64 32).',
     );
   const key = /^[0-9a-fA-F]{64}$/.test(value)
     ? Buffer.from(value, 'hex')

@@ -171,7 +171,8 @@ async function openBigQuery(
     kind: 'bigquery',
     get target(): PostgresTarget {
       throw new Error(
-        `dbt on ${target.description} runs with the "bigquery" target: use the opened warehouse's dbt connection, not the PostgreSQL target.`,
+        `dbt on ${target.description} runs with the "bigquery" target: ` +
+          "use the opened warehouse's dbt connection, not the PostgreSQL target.",
       );
     },
     dbt: {

@@ -18,7 +18,8 @@ export class LockHeld extends Error {
 export async function takeRunLock(warehouse: Warehouse): Promise<void> {
   if (!(await warehouse.tryLock())) {
     throw new LockHeld(
-      `Another "npm run elt" is already running against ${warehouse.description}; wait for it to finish (see "npm run elt -- status").`,
+      `Another "npm run elt" is already running against ${warehouse.description}; ` +
+        'wait for it to finish (see "npm run elt -- status").',
     );
   }
 }
@@ -295,12 +296,14 @@ export function renderSummary(result: PipelineResult, context: { demo: boolean; 
   const quarantined = result.outcomes.reduce((n, o) => n + o.counts.rowsQuarantined, 0);
   if (quarantined)
     lines.push(
-      `${formatCount(quarantined)} records were quarantined with their reasons: see elt.quarantine ("npm run elt -- status").`,
+      `${formatCount(quarantined)} records were quarantined with their reasons: ` +
+        'see elt.quarantine ("npm run elt -- status").',
     );
   const degraded = result.outcomes.filter((o) => o.status === 'degraded').map((o) => o.source);
   if (result.ok && degraded.length)
     lines.push(
-      `Result: success, DEGRADED (${degraded.join(', ')}: an endpoint was skipped or refused some parts; see the notes)`,
+      `Result: success, DEGRADED (${degraded.join(', ')}: ` +
+        'an endpoint was skipped or refused some parts; see the notes)',
     );
   else lines.push(result.ok ? 'Result: success' : 'Result: FAILED (see the notes above)');
   return lines.join('\n');

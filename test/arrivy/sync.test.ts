@@ -144,7 +144,7 @@ describe('arrivy: first sync, rerun, a day of changes', () => {
     ).toBe(0);
   });
 
-  it("a day later lands edits, deletions as tombstones, new bookings and the day's status reports, asking only for changed tasks", async () => {
+  it("a day later lands edits, tombstones, new bookings and the day's status reports (of changed tasks)", async () => {
     const s = await sandbox();
     okAll(await run(s));
     const before = {
@@ -161,7 +161,8 @@ describe('arrivy: first sync, rerun, a day of changes', () => {
     const gone = before.world.customerIndexes().filter((j) => after.isCustomerDeleted(j));
     expect(gone.length).toBeGreaterThan(0);
     const tombstones = await query<{ k: string; deleted_at: string }>(
-      `select _key as k, record->>'_elt_deleted_at' as deleted_at from raw.raw_arrivy_customers where record ? '_elt_deleted'`,
+      `select _key as k, record->>'_elt_deleted_at' as deleted_at from raw.raw_arrivy_customers
+       where record ? '_elt_deleted'`,
     );
     expect(tombstones.map((t) => t.k).sort()).toEqual(gone.map((j) => after.id('customer', j)).sort());
     expect(Date.parse(tombstones[0]!.deleted_at)).toBe(after.now);
@@ -272,7 +273,7 @@ describe('arrivy: refusals and bad answers', () => {
     expect(refused[0]!.detail).toMatch(/refused the credentials of account default .*check ARRIVY_AUTH_KEY/);
   });
 
-  it('credentials revoked mid-run: what landed stays, the rest fails in one sentence, the next run completes', async () => {
+  it('credentials revoked mid-run: what landed stays, the rest fails in a sentence, the next run works', async () => {
     const s = await sandbox({ revokeAfter: 6 });
     const result = await run(s);
     const failed = result.outcomes.filter((o) => !o.ok);
@@ -305,7 +306,7 @@ describe('arrivy: refusals and bad answers', () => {
     expect(tasks.error).toMatch(/arrivy GET \/tasks page 1: .*HTTP 200 with an HTML page/);
   });
 
-  it('bad inputs land as sent, for the models to explain: no customer, a report for an unknown task, an odd datetime, ids as strings', async () => {
+  it('bad inputs land as sent: no customer, a report on an unknown task, an odd datetime, ids as strings', async () => {
     const s = await sandbox({ data: { badInputs: BAD_INPUTS } });
     okAll(await run(s));
     const w = s.world();
@@ -327,7 +328,8 @@ describe('arrivy: refusals and bad answers', () => {
       ),
     ).toBe(1);
     const stray = await query<{ task: string; listed: string }>(
-      `select record->>'task_id' as task, record->>'listed_task_id' as listed from raw.raw_arrivy_task_statuses where record->>'task_id' <> record->>'listed_task_id'`,
+      `select record->>'task_id' as task, record->>'listed_task_id' as listed from raw.raw_arrivy_task_statuses
+       where record->>'task_id' <> record->>'listed_task_id'`,
     );
     expect(stray).toEqual([{ task: expect.any(String), listed: id('status-for-unknown-task') }]);
     expect(await count('raw_arrivy_tasks', `_key = '${stray[0]!.task}'`)).toBe(0);

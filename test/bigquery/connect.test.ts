@@ -117,7 +117,8 @@ describe('choosing and opening BigQuery', () => {
     const error = await openError({ bigquery: fast() });
     expect(error).toBeInstanceOf(WarehouseUnreachable);
     expect(error.message).toBe(
-      `GOOGLE_APPLICATION_CREDENTIALS points to ${path.join(scratch, 'missing-key.json')}, which does not exist or is not a file.`,
+      `GOOGLE_APPLICATION_CREDENTIALS points to ${path.join(scratch, 'missing-key.json')}, ` +
+        'which does not exist or is not a file.',
     );
     expect(fake.requests).toHaveLength(0);
   });
@@ -133,7 +134,9 @@ describe('choosing and opening BigQuery', () => {
     const error = await openError({ bigquery: fast() });
     expect(error).toBeInstanceOf(WarehouseUnreachable);
     expect(error.message).toBe(
-      'No Google credentials for BigQuery were found: set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run "gcloud auth application-default login".',
+      'No Google credentials for BigQuery were found: ' +
+        'set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, ' +
+        'or run "gcloud auth application-default login".',
     );
   });
 
@@ -153,7 +156,10 @@ describe('choosing and opening BigQuery', () => {
     const refused = await openError();
     expect(refused).toBeInstanceOf(WarehouseUnreachable);
     expect(refused.message).toMatch(
-      /^BigQuery refused the credentials \(401: Request had invalid authentication credentials\.[^)]*\): set GOOGLE_APPLICATION_CREDENTIALS/,
+      new RegExp(
+        /^BigQuery refused the credentials \(401: Request had invalid authentication credentials\.[^)]*\): /.source +
+          'set GOOGLE_APPLICATION_CREDENTIALS',
+      ),
     );
     expect(refused.message.split('\n')).toHaveLength(1);
 
@@ -171,7 +177,8 @@ describe('choosing and opening BigQuery', () => {
     });
     const denied = await openError();
     expect(denied.message).toBe(
-      'The credentials have no access to BigQuery project test-project (403: Access Denied: Dataset test-project:raw: Permission bigquery.datasets.get denied).',
+      'The credentials have no access to BigQuery project test-project ' +
+        '(403: Access Denied: Dataset test-project:raw: Permission bigquery.datasets.get denied).',
     );
   });
 
@@ -180,14 +187,16 @@ describe('choosing and opening BigQuery', () => {
     const error = await openError();
     expect(error).toBeInstanceOf(WarehouseUnreachable);
     expect(error.message).toBe(
-      'BigQuery dataset test-project.raw is in location EU, but BIGQUERY_LOCATION is US: set BIGQUERY_LOCATION=EU or use a dataset in US.',
+      'BigQuery dataset test-project.raw is in location EU, but BIGQUERY_LOCATION is US: ' +
+        'set BIGQUERY_LOCATION=EU or use a dataset in US.',
     );
     // A job sent to the wrong location fails with a "not found in location" error: explained the same way.
     const job = Object.assign(new Error('Not found: Dataset test-project:raw was not found in location US'), {
       code: 404,
     });
     expect(explainConnectError(job, testTarget())).toBe(
-      'A dataset of test-project is not in location US (BIGQUERY_LOCATION=US): Not found: Dataset test-project:raw was not found in location US.',
+      'A dataset of test-project is not in location US (BIGQUERY_LOCATION=US): ' +
+        'Not found: Dataset test-project:raw was not found in location US.',
     );
   });
 });

@@ -183,7 +183,8 @@ export class FakeBigQuery {
     // endpoint by design, so GCS calls are not checked.)
     if (!req.headers.authorization && /^\/(upload\/)?bigquery\//.test(recorded.path)) {
       const message =
-        'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.';
+        'Request is missing required authentication credential. ' +
+        'Expected OAuth 2 access token, login cookie or other valid authentication credential.';
       send(401, apiError(401, 'required', message));
       return;
     }
@@ -381,7 +382,9 @@ export class FakeBigQuery {
         errors.push({
           reason: 'invalid',
           location: 'file-00000000',
-          message: `Error while reading data, error message: JSON parsing error in row starting at position ${position}: ${bad}`,
+          message:
+            'Error while reading data, error message: ' +
+            `JSON parsing error in row starting at position ${position}: ${bad}`,
         });
       } else accepted.push(line);
       position += Buffer.byteLength(line) + 1;
@@ -391,7 +394,9 @@ export class FakeBigQuery {
     if (errors.length > maxBad) {
       const summary = {
         reason: 'invalid',
-        message: `Error while reading data, error message: JSON table encountered too many errors, giving up. Rows: ${lines.length}; errors: ${errors.length}. Please look into the errors[] collection for more details.`,
+        message:
+          'Error while reading data, error message: JSON table encountered too many errors, giving up. ' +
+          `Rows: ${lines.length}; errors: ${errors.length}. Please look into the errors[] collection for more details.`,
       };
       final = { errorResult: summary, errors: [summary, ...errors] };
     } else {

@@ -98,3 +98,8 @@ export function answerLanding(landed: number, quarantined: number) {
       ? { rows: [{ landed, quarantined }], types: { landed: 'INTEGER', quarantined: 'INTEGER' } }
       : undefined;
 }
+
+/** A pattern that finds these patterns in this order, anything between them. */
+export function inOrder(...parts: RegExp[]): RegExp {
+  return new RegExp(parts.map((part) => part.source).join('[\\s\\S]*'));
+}

@@ -88,7 +88,8 @@ describe.skipIf(!PROJECT)('BigQuery live (BIGQUERY_TEST_PROJECT)', () => {
       expect(await warehouse.loadState('tock', 'guest', 'default')).toEqual({ n: 2 });
 
       const { rows } = await warehouse.api.query({
-        sql: `SELECT _key, JSON_VALUE(record, '$.patron.id') AS id, _seq FROM \`${PROJECT}.${target.dataset}.raw_tock_guest\` ORDER BY _seq`,
+        sql: `SELECT _key, JSON_VALUE(record, '$.patron.id') AS id, _seq
+FROM \`${PROJECT}.${target.dataset}.raw_tock_guest\` ORDER BY _seq`,
         params: {},
       });
       expect(rows.map((r) => [r._key, r.id])).toEqual([

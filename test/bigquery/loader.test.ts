@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RecordSyntaxError } from '../../extract/kit/records/prepare.js';
 import { STAGE_FIELDS } from '../../extract/kit/warehouse/bigquery/schema.js';
-import { answerLanding, fakeWithWarehouse, guestTarget, PROJECT, unitOf } from './helpers.js';
+import { answerLanding, fakeWithWarehouse, guestTarget, inOrder, PROJECT, unitOf } from './helpers.js';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
@@ -20,11 +20,16 @@ const offset = (text: string) => Buffer.byteLength(DOCUMENT.slice(0, DOCUMENT.in
 
 /** What the loader must send for DOCUMENT, byte for byte. */
 const EXPECTED_NDJSON = [
-  `{"rec_index":0,"rec_offset":${offset(R0)},"record_key":"18446744073709551615","content_hash":"${md5(R0)}","record":{"patron":{"id":"18446744073709551615","email":"a@x"},"id":1}}`,
-  `{"rec_index":1,"rec_offset":${offset(R1)},"record_key":"42","content_hash":"${md5(R1)}","record":{"patron":{"id":"42"},  "note":"multi"}}`,
-  `{"rec_index":2,"rec_offset":${offset('42,\n{"patron":{"id":9')},"record_key":null,"problem":"record is a number, not a JSON object","raw_text":"42"}`,
-  `{"rec_index":3,"rec_offset":${offset(R3)},"record_key":"9007199254740993","content_hash":"${md5(R3)}","record":{"patron":{"id":9007199254740993},"balance":"0.1234567890123456789"}}`,
-  `{"rec_index":4,"rec_offset":${offset(R4)},"record_key":null,"problem":"missing key patron.id","raw_text":"{\\"nokey\\":true}"}`,
+  `{"rec_index":0,"rec_offset":${offset(R0)},"record_key":"18446744073709551615","content_hash":"${md5(R0)}",` +
+    `"record":{"patron":{"id":"18446744073709551615","email":"a@x"},"id":1}}`,
+  `{"rec_index":1,"rec_offset":${offset(R1)},"record_key":"42","content_hash":"${md5(R1)}",` +
+    `"record":{"patron":{"id":"42"},  "note":"multi"}}`,
+  `{"rec_index":2,"rec_offset":${offset('42,\n{"patron":{"id":9')},"record_key":null,` +
+    `"problem":"record is a number, not a JSON object","raw_text":"42"}`,
+  `{"rec_index":3,"rec_offset":${offset(R3)},"record_key":"9007199254740993","content_hash":"${md5(R3)}",` +
+    `"record":{"patron":{"id":9007199254740993},"balance":"0.1234567890123456789"}}`,
+  `{"rec_index":4,"rec_offset":${offset(R4)},"record_key":null,` +
+    `"problem":"missing key patron.id","raw_text":"{\\"nokey\\":true}"}`,
 ]
   .map((line) => line + '\n')
   .join('');
@@ -88,11 +93,20 @@ describe('BigQuery loader (wire)', () => {
     expect(others).toHaveLength(0);
     const sql = script!.sql;
     expect(sql).toMatch(
-      /BEGIN TRANSACTION;[\s\S]*INSERT INTO `test-project\.raw\.raw_tock_guest`[\s\S]*INSERT INTO `test-project\.raw_elt\.quarantine`[\s\S]*INSERT INTO `test-project\.raw_elt\.state`[\s\S]*COMMIT TRANSACTION;/,
+      inOrder(
+        /BEGIN TRANSACTION;/,
+        /INSERT INTO `test-project\.raw\.raw_tock_guest`/,
+        /INSERT INTO `test-project\.raw_elt\.quarantine`/,
+        /INSERT INTO `test-project\.raw_elt\.state`/,
+        /COMMIT TRANSACTION;/,
+      ),
     );
     expect(sql).toContain(`FROM \`test-project.raw_elt.${stage}\``);
     expect(sql).toMatch(
-      /WHERE NOT EXISTS \(\s*SELECT 1 FROM `test-project\.raw\.raw_tock_guest` AS r\s*WHERE r\._source_instance = @instance AND r\._key = s\.record_key AND r\._hash = s\.content_hash/,
+      new RegExp(
+        /WHERE NOT EXISTS \(\s*SELECT 1 FROM `test-project\.raw\.raw_tock_guest` AS r\s*/.source +
+          /WHERE r\._source_instance = @instance AND r\._key = s\.record_key AND r\._hash = s\.content_hash/.source,
+      ),
     );
     expect(sql).toContain('QUALIFY ROW_NUMBER() OVER (PARTITION BY record_key, content_hash ORDER BY rec_index) = 1');
     expect(sql).toMatch(/EXCEPTION WHEN ERROR THEN\s+ROLLBACK TRANSACTION;/);
@@ -146,7 +160,9 @@ describe('BigQuery loader (wire)', () => {
       rec_index: 1,
       rec_offset: 21,
       record_key: '2',
-      problem: `rejected by BigQuery: JSON parsing error in row starting at position ${position}: Invalid value for JSON field record`,
+      problem:
+        `rejected by BigQuery: JSON parsing error in row starting at position ${position}: ` +
+        'Invalid value for JSON field record',
       raw_text: bad,
     });
     // Both loads went to the same staging table, which the transaction then reads.

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BigQueryWarehouse } from '../../extract/kit/warehouse/bigquery/bigquery-warehouse.js';
 import { LockLostError, type LockOptions } from '../../extract/kit/warehouse/bigquery/lock.js';
 import { LockHeld, takeRunLock } from '../../extract/orchestrator/pipeline.js';
-import { answerLanding, fastOptions, guestTarget, testTarget, unitOf } from './helpers.js';
+import { answerLanding, fastOptions, guestTarget, inOrder, testTarget, unitOf } from './helpers.js';
 import { FakeBigQuery } from './fake-bigquery.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -38,7 +38,13 @@ describe('BigQuery run lock', () => {
     // Taken by one transaction: ensure the row exists, then a conditional UPDATE, then read the holder.
     const script = fake.queries()[0]!;
     expect(script.sql).toMatch(
-      /^BEGIN TRANSACTION;\nINSERT INTO `test-project\.raw_elt\.run_lock`[\s\S]*WHERE NOT EXISTS[\s\S]*UPDATE `test-project\.raw_elt\.run_lock`\nSET holder = @holder[\s\S]*expires_at < CURRENT_TIMESTAMP\(\)[\s\S]*COMMIT TRANSACTION;\nSELECT holder, expires_at/,
+      inOrder(
+        /^BEGIN TRANSACTION;\nINSERT INTO `test-project\.raw_elt\.run_lock`/,
+        /WHERE NOT EXISTS/,
+        /UPDATE `test-project\.raw_elt\.run_lock`\nSET holder = @holder/,
+        /expires_at < CURRENT_TIMESTAMP\(\)/,
+        /COMMIT TRANSACTION;\nSELECT holder, expires_at/,
+      ),
     );
     expect(script.params).toMatchObject({ lock_name: 'run', lease_seconds: '600', stale_holder: '' });
     expect(script.params.holder).toMatch(new RegExp(`/${process.pid}/`));
@@ -46,7 +52,8 @@ describe('BigQuery run lock', () => {
     const error = await takeRunLock(second).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockHeld);
     expect((error as Error).message).toBe(
-      'Another "npm run elt" is already running against BigQuery test-project.raw (US); wait for it to finish (see "npm run elt -- status").',
+      'Another "npm run elt" is already running against BigQuery test-project.raw (US); ' +
+        'wait for it to finish (see "npm run elt -- status").',
     );
 
     await first.close();
@@ -82,7 +89,7 @@ describe('BigQuery run lock', () => {
     expect(fake.queries().some((q) => q.sql.includes('SET landed'))).toBe(false);
   });
 
-  it('takes over at once from a run of this host whose process is gone (a kill does not block for a whole lease)', async () => {
+  it('takes over at once from a dead run of this host (a kill does not block for a whole lease)', async () => {
     const fake = await fakeServer();
     const killed = warehouseOn(fake, { pid: 999_999_991, renewEveryMs: 3_600_000 });
     expect(await killed.tryLock()).toBe(true);

@@ -1,4 +1,7 @@
-/** How records are written for BigQuery's JSON type: numbers it cannot hold exactly become strings of the same digits. */
+/**
+ * How records are written for BigQuery's JSON type: numbers it cannot hold exactly become strings of the same
+ * digits.
+ */
 import { describe, expect, it } from 'vitest';
 import { bigQueryJson, numberFitsBigQueryJson } from '../../extract/kit/warehouse/bigquery/record-json.js';
 

@@ -172,7 +172,8 @@ describe('ZetaSQL analysis of the loader SQL', () => {
       ['DISTINCT ON', 'SELECT DISTINCT ON (_key) _key FROM `test-project.raw.raw_tock_guest`', /Syntax error/],
       [
         'ON CONFLICT',
-        "INSERT INTO `test-project.raw_elt.secrets` (name, value, updated_at) VALUES ('a', 'b', CURRENT_TIMESTAMP()) ON CONFLICT (name) DO NOTHING",
+        'INSERT INTO `test-project.raw_elt.secrets` (name, value, updated_at) ' +
+          "VALUES ('a', 'b', CURRENT_TIMESTAMP()) ON CONFLICT (name) DO NOTHING",
         /Syntax error/,
       ],
       ['now()', 'SELECT now()', /Function not found: now/],

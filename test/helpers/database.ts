@@ -79,7 +79,8 @@ export function sourceTestLifecycle<Sandbox extends { close(): Promise<void> }>(
   });
   beforeEach(async () => {
     await db!.query(
-      `truncate ${rawTables.map((t) => `raw.${t}`).join(', ')}, elt.state, elt.quarantine, elt.secrets restart identity`,
+      `truncate ${rawTables.map((t) => `raw.${t}`).join(', ')}, elt.state, elt.quarantine, elt.secrets
+       restart identity`,
     );
   });
   afterEach(async () => {

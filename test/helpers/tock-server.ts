@@ -93,7 +93,11 @@ export function expiredTokenXml(): string {
 
 /** A CDN-style 503 page (HTML, several lines). */
 export function cdn503Html(): string {
-  return '<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head>\n<body><h1>Service Unavailable</h1>\n<p>The server is temporarily unable to service your request.</p></body></html>\n';
+  return (
+    '<!DOCTYPE html>\n<html><head><title>503 Service Unavailable</title></head>\n' +
+    '<body><h1>Service Unavailable</h1>\n' +
+    '<p>The server is temporarily unable to service your request.</p></body></html>\n'
+  );
 }
 
 export async function startTockServer(options: TockServerOptions = {}): Promise<TockServer> {
@@ -119,7 +123,8 @@ export async function startTockServer(options: TockServerOptions = {}): Promise<
   };
 
   const fileUrl = (name: string) =>
-    `${server?.url ?? ''}/tock-test-bucket/exports/${name}?X-Goog-Algorithm=GOOG4-HMAC-SHA256&gen=${generation}&X-Goog-Signature=${signature()}`;
+    `${server?.url ?? ''}/tock-test-bucket/exports/${name}` +
+    `?X-Goog-Algorithm=GOOG4-HMAC-SHA256&gen=${generation}&X-Goog-Signature=${signature()}`;
 
   const listing = (req: IncomingMessage, res: ServerResponse) => {
     listingCalls++;

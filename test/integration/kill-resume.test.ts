@@ -62,7 +62,8 @@ describe('a landing process killed mid-load', () => {
     expect(first.all).not.toMatch(/"msg":"landed".*guest-profile-2\.json/);
 
     const [afterKill] = await killed.query<{ files: string[] }>(
-      `select array(select jsonb_object_keys(state->'value'->'files') order by 1) as files from elt.state where source = 'tock' and entity = 'guest'`,
+      `select array(select jsonb_object_keys(state->'value'->'files') order by 1) as files
+       from elt.state where source = 'tock' and entity = 'guest'`,
     );
     // File 1 committed with its state; file 2 was in flight and must have left nothing behind.
     expect(afterKill?.files).toEqual(['guest-profile-1.json']);

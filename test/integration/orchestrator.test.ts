@@ -175,7 +175,8 @@ describe('npm run elt: demo mode end to end', () => {
       rows_landed: number;
       rows_quarantined: number;
     }>(
-      `select entity, status, rows_seen, rows_landed, rows_quarantined from elt.entity_syncs where source = 'tock' order by entity`,
+      `select entity, status, rows_seen, rows_landed, rows_quarantined
+       from elt.entity_syncs where source = 'tock' order by entity`,
     );
     expect(syncs.map((s) => [s.entity, s.status])).toEqual([
       ['guest', 'completed'],
@@ -187,11 +188,13 @@ describe('npm run elt: demo mode end to end', () => {
     expect(syncs.reduce((n, s) => n + s.rows_seen, 0)).toBe(job!.rows_seen);
     const [guest] = syncs;
     const [files] = await demo.query<{ n: number }>(
-      `select count(*)::int as n from elt.state, jsonb_object_keys(coalesce(state->'value', state)->'files') where source = 'tock' and entity = 'guest'`,
+      `select count(*)::int as n from elt.state, jsonb_object_keys(coalesce(state->'value', state)->'files')
+       where source = 'tock' and entity = 'guest'`,
     );
     const count = (n: number) => n.toLocaleString('en-US');
+    const rows = [guest!.rows_seen, guest!.rows_landed, guest!.rows_quarantined].map(count).join(' +');
     const line = new RegExp(
-      `tock +guest +default +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +${files!.n} files? +${count(guest!.rows_seen)} +${count(guest!.rows_landed)} +${count(guest!.rows_quarantined)}\n`,
+      `tock +guest +default +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +${files!.n} files? +${rows}\n`,
     );
     expect(result.stdout).toMatch(line);
     const squareEntities = await demo.query(`select distinct entity from elt.entity_syncs where source = 'square'`);

@@ -4,7 +4,8 @@ import { countsFromSummary, warningsFrom } from '../../extract/kit/dbt/run.js';
 describe("dbt's outcome without run_results.json", () => {
   it("reads the counts from dbt's closing line, colours and zeros left out", () => {
     const output = [
-      '\x1b[0m16:14:17  Finished running 8 incremental models, 13 table models, 137 data tests in 0 hours 0 minutes and 9.16 seconds (9.16s).',
+      '\x1b[0m16:14:17  Finished running 8 incremental models, 13 table models, 137 data tests ' +
+        'in 0 hours 0 minutes and 9.16 seconds (9.16s).',
       '\x1b[0m16:14:17  \x1b[32mCompleted successfully\x1b[0m',
       '\x1b[0m16:14:17  Done. PASS=162 WARN=5 ERROR=0 SKIP=0 NO-OP=0 TOTAL=167',
     ].join('\n');

@@ -206,7 +206,7 @@ describe('AdaptiveThrottle', () => {
 });
 
 describe('bearerAuth', () => {
-  it('replaces a refused token once for every request refused with it, also while the new one is on its way', async () => {
+  it('replaces a refused token once for all requests refused with it, even while the new one is coming', async () => {
     let obtained = 0;
     const auth = bearerAuth({
       obtain: () =>

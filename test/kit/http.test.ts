@@ -481,7 +481,7 @@ describe('HttpClient: adaptive throttling, per-attempt circuit, error bodies in 
     expect(sleeps.filter((ms) => ms > 0)).toEqual([50, 100, 200, 400]);
   });
 
-  it('perAttempt: a dead endpoint opens its circuit within one request, which fails as circuit_open; 429s do not count', async () => {
+  it("perAttempt: a dead endpoint's circuit opens within one request (circuit_open); 429s do not count", async () => {
     const dead = await serve((_req, res) => sendJson(res, 500, {}));
     const { http } = client({
       retry: { attempts: 9, baseDelayMs: 1 },

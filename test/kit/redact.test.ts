@@ -5,7 +5,8 @@ import { redact, registerSecret } from '../../extract/kit/redact.js';
 describe('redact', () => {
   it('drops the whole query of signed URLs', () => {
     const url =
-      'https://storage.googleapis.com/b/guest-profile-1.json?X-Goog-Algorithm=GOOG4-HMAC-SHA256&X-Goog-Credential=a%2Fb&X-Goog-Signature=deadbeef';
+      'https://storage.googleapis.com/b/guest-profile-1.json' +
+      '?X-Goog-Algorithm=GOOG4-HMAC-SHA256&X-Goog-Credential=a%2Fb&X-Goog-Signature=deadbeef';
     expect(redact(`GET ${url} failed`)).toBe(
       'GET https://storage.googleapis.com/b/guest-profile-1.json?[signed query redacted] failed',
     );

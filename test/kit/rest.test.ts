@@ -227,7 +227,7 @@ describe('paginators', () => {
 });
 
 describe('incremental cursor', () => {
-  it('first run from initial(), the next from the cursor minus the overlap; --since does not move it back', async () => {
+  it('first run from initial(), the next from the cursor minus overlap; --since never moves it back', async () => {
     const src = source((kit) => [kit.entity(widgets({ incremental: { ...incremental, windowMs: 10 * DAY_MS } }))]);
     const [first] = await run(src);
     expect(first).toMatchObject({ ok: true, counts: { rowsSeen: 23 } });
@@ -354,7 +354,8 @@ describe('versioned state', () => {
 
   it('a run with unreadable state fails that entity, names it and says --full', async () => {
     await db.query(
-      `insert into elt.state (source, entity, source_instance, state, run_id) values ('kit', 'widgets', 'default', '{"$version": 9, "value": {}}', 1)`,
+      `insert into elt.state (source, entity, source_instance, state, run_id)
+       values ('kit', 'widgets', 'default', '{"$version": 9, "value": {}}', 1)`,
     );
     const [outcome] = await run(source((kit) => [kit.entity(widgets({ incremental }))]));
     expect(outcome).toMatchObject({ ok: false, error: expect.stringMatching(/kit\.widgets \(default\).*--full/) });

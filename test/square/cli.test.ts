@@ -139,7 +139,7 @@ describe('square: degraded runs, status, square-auth and --check', () => {
     await db?.close();
   });
 
-  it('a dead endpoint: the run completes as degraded (summary, ledger, exit code 0) and status shows the open circuit', async () => {
+  it('a dead endpoint: the run ends degraded (summary, ledger, exit 0); status shows the open circuit', async () => {
     const env = { ...sandbox.multiEnv(), ...db.env };
     const result = await runElt(['--only', 'square', '--no-dbt'], env);
     expect(result.exitCode, result.all).toBe(0);

@@ -3,9 +3,10 @@
  *
  * The seed fixtures land in three loads: what was landed before March 2024, then the rest of the fixtures
  * (locations only now: every order's time zone changes from UTC), then a day of edits made for this test -
- * a location moved to another time zone and renamed, a customer's new email, a cancelled booking, payments landing late for old orders (the team member
- * and the customer they are credited to change), a variation moved to another catalog item, an order edited
- * down to one line, an older payment edit landing after a newer one, a new order with its payment. dbt
+ * a location moved to another time zone and renamed, a customer's new email, a cancelled booking, payments
+ * landing late for old orders (the team member and the customer they are credited to change), a variation
+ * moved to another catalog item, an order edited down to one line, an older payment edit landing after a
+ * newer one, a new order with its payment. dbt
  * builds after each load (`dbt build`, tests included: after the first, every incremental model runs
  * incrementally and its tests read the rows it wrote), then every Square table is compared, row for row,
  * with a `--full-refresh` build of the same data. The build-time columns (`_built_at`, `built_at`) are the
@@ -69,58 +70,113 @@ async function landEdits(): Promise<void> {
     from ${RAW}.raw_square_locations where _key = 'L1DOWNTOWN'`);
   // Payments landing late for old orders, completed before the ones landed: ORD_A1 is now credited to team
   // member TM2, ORD_J1 (no customer of its own) to CUST_MARY.
-  await db.query(`
+  await db.query(
+    `
     insert into ${RAW}.raw_square_payments
-    select ${next('raw_square_payments')} + row_number() over (order by _seq), _source_instance, 'EARLIER_' || _key, md5(record::text || 'earlier'),
-        record || jsonb_build_object('id', 'EARLIER_' || _key, 'receipt_number', 'E_' || _key) || (case _key
-            when 'PAY_A1' then '{"created_at": "2024-01-05T18:00:00Z", "updated_at": "2024-01-05T18:00:00Z", "team_member_id": "TM2", "customer_id": "CUST_MARY"}'
-            else '{"created_at": "2024-06-01T07:58:00Z", "updated_at": "2024-06-01T07:58:00Z", "customer_id": "CUST_MARY"}'
-        end)::jsonb,
+    select ${next('raw_square_payments')} + row_number() over (order by _seq), _source_instance, 'EARLIER_' || _key,
+        md5(record::text || 'earlier'),
+        record || jsonb_build_object('id', 'EARLIER_' || _key, 'receipt_number', 'E_' || _key)
+          || (case _key when 'PAY_A1' then $1::jsonb else $2::jsonb end),
         _origin, ${loaded}, 100
-    from ${RAW}.raw_square_payments where _seq in (2, 8)`);
+    from ${RAW}.raw_square_payments where _seq in (2, 8)`,
+    [
+      {
+        created_at: '2024-01-05T18:00:00Z',
+        updated_at: '2024-01-05T18:00:00Z',
+        team_member_id: 'TM2',
+        customer_id: 'CUST_MARY',
+      },
+      { created_at: '2024-06-01T07:58:00Z', updated_at: '2024-06-01T07:58:00Z', customer_id: 'CUST_MARY' },
+    ].map((edit) => JSON.stringify(edit)),
+  );
   // An older edit of PAY_A2 lands after the newer one: the newer one stays.
   await db.query(`
     insert into ${RAW}.raw_square_payments
     select ${next('raw_square_payments')} + 1, _source_instance, _key, md5(record::text || 'late'),
-        record || '{"updated_at": "2024-02-10T19:00:00Z", "note": "an older edit landed late"}', _origin, ${loaded}, 100
+        record || '{"updated_at": "2024-02-10T19:00:00Z", "note": "an older edit landed late"}',
+        _origin, ${loaded}, 100
     from ${RAW}.raw_square_payments where _seq = 4`);
   // A new order and its payment.
-  await db.query(`
+  await db.query(
+    `
     insert into ${RAW}.raw_square_orders
     select ${next('raw_square_orders')} + 1, _source_instance, 'ORD_NEW', md5(record::text || 'new'),
-        record || '{"id": "ORD_NEW", "created_at": "2024-08-31T18:00:00Z", "updated_at": "2024-08-31T18:30:00Z", "closed_at": "2024-08-31T18:30:00Z", "customer_id": "CUST_JOHN"}',
-        _origin, ${loaded}, 100
-    from ${RAW}.raw_square_orders where _key = 'ORD_A1'`);
-  await db.query(`
+        record || $1::jsonb, _origin, ${loaded}, 100
+    from ${RAW}.raw_square_orders where _key = 'ORD_A1'`,
+    [
+      JSON.stringify({
+        id: 'ORD_NEW',
+        created_at: '2024-08-31T18:00:00Z',
+        updated_at: '2024-08-31T18:30:00Z',
+        closed_at: '2024-08-31T18:30:00Z',
+        customer_id: 'CUST_JOHN',
+      }),
+    ],
+  );
+  await db.query(
+    `
     insert into ${RAW}.raw_square_payments
     select ${next('raw_square_payments')} + 1, _source_instance, 'PAY_NEW', md5(record::text || 'new'),
-        record || '{"id": "PAY_NEW", "order_id": "ORD_NEW", "created_at": "2024-08-31T18:30:00Z", "updated_at": "2024-08-31T18:30:00Z", "customer_id": "CUST_JOHN", "receipt_number": "Y_NEW"}',
-        _origin, ${loaded}, 100
-    from ${RAW}.raw_square_payments where _seq = 2`);
+        record || $1::jsonb, _origin, ${loaded}, 100
+    from ${RAW}.raw_square_payments where _seq = 2`,
+    [
+      JSON.stringify({
+        id: 'PAY_NEW',
+        order_id: 'ORD_NEW',
+        created_at: '2024-08-31T18:30:00Z',
+        updated_at: '2024-08-31T18:30:00Z',
+        customer_id: 'CUST_JOHN',
+        receipt_number: 'Y_NEW',
+      }),
+    ],
+  );
   // ORD_A3 is edited down to its first line (a burger with two modifiers).
   await db.query(`
     insert into ${RAW}.raw_square_orders
     select ${next('raw_square_orders')} + 1, _source_instance, _key, md5(record::text || 'one line'),
-        jsonb_set(record || '{"version": 2, "updated_at": "2024-09-01T00:00:00Z"}', '{line_items}', jsonb_build_array(record -> 'line_items' -> 0)),
+        jsonb_set(record || '{"version": 2, "updated_at": "2024-09-01T00:00:00Z"}', '{line_items}',
+                  jsonb_build_array(record -> 'line_items' -> 0)),
         _origin, ${loaded}, 100
     from ${RAW}.raw_square_orders where _key = 'ORD_A3'`);
   // A customer changes email address; a booking is cancelled.
   await db.query(`
     insert into ${RAW}.raw_square_customers
     select ${next('raw_square_customers')} + 1, _source_instance, _key, md5(record::text || 'new email'),
-        record || '{"email_address": "Ana.New@Example.com", "updated_at": "2024-09-01T00:00:00Z", "version": 9}', _origin, ${loaded}, 100
+        record || '{"email_address": "Ana.New@Example.com", "updated_at": "2024-09-01T00:00:00Z", "version": 9}',
+        _origin, ${loaded}, 100
     from ${RAW}.raw_square_customers where _key = 'CUST_ANA' order by _seq desc limit 1`);
   await db.query(`
     insert into ${RAW}.raw_square_bookings
     select ${next('raw_square_bookings')} + 1, _source_instance, _key, md5(record::text || 'cancelled'),
-        record || '{"status": "CANCELLED_BY_CUSTOMER", "updated_at": "2024-09-01T00:00:00Z", "version": 2}', _origin, ${loaded}, 100
+        record || '{"status": "CANCELLED_BY_CUSTOMER", "updated_at": "2024-09-01T00:00:00Z", "version": 2}',
+        _origin, ${loaded}, 100
     from ${RAW}.raw_square_bookings where _key = 'BK_A5'`);
   // The burger variation moves to another catalog item.
-  await db.query(`
+  await db.query(
+    `
     insert into ${RAW}.raw_square_catalog_objects
-    select ${next('raw_square_catalog_objects')} + 1, 'default', 'V_BURGER', md5('V_BURGER moved'),
-        '{"type": "ITEM_VARIATION", "id": "V_BURGER", "updated_at": "2024-09-01T00:00:00Z", "created_at": "2023-01-01T00:00:00Z", "version": 3, "is_deleted": false, "present_at_all_locations": true, "item_variation_data": {"item_id": "ITEM_OLD", "name": "Regular", "ordinal": 1, "pricing_type": "FIXED_PRICING", "price_money": {"amount": 1500, "currency": "USD"}, "sku": "v_burger"}}',
-        'catalog:2024-09-01', ${loaded}, 100`);
+    select ${next('raw_square_catalog_objects')} + 1, 'default', 'V_BURGER', md5('V_BURGER moved'), $1::jsonb,
+        'catalog:2024-09-01', ${loaded}, 100`,
+    [
+      JSON.stringify({
+        type: 'ITEM_VARIATION',
+        id: 'V_BURGER',
+        updated_at: '2024-09-01T00:00:00Z',
+        created_at: '2023-01-01T00:00:00Z',
+        version: 3,
+        is_deleted: false,
+        present_at_all_locations: true,
+        item_variation_data: {
+          item_id: 'ITEM_OLD',
+          name: 'Regular',
+          ordinal: 1,
+          pricing_type: 'FIXED_PRICING',
+          price_money: { amount: 1500, currency: 'USD' },
+          sku: 'v_burger',
+        },
+      }),
+    ],
+  );
 }
 
 /** Square's tables (what the models materialise), as schema.table. */
@@ -137,7 +193,8 @@ async function squareTables(): Promise<string[]> {
 async function columnsOf(table: string): Promise<string[]> {
   const [schema, name] = table.split('.');
   const rows = await db.query<{ column_name: string }>(
-    `select column_name from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`,
+    `select column_name from information_schema.columns
+     where table_schema = $1 and table_name = $2 order by ordinal_position`,
     [schema, name],
   );
   return rows.map((r) => r.column_name).filter((c) => !BUILT_AT.has(c));
@@ -156,7 +213,8 @@ beforeAll(async () => {
   // order: a version never lands with a lower _seq than one landed before it). The rest waits aside.
   await db.query('create schema later');
   for (const seed of SEEDS) {
-    const later = `_seq >= (select coalesce(min(_seq), 1e18) from ${RAW}.${seed} where _loaded_at >= '${FIRST_LOAD_BEFORE}')`;
+    const firstLater = `select min(_seq) from ${RAW}.${seed} where _loaded_at >= '${FIRST_LOAD_BEFORE}'`;
+    const later = `_seq >= coalesce((${firstLater}), 1e18)`;
     await db.query(`create table later.${seed} as select * from ${RAW}.${seed} where ${later}`);
     await db.query(`delete from ${RAW}.${seed} where ${later}`);
   }
@@ -184,8 +242,10 @@ beforeAll(async () => {
     'fct_square_payments',
   ]) {
     const [row] = await db.query<{ materialization: string }>(
-      `select case when count(distinct coalesce(_built_at, built_at)) > 1 then 'incremental' else 'full' end as materialization
-       from (select to_jsonb(t) ->> '_built_at' as _built_at, to_jsonb(t) ->> 'built_at' as built_at from incremental_result.${model} as t) as b`,
+      `select case when count(distinct coalesce(_built_at, built_at)) > 1 then 'incremental' else 'full' end
+         as materialization
+       from (select to_jsonb(t) ->> '_built_at' as _built_at, to_jsonb(t) ->> 'built_at' as built_at
+             from incremental_result.${model} as t) as b`,
     );
     incremental[model] = row!.materialization;
   }
@@ -232,7 +292,8 @@ describe('square dbt models: incremental builds equal a full refresh', () => {
       time_zone: string;
       items: string;
     }>(`
-      select order_id, cast(count(*) as int) as lines, max(team_member_id) as team_member_id, max(customer_id) as customer_id, max(time_zone) as time_zone,
+      select order_id, cast(count(*) as int) as lines, max(team_member_id) as team_member_id,
+          max(customer_id) as customer_id, max(time_zone) as time_zone,
           string_agg(distinct coalesce(catalog_item_id, '-'), ',') as items
       from incremental_result.fct_square_order_lines
       where order_id in ('ORD_A1', 'ORD_A3', 'ORD_A5', 'ORD_J1', 'ORD_NEW')
@@ -280,7 +341,8 @@ describe('square dbt models: incremental builds equal a full refresh', () => {
       },
     ]);
     const payments = await db.query<{ location_name: string; time_zone: string }>(
-      `select distinct location_name, time_zone from incremental_result.fct_square_payments where location_id = 'L1DOWNTOWN'`,
+      `select distinct location_name, time_zone from incremental_result.fct_square_payments
+       where location_id = 'L1DOWNTOWN'`,
     );
     expect(payments).toEqual([{ location_name: 'Downtown Salon East', time_zone: 'America/New_York' }]);
   });

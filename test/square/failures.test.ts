@@ -41,7 +41,7 @@ async function authorise(sandbox: Awaited<ReturnType<typeof bed.sandbox>>, merch
 }
 
 describe('square: access tokens', () => {
-  it('square-auth stores the tokens encrypted; a run finds the merchant, and refreshes once on 401 ACCESS_TOKEN_EXPIRED', async () => {
+  it('square-auth stores tokens encrypted; runs find the merchant and refresh once on an expired token', async () => {
     const sandbox = await bed.sandbox(SMALL);
     const { env, printed } = await authorise(sandbox);
     expect(printed.join('\n')).toContain('Stored Square tokens for merchant "napa"');
@@ -104,7 +104,8 @@ describe('square: access tokens', () => {
     const failed = outcome(result, 'locations', 'napa');
     expect(failed.ok).toBe(false);
     expect(failed.error).toBe(
-      'Square refused the access token of merchant "napa" even after refreshing it (HTTP 401 ACCESS_TOKEN_EXPIRED): authorise again with: npm run elt -- square-auth --code <authorization code> --merchant napa.',
+      'Square refused the access token of merchant "napa" even after refreshing it (HTTP 401 ACCESS_TOKEN_EXPIRED): ' +
+        'authorise again with: npm run elt -- square-auth --code <authorization code> --merchant napa.',
     );
     expect(outcome(result, 'payments', 'napa').ok).toBe(false);
     expect(tokensIssued).toBe(2); // the exchange and exactly one refresh
@@ -124,7 +125,8 @@ describe('square: access tokens', () => {
     const { env } = await authorise(sandbox);
     const result = await bed.run(env, { entities: ['locations'] });
     expect(outcome(result, 'locations', 'napa').error).toBe(
-      'Square refused the access token of merchant "napa" (HTTP 401 ACCESS_TOKEN_REVOKED): authorise again with: npm run elt -- square-auth --code <authorization code> --merchant napa.',
+      'Square refused the access token of merchant "napa" (HTTP 401 ACCESS_TOKEN_REVOKED): ' +
+        'authorise again with: npm run elt -- square-auth --code <authorization code> --merchant napa.',
     );
     // The exchange only: no refresh grant.
     expect(sandbox.requests().filter((r) => r.op === 'ObtainToken')).toHaveLength(1);
@@ -141,7 +143,8 @@ describe('square: access tokens', () => {
     );
     expect(result.outcomes.map((o) => o.error)).toEqual([
       'Square refused the access token of merchant "default" (HTTP 401 UNAUTHORIZED): set a valid SQUARE_ACCESS_TOKEN.',
-      'Square refused the access token of merchant "napa" (HTTP 401 UNAUTHORIZED): set a valid SQUARE_ACCESS_TOKEN__NAPA.',
+      'Square refused the access token of merchant "napa" (HTTP 401 UNAUTHORIZED): ' +
+        'set a valid SQUARE_ACCESS_TOKEN__NAPA.',
     ]);
     expect(sandbox.requests().filter((r) => r.op === 'ObtainToken')).toHaveLength(0);
   });
@@ -160,18 +163,18 @@ describe('square: access tokens', () => {
     expect(row!.value).not.toContain('very-secret');
     const wrong = bed.secrets({ ELT_SECRET_KEY: Buffer.alloc(32, 8).toString('base64') });
     await expect(wrong.get('square/oauth/test')).rejects.toThrow(
-      'ELT_SECRET_KEY cannot decrypt the stored secret "square/oauth/test": it is not the key the secret was stored with.',
+      'ELT_SECRET_KEY cannot decrypt the stored secret "square/oauth/test": ' +
+        'it is not the key the secret was stored with.',
     );
     await expect(secretStore(bed.warehouse(), {}).get('square/oauth/test')).rejects.toThrow(
       /^ELT_SECRET_KEY is not set/,
     );
     expect(() => parseSecretKey('too-short')).toThrow('ELT_SECRET_KEY must be 32 bytes written as base64 or hex');
     // A sealed value copied under another name does not decrypt either.
-    await bed
-      .db()
-      .query(
-        `insert into elt.secrets (name, value) select 'square/oauth/other', value from elt.secrets where name = 'square/oauth/test'`,
-      );
+    await bed.db().query(
+      `insert into elt.secrets (name, value)
+         select 'square/oauth/other', value from elt.secrets where name = 'square/oauth/test'`,
+    );
     await expect(a.get('square/oauth/other')).rejects.toThrow('cannot decrypt');
   });
 });
@@ -279,7 +282,7 @@ describe('square: bad answers', () => {
     );
   });
 
-  it('an error body inside a 200: retried when Square says it is on its side, else the entity fails with the code', async () => {
+  it('an error body inside a 200: retried when Square says it is on its side, else fails with the code', async () => {
     const sandbox = await bed.sandbox({
       ...SMALL,
       ...scripted((call) => {
@@ -337,7 +340,7 @@ describe('square: bad answers', () => {
 });
 
 describe('square: a dead endpoint', () => {
-  it('opens its circuit after 5 failed attempts: skipped for this run (degraded), its previous data and state kept', async () => {
+  it('opens its circuit after 5 failed attempts: skipped this run (degraded), old data and state kept', async () => {
     let broken = false;
     const sandbox = await bed.sandbox({
       ...SMALL,

@@ -24,7 +24,7 @@ async function horizon(entity: string, instance = 'default'): Promise<number> {
 }
 
 describe('square: historical import, reruns and a day of changes', () => {
-  it('imports 12 months to the last page of every list, then a rerun adds nothing and a day of changes lands edits', async () => {
+  it("imports 12 months to every list's last page; a rerun adds nothing; a day of changes lands edits", async () => {
     // One location with ~550 orders per 31-day window: more than one SearchOrders page of 500.
     const sandbox = await bed.sandbox({
       locations: 1,
@@ -220,11 +220,11 @@ describe('square: historical import, reruns and a day of changes', () => {
       { _source_instance: 'napa', n: expected(1) },
       { _source_instance: 'sonoma', n: expected(2) },
     ]);
-    const [locations] = await bed
-      .db()
-      .query<{ napa: string[]; sonoma: string[] }>(
-        `select array_agg(_key) filter (where _source_instance = 'napa') as napa, array_agg(_key) filter (where _source_instance = 'sonoma') as sonoma from raw.raw_square_locations`,
-      );
+    const [locations] = await bed.db().query<{ napa: string[]; sonoma: string[] }>(
+      `select array_agg(_key) filter (where _source_instance = 'napa') as napa,
+                array_agg(_key) filter (where _source_instance = 'sonoma') as sonoma
+         from raw.raw_square_locations`,
+    );
     expect(locations!.napa.filter((id) => locations!.sonoma.includes(id))).toEqual([]);
   });
 
@@ -253,8 +253,10 @@ describe('square: historical import, reruns and a day of changes', () => {
     }
     expect([...currencies].sort()).toEqual(['JPY', 'KWD']);
     const [odd] = await bed.db().query<{ n: number }>(
-      `select count(*)::int as n from raw.raw_square_orders o, jsonb_path_query(o.record, '$.line_items[*].base_price_money') m
-       where m->>'currency' in ('JPY', 'KWD') and jsonb_typeof(m->'amount') = 'number' and (m->>'amount')::numeric = floor((m->>'amount')::numeric)`,
+      `select count(*)::int as n
+       from raw.raw_square_orders o, jsonb_path_query(o.record, '$.line_items[*].base_price_money') m
+       where m->>'currency' in ('JPY', 'KWD') and jsonb_typeof(m->'amount') = 'number'
+         and (m->>'amount')::numeric = floor((m->>'amount')::numeric)`,
     );
     expect(odd!.n).toBeGreaterThan(0);
   });

@@ -37,11 +37,10 @@ describe('Toast backfill', () => {
       expect(await bed.warehouse().loadState('toast', 'orders', guid)).toBeUndefined();
     }
     const { first, last } = (
-      await bed
-        .db()
-        .query<{ first: string; last: string }>(
-          `select min(record->>'modifiedDate') as first, max(record->>'modifiedDate') as last from raw.raw_toast_orders`,
-        )
+      await bed.db().query<{ first: string; last: string }>(
+        `select min(record->>'modifiedDate') as first, max(record->>'modifiedDate') as last
+           from raw.raw_toast_orders`,
+      )
     )[0]!;
     expect(first >= '2025-06-02T00:00:00').toBe(true);
     expect(last < '2025-06-23T00:00:00').toBe(true);

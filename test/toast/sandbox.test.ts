@@ -222,7 +222,7 @@ describe('toast sandbox: ordersBulk', () => {
     expect(beyond.headers.get('link')).toBeNull();
   });
 
-  it('selects on modifiedDate: orders modified days later move to the later window in their later version; nothing after now', async () => {
+  it('selects on modifiedDate: an order modified days later moves to the later window; nothing after now', async () => {
     const s = await sandbox();
     const { get } = await client(s);
     const now = s.now();
@@ -288,7 +288,7 @@ describe('toast sandbox: ordersBulk', () => {
     }
   });
 
-  it('validates its query: one month at most, pageSize 1..100, times with an offset, one way of selecting', async () => {
+  it('validates its query: a month at most, pageSize 1..100, times with an offset, one way of selecting', async () => {
     const s = await sandbox();
     const { get } = await client(s);
     const end = s.now();
@@ -552,7 +552,7 @@ describe('toast sandbox: limits, faults, scripts', () => {
     expect((await get('/labor/v1/jobs', {}, { 'toast-restaurant-external-id': s.restaurants()[1]! })).status).toBe(200);
   });
 
-  it('applies ELT_SANDBOX_FAULTS-style faults with Toast error bodies (not to login), and scripted answers', async () => {
+  it('applies ELT_SANDBOX_FAULTS-style faults with Toast error bodies (not to login); scripted answers', async () => {
     const s = await sandbox({ faults: { status429Burst: 1, malformedRecordRate: 1 } });
     const { get } = await client(s);
     const first = await get('/config/v2/taxRates');
@@ -599,7 +599,7 @@ describe('toast sandbox: data', () => {
     for (let i = 0; i < paths.length; i++) expect(other[i]).not.toEqual(a[i]);
   });
 
-  it('reconciles every check: amount, tax and total from the non-voided selections; payments cover the check', async () => {
+  it('reconciles every check: amount, tax, total from non-voided selections; payments cover the check', async () => {
     const s = await sandbox();
     const { get } = await client(s);
     const orders = (await allOrders(get, s.now() - 20 * DAY_MS, s.now())).orders;

@@ -82,11 +82,10 @@ describe('Toast daily runs', () => {
     await bed.run(env, { entities: ['orders'] });
     await sandbox.advance();
     await bed.run(env, { entities: ['orders'] });
-    const incremental = await bed
-      .db()
-      .query<{ guid: string; modified: string }>(
-        `select distinct on (_key) _key as guid, record->>'modifiedDate' as modified from raw.raw_toast_orders order by _key, (record->>'modifiedDate') desc`,
-      );
+    const incremental = await bed.db().query<{ guid: string; modified: string }>(
+      `select distinct on (_key) _key as guid, record->>'modifiedDate' as modified
+         from raw.raw_toast_orders order by _key, (record->>'modifiedDate') desc`,
+    );
     await bed.db().query('truncate raw.raw_toast_orders, elt.state');
     await bed.run({ ...env, ELT_TOAST_HISTORY_DAYS: '5' }, { entities: ['orders'] });
     const full = await bed
@@ -189,7 +188,7 @@ describe('Toast daily runs', () => {
     expect(after?.value.pending).toBeUndefined();
   });
 
-  it('--max-pages lands part of a window and keeps the cursor; --since reads further back without moving it', async () => {
+  it('--max-pages lands part of a window, keeps the cursor; --since reads further back without moving it', async () => {
     const sandbox = await bed.sandbox({ restaurants: 1, ordersPerDay: 150 });
     const [guid] = sandbox.restaurants();
     const env = { ...sandbox.env(), ELT_TOAST_HISTORY_DAYS: '2' };

@@ -27,7 +27,8 @@ async function stateOf(
   entity: 'guest' | 'reservation',
 ): Promise<{ initialLoadComplete: boolean; files: Record<string, unknown> } | undefined> {
   const [row] = await db.query<{ state: { initialLoadComplete: boolean; files: Record<string, unknown> } }>(
-    `select state->'value' as state from elt.state where source = 'tock' and entity = $1 and source_instance = 'default'`,
+    `select state->'value' as state from elt.state
+     where source = 'tock' and entity = $1 and source_instance = 'default'`,
     [entity],
   );
   return row?.state;
@@ -50,7 +51,7 @@ const truncatedFiles = () => ({
 });
 
 describe('truncated file', () => {
-  it('fails that file with the byte offset, commits nothing of it, keeps earlier files; the rerun lands it', async () => {
+  it('fails that file with the byte offset, commits none of it, keeps earlier files; the rerun lands it', async () => {
     const s = await server({ files: truncatedFiles() });
     const first = await runTock(db, s.env());
     const g = outcome(first, 'guest');
@@ -191,7 +192,7 @@ describe('invalid JSON inside a record', () => {
 });
 
 describe('records that cannot be landed', () => {
-  it('non-objects and records without their key are quarantined with reason, text and origin; the rest lands once', async () => {
+  it('non-objects and keyless records are quarantined with reason, text and origin; the rest lands once', async () => {
     const bad: [string, string][] = [
       ['42', 'record is a number, not a JSON object'],
       ['"x"', 'record is a string, not a JSON object'],
@@ -240,7 +241,8 @@ describe('records that cannot be landed', () => {
       entity: string;
       source_instance: string;
     }>(
-      `select reason, raw_text, origin, record_index, byte_offset, entity, source_instance from elt.quarantine order by record_index`,
+      `select reason, raw_text, origin, record_index, byte_offset, entity, source_instance
+       from elt.quarantine order by record_index`,
     );
     expect(q.map((r) => [r.raw_text, r.reason])).toEqual(bad);
     for (const row of q) {
@@ -298,7 +300,8 @@ describe('records that cannot be landed', () => {
     const s = await server({
       files: {
         'guest-profile-1.json':
-          '[{"id":1,"patron":{"id":18446744073709551615}},{"id":2,"patron":{"id":"18446744073709551614"}},{"id":3,"patron":{"id":9007199254740993}}]',
+          '[{"id":1,"patron":{"id":18446744073709551615}},{"id":2,"patron":{"id":"18446744073709551614"}},' +
+          '{"id":3,"patron":{"id":9007199254740993}}]',
         'reservation-1.json': '[{"id":18446744072709551000,"sequenceId":1},{"id":12345,"sequenceId":1}]',
       },
     });
@@ -315,7 +318,7 @@ describe('records that cannot be landed', () => {
 });
 
 describe('keys read from the record bytes', () => {
-  it('_key equals the key as PostgreSQL reads the record: escapes decoded, decoys skipped, numbers verbatim', async () => {
+  it('_key is the key as PostgreSQL reads the record: escapes decoded, decoys skipped, numbers verbatim', async () => {
     const s = await server({
       files: {
         'guest-profile-1.json': jsonArray([
@@ -350,9 +353,10 @@ describe('keys read from the record bytes', () => {
 
 describe('file shapes', () => {
   it('a single top-level object lands as one record', async () => {
+    const nested = { tags: ['a', 'b'], nested: { list: [{ x: 1 }] } };
     const s = await server({
       files: {
-        'guest-profile-1.json': `\n  ${JSON.stringify(guest('900', { tags: ['a', 'b'], nested: { list: [{ x: 1 }] } }))}\n`,
+        'guest-profile-1.json': `\n  ${JSON.stringify(guest('900', nested))}\n`,
         'reservation-1.json': JSON.stringify(reservation('r900')),
       },
     });
@@ -363,7 +367,9 @@ describe('file shapes', () => {
       counts: { rowsSeen: 1, rowsLanded: 1, units: 1 },
     });
     const [g] = await db.query<{ _key: string; tags: string[]; x: number }>(
-      `select _key, array(select jsonb_array_elements_text(record->'tags')) as tags, (record->'nested'->'list'->0->>'x')::int as x from raw.raw_tock_guest`,
+      `select _key, array(select jsonb_array_elements_text(record->'tags')) as tags,
+              (record->'nested'->'list'->0->>'x')::int as x
+       from raw.raw_tock_guest`,
     );
     expect(g).toEqual({ _key: '900', tags: ['a', 'b'], x: 1 });
     const [r] = await db.query<{ _key: string }>(`select _key from raw.raw_tock_reservation`);
@@ -395,7 +401,7 @@ describe('file shapes', () => {
 });
 
 describe('incremental runs on the scripted server', () => {
-  it('skips the unchanged newest file, re-lands it when its content changes, and then takes only a newer file', async () => {
+  it('skips the unchanged newest file, re-lands it when its content changes, then takes only a newer one', async () => {
     const s = await server({
       files: {
         'guest-profile-1.json': jsonArray([guest('1'), guest('2')]),

@@ -47,7 +47,7 @@ async function stateRows(): Promise<number> {
 
 describe('refused credentials on the listing', () => {
   for (const status of [401, 403]) {
-    it(`HTTP ${status}: one sentence naming X_TOCK_AUTH and X_TOCK_SCOPE, one request per entity, no token`, async () => {
+    it(`HTTP ${status}: a sentence naming X_TOCK_AUTH and X_TOCK_SCOPE, one request per entity, no token`, async () => {
       const s = await server({ files: GUEST_FILES, onListing: () => ({ status, body: '' }) });
       const logs = captureLogs();
       // The real source (default retry policy): a retry would show up as extra listing requests.
@@ -163,7 +163,10 @@ describe('503 HTML pages from the CDN', () => {
     const [guests, reservations] = result.outcomes;
     expect(guests!.ok).toBe(false);
     expect(guests!.error).toMatch(
-      /^tock\.file: HTTP 503 \(GET http:\/\/127\.0\.0\.1:\d+\/tock-test-bucket\/exports\/guest-profile-2\.json\?\[signed query redacted\]\)/,
+      new RegExp(
+        /^tock\.file: HTTP 503 \(GET http:\/\/127\.0\.0\.1:\d+/.source +
+          /\/tock-test-bucket\/exports\/guest-profile-2\.json\?\[signed query redacted\]\)/.source,
+      ),
     );
     expect(guests!.error).not.toContain(s.signature());
     expect(reservations!.ok).toBe(true);
@@ -291,7 +294,8 @@ describe('file URLs on hosts that are not allowed', () => {
     const [guests, reservations] = result.outcomes;
     expect(guests!.ok).toBe(false);
     expect(guests!.error).toBe(
-      'refusing export file URL on host "evil.example": only storage.googleapis.com (https) and hosts in TOCK_ALLOWED_FILE_HOSTS are accepted',
+      'refusing export file URL on host "evil.example": ' +
+        'only storage.googleapis.com (https) and hosts in TOCK_ALLOWED_FILE_HOSTS are accepted',
     );
     // The listing is refused as a whole: nothing of the entity is fetched.
     expect(s.requests().filter((r) => r.kind === 'file' && r.name!.startsWith('guest'))).toEqual([]);

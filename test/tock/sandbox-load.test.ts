@@ -127,7 +127,8 @@ describe('tock on the sandbox: one business', () => {
     const [g] = await db.query<{ rows: number; mismatched: number; big_bare: number; strings: number }>(
       `select count(*)::int as rows,
               count(*) filter (where _key is distinct from record->'patron'->>'id')::int as mismatched,
-              count(*) filter (where jsonb_typeof(record->'patron'->'id') = 'number' and (record->'patron'->>'id')::numeric > 9007199254740992)::int as big_bare,
+              count(*) filter (where jsonb_typeof(record->'patron'->'id') = 'number'
+                                 and (record->'patron'->>'id')::numeric > 9007199254740992)::int as big_bare,
               count(*) filter (where jsonb_typeof(record->'patron'->'id') = 'string')::int as strings
        from raw.raw_tock_guest`,
     );
@@ -145,7 +146,8 @@ describe('tock on the sandbox: one business', () => {
     const [r] = await db.query<{ rows: number; mismatched: number; big_bare: number }>(
       `select count(*)::int as rows,
               count(*) filter (where _key is distinct from record->>'id')::int as mismatched,
-              count(*) filter (where jsonb_typeof(record->'id') = 'number' and (record->>'id')::numeric > 9007199254740992)::int as big_bare
+              count(*) filter (where jsonb_typeof(record->'id') = 'number'
+                                 and (record->>'id')::numeric > 9007199254740992)::int as big_bare
        from raw.raw_tock_reservation`,
     );
     expect(r!.rows).toBeGreaterThan(0);
@@ -154,7 +156,8 @@ describe('tock on the sandbox: one business', () => {
 
     // A big key keeps all its digits (a JS number would end in ...000 or differ in the last digits).
     const big = await db.query<{ _key: string }>(
-      `select _key from raw.raw_tock_guest where jsonb_typeof(record->'patron'->'id') = 'number' and length(_key) >= 17 limit 5`,
+      `select _key from raw.raw_tock_guest
+       where jsonb_typeof(record->'patron'->'id') = 'number' and length(_key) >= 17 limit 5`,
     );
     for (const { _key } of big) {
       expect(_key).toMatch(/^\d{17,20}$/);
@@ -165,11 +168,14 @@ describe('tock on the sandbox: one business', () => {
   it('edited records land as new versions of the same key', async () => {
     // Guests edited in later exports keep patron.id and get a new profile id.
     const [g] = await db.query<{ n: number }>(
-      `select count(*)::int as n from (select _key from raw.raw_tock_guest group by _key having count(distinct record->>'id') > 1) x`,
+      `select count(*)::int as n
+       from (select _key from raw.raw_tock_guest group by _key having count(distinct record->>'id') > 1) x`,
     );
     expect(g!.n).toBeGreaterThan(0);
     const [r] = await db.query<{ n: number }>(
-      `select count(*)::int as n from (select _key from raw.raw_tock_reservation group by _key having count(distinct record->>'sequenceId') > 1) x`,
+      `select count(*)::int as n
+       from (select _key from raw.raw_tock_reservation group by _key
+             having count(distinct record->>'sequenceId') > 1) x`,
     );
     expect(r!.n).toBeGreaterThan(0);
   });
@@ -282,14 +288,16 @@ describe('tock on the sandbox: several businesses', () => {
     const ids = { default: sandbox.business(1).id, napa: sandbox.business(2).id };
     expect(ids.default).not.toBe(ids.napa);
     const reservations = await db.query<{ instance: string; business: string; n: number }>(
-      `select _source_instance as instance, record->'business'->>'id' as business, count(*)::int as n from raw.raw_tock_reservation group by 1, 2 order by 1, 2`,
+      `select _source_instance as instance, record->'business'->>'id' as business, count(*)::int as n
+       from raw.raw_tock_reservation group by 1, 2 order by 1, 2`,
     );
     expect(reservations.map((r) => [r.instance, r.business])).toEqual([
       ['default', ids.default],
       ['napa', ids.napa],
     ]);
     const guests = await db.query<{ instance: string; business: string; n: number }>(
-      `select _source_instance as instance, record->'businessGuestProfile'->0->'business'->>'id' as business, count(*)::int as n
+      `select _source_instance as instance, record->'businessGuestProfile'->0->'business'->>'id' as business,
+              count(*)::int as n
        from raw.raw_tock_guest group by 1, 2 order by 1, 2`,
     );
     expect(guests.map((r) => [r.instance, r.business])).toEqual([
@@ -299,7 +307,8 @@ describe('tock on the sandbox: several businesses', () => {
     for (const r of [...reservations, ...guests]) expect(r.n).toBeGreaterThan(0);
 
     const states = await db.query<{ source_instance: string; entity: string; files: number }>(
-      `select source_instance, entity, (select count(*) from jsonb_object_keys(state->'value'->'files'))::int as files from elt.state order by 1, 2`,
+      `select source_instance, entity, (select count(*) from jsonb_object_keys(state->'value'->'files'))::int as files
+       from elt.state order by 1, 2`,
     );
     expect(states).toEqual([
       { source_instance: 'default', entity: 'guest', files: 2 },

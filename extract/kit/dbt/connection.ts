@@ -1,5 +1,13 @@
-/** The dbt target and environment for the configured warehouse: `local` (PostgreSQL) or `bigquery` (ELT_WAREHOUSE=bigquery). */
-import { bigQueryDbtEnvironment, bigQueryDbtVars, resolveBigQueryTarget, warehouseKind } from '../warehouse/bigquery/config.js';
+/**
+ * The dbt target and environment for the configured warehouse: `local` (PostgreSQL) or `bigquery`
+ * (ELT_WAREHOUSE=bigquery).
+ */
+import {
+  bigQueryDbtEnvironment,
+  bigQueryDbtVars,
+  resolveBigQueryTarget,
+  warehouseKind,
+} from '../warehouse/bigquery/config.js';
 import { EmbeddedWarehouse } from '../warehouse/postgres/embedded.js';
 import { ensureDatabase, resolvePostgresTarget, targetEnvironment } from '../warehouse/postgres/connection.js';
 
@@ -10,7 +18,9 @@ export interface DbtConnection {
   vars?: Record<string, unknown>;
 }
 
-export async function dbtConnection(options: { demo?: boolean; log?: (m: string) => void; args?: readonly string[] } = {}): Promise<DbtConnection> {
+export async function dbtConnection(
+  options: { demo?: boolean; log?: (m: string) => void; args?: readonly string[] } = {},
+): Promise<DbtConnection> {
   if (warehouseKind(process.env) === 'bigquery') {
     // Same project, location and (demo-suffixed) datasets as the loader; credentials are dbt's own ADC.
     const target = resolveBigQueryTarget(process.env, { demo: options.demo ?? false });

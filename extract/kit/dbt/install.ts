@@ -31,11 +31,16 @@ async function requirementsHash(): Promise<string> {
 async function findPython(): Promise<string> {
   const candidates = process.env.ELT_PYTHON ? [process.env.ELT_PYTHON] : ['python3', 'python'];
   for (const candidate of candidates) {
-    const probe = await execa(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 9))'], { reject: false }).catch(() => undefined);
+    const probe = await execa(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 9))'], {
+      reject: false,
+    }).catch(() => undefined);
     if (!probe) continue;
     if (probe.exitCode === 0 && probe.stdout.trim() === 'True') return candidate;
   }
-  throw new DbtInstallError('dbt needs Python 3.9 or newer with the venv module, and none was found; install python3 (Debian: apt-get install python3 python3-venv) or set ELT_PYTHON.');
+  throw new DbtInstallError(
+    'dbt needs Python 3.9 or newer with the venv module, and none was found; ' +
+      'install python3 (Debian: apt-get install python3 python3-venv) or set ELT_PYTHON.',
+  );
 }
 
 /** Creates or refreshes the dbt environment when requirements changed; cheap when up to date. */
@@ -52,10 +57,17 @@ export async function ensureDbt(log: (message: string) => void = () => {}): Prom
   await rm(venv, { recursive: true, force: true });
   const created = await execa(python, ['-m', 'venv', venv], { reject: false, all: true });
   if (created.exitCode !== 0) {
-    throw new DbtInstallError(`Could not create a Python virtual environment for dbt: ${lastLine(created.all)} (Debian: apt-get install python3-venv).`);
+    throw new DbtInstallError(
+      `Could not create a Python virtual environment for dbt: ${lastLine(created.all)} ` +
+        '(Debian: apt-get install python3-venv).',
+    );
   }
   const pip = path.join(venv, 'bin', 'pip');
-  const install = await execa(pip, ['install', '--disable-pip-version-check', '--quiet', '-r', REQUIREMENTS, '-c', CONSTRAINTS], { reject: false, all: true });
+  const install = await execa(
+    pip,
+    ['install', '--disable-pip-version-check', '--quiet', '-r', REQUIREMENTS, '-c', CONSTRAINTS],
+    { reject: false, all: true },
+  );
   if (install.exitCode !== 0) {
     throw new DbtInstallError(`Installing dbt failed: ${lastLine(install.all)}`);
   }
@@ -65,6 +77,9 @@ export async function ensureDbt(log: (message: string) => void = () => {}): Prom
 }
 
 function lastLine(text: string | undefined): string {
-  const lines = (text ?? '').trim().split('\n').filter((l) => !l.startsWith('WARNING: Location'));
+  const lines = (text ?? '')
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('WARNING: Location'));
   return lines.at(-1) ?? 'no output';
 }

@@ -40,7 +40,16 @@ export interface DbtWarning {
 export async function runDbt(args: string[], options: DbtRunOptions): Promise<DbtResult> {
   const dbt = await ensureDbt(options.log);
   const artifacts = options.artifacts ?? true;
-  const fullArgs = [...args, ...(artifacts ? [] : ['--no-write-json']), '--project-dir', DBT_PROJECT_DIR, '--profiles-dir', projectPath('.'), '--target', options.target];
+  const fullArgs = [
+    ...args,
+    ...(artifacts ? [] : ['--no-write-json']),
+    '--project-dir',
+    DBT_PROJECT_DIR,
+    '--profiles-dir',
+    projectPath('.'),
+    '--target',
+    options.target,
+  ];
   if (options.vars) fullArgs.push('--vars', JSON.stringify(options.vars));
   const child = execa(dbt, fullArgs, {
     cwd: DBT_PROJECT_DIR,
@@ -60,7 +69,13 @@ export async function runDbt(args: string[], options: DbtRunOptions): Promise<Db
 export function countsFromSummary(output: string): Record<string, number> {
   const line = /Done\. (PASS=\d+.*)$/m.exec(stripVTControlCharacters(output))?.[1];
   if (!line) return {};
-  const names: Record<string, string> = { PASS: 'pass', WARN: 'warn', ERROR: 'error', SKIP: 'skipped', 'NO-OP': 'no-op' };
+  const names: Record<string, string> = {
+    PASS: 'pass',
+    WARN: 'warn',
+    ERROR: 'error',
+    SKIP: 'skipped',
+    'NO-OP': 'no-op',
+  };
   const counts: Record<string, number> = {};
   for (const [, key, value] of line.matchAll(/([A-Z-]+)=(\d+)/g)) {
     const name = names[key!];
@@ -72,10 +87,12 @@ export function countsFromSummary(output: string): Record<string, number> {
 /** dbt's "Warning in test <name> (<file>)" followed by "Got <n> results, configured to warn if != 0". */
 export function warningsFrom(output: string): DbtWarning[] {
   const text = stripVTControlCharacters(output);
-  return [...text.matchAll(/Warning in test (\S+) \([^)]*\)\s*\n(?:.*?\s)?Got (\d+) results?/g)].map(([, test, rows]) => ({
-    test: test!,
-    rows: Number(rows),
-  }));
+  return [...text.matchAll(/Warning in test (\S+) \([^)]*\)\s*\n(?:.*?\s)?Got (\d+) results?/g)].map(
+    ([, test, rows]) => ({
+      test: test!,
+      rows: Number(rows),
+    }),
+  );
 }
 
 async function readCounts(): Promise<Record<string, number>> {

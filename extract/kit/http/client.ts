@@ -476,7 +476,9 @@ export class HttpClient {
       ...this.base(p),
       kind: 'status',
       status: error.status,
-      detail: `HTTP ${error.status}: server asks to wait ${Math.ceil(askedMs / 1000)} s, over the ${MAX_SERVER_WAIT_MS / 1000} s this client waits`,
+      detail:
+        `HTTP ${error.status}: server asks to wait ${Math.ceil(askedMs / 1000)} s, ` +
+        `over the ${MAX_SERVER_WAIT_MS / 1000} s this client waits`,
       body: error.bodySnippet,
       retryable: true,
     });

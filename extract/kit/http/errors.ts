@@ -36,11 +36,8 @@ export class HttpError extends Error {
   constructor(init: HttpErrorInit) {
     // Redact the whole body before cutting it, so a secret straddling the cut is not half-printed.
     const snippet = init.body?.trim() ? redact(init.body).trim().slice(0, SNIPPET_CHARS) : undefined;
-    super(
-      redact(
-        `${init.endpoint}: ${init.detail} (${init.method ? `${init.method} ` : ''}${init.url})${snippet ? `: ${snippet}` : ''}`,
-      ),
-    );
+    const request = `${init.method ? `${init.method} ` : ''}${init.url}`;
+    super(redact(`${init.endpoint}: ${init.detail} (${request})${snippet ? `: ${snippet}` : ''}`));
     this.kind = init.kind;
     this.status = init.status;
     this.code = init.code;

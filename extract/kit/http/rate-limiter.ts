@@ -2,7 +2,10 @@ import type { Clock } from './clock.js';
 
 export interface RateLimit {
   requestsPerSecond: number;
-  /** Requests allowed back to back after an idle spell. Default 1: evenly spaced, the safe reading of "N per second". */
+  /**
+   * Requests allowed back to back after an idle spell. Default 1: evenly spaced, the safe reading of
+   * "N per second".
+   */
   burst?: number;
 }
 

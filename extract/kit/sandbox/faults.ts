@@ -41,7 +41,10 @@ const NUMERIC_KEYS = [
 ] as const;
 const BOOLEAN_KEYS = ['truncateBodies'] as const;
 
-/** Parses `key=value,key=value` (`;` and whitespace also separate; a bare boolean key means true). Unknown keys throw. */
+/**
+ * Parses `key=value,key=value` (`;` and whitespace also separate; a bare boolean key means true). Unknown
+ * keys throw.
+ */
 export function parseFaults(text: string | undefined | null): Faults {
   const faults: Faults = {};
   if (!text) return faults;

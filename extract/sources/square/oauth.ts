@@ -136,7 +136,8 @@ const MERCHANT_NAME = /^[a-z0-9][a-z0-9_]*$/;
 export const squareAuthCommand: SourceCommand = {
   name: 'square-auth',
   summary:
-    'exchange a Square OAuth authorization code for tokens, stored encrypted: square-auth --code <code> [--merchant <name>]',
+    'exchange a Square OAuth authorization code for tokens, stored encrypted: ' +
+    'square-auth --code <code> [--merchant <name>]',
   async run({ args, env, secrets, log, print, signal }) {
     let values;
     try {

@@ -1,7 +1,8 @@
 /**
  * Square: locations, customers, payments, orders (line items and modifiers inside), bookings, catalog
  * objects (deleted ones included), team members and loyalty accounts, for one or more merchants.
- * See docs/sources/square.md and api.ts for the API contract, windows.ts for how syncing works, reading.ts for how lists are read.
+ * See docs/sources/square.md and api.ts for the API contract, windows.ts for how syncing works, reading.ts for
+ * how lists are read.
  *
  * Order of work per merchant: locations, customers and payments first, orders, bookings, team members,
  * then catalog and loyalty. Payments and bookings are asked per location; orders for up to 10 locations
@@ -9,6 +10,7 @@
  */
 import { z } from 'zod';
 import { checkSteps } from '../../kit/check.js';
+import { runningSandbox } from '../../kit/source.js';
 import type { EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { DAY_MS, isoTime as iso, monthsBefore, fixedWindows } from '../../kit/windows.js';
 import type { Listing } from './api.js';
@@ -48,8 +50,8 @@ const ORDER_STATES = ['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT'];
 // ---------------------------------------------------------------- windowed entities
 
 interface WindowedSpec {
+  /** Also names the raw table: raw_square_<name>. */
   name: string;
-  table: string;
   /** Streams: one for the merchant, or one per location. */
   perLocation: boolean;
   /** Locations asked for in one request (streams in the same position share requests). */
@@ -74,7 +76,7 @@ function createdThenUpdated(historyStart: (horizon: number) => number, yearlyBef
 function windowed(spec: WindowedSpec): EntityDefinition<SquareConfig, WindowedState> {
   return {
     name: spec.name,
-    table: spec.table,
+    table: `raw_square_${spec.name}`,
     keyPath: ['id'],
     state: WINDOWED_STATE,
     async *extract(context: EntityContext<SquareConfig, WindowedState>): AsyncIterable<Unit<WindowedState>> {
@@ -140,7 +142,6 @@ const range = (w: SquareWindow) => ({ start_at: iso(w.start), end_at: iso(w.end)
 
 const customers = windowed({
   name: 'customers',
-  table: 'raw_square_customers',
   perLocation: false,
   batch: 1,
   plan: createdThenUpdated(() => SQUARE_BEGINNING, true),
@@ -159,7 +160,6 @@ const customers = windowed({
 
 const payments = windowed({
   name: 'payments',
-  table: 'raw_square_payments',
   perLocation: true,
   batch: 1,
   plan: createdThenUpdated((horizon) => horizon),
@@ -193,7 +193,6 @@ const payments = windowed({
 
 const orders = windowed({
   name: 'orders',
-  table: 'raw_square_orders',
   perLocation: true,
   batch: 10,
   plan: createdThenUpdated((horizon) => horizon),
@@ -218,7 +217,6 @@ const orders = windowed({
 
 const bookings = windowed({
   name: 'bookings',
-  table: 'raw_square_bookings',
   perLocation: true,
   batch: 1,
   plan: (horizon, now) => ({
@@ -255,15 +253,11 @@ const bookings = windowed({
 
 const snapshotState = z.object({ lastRun: timestamp });
 
-/** A small list read whole on every run: one unit; unchanged records add nothing. */
-function snapshot(
-  name: string,
-  table: string,
-  list?: Listing,
-): EntityDefinition<SquareConfig, z.infer<typeof snapshotState>> {
+/** A small list read whole on every run (into raw_square_<name>): one unit; unchanged records add nothing. */
+function snapshot(name: string, list?: Listing): EntityDefinition<SquareConfig, z.infer<typeof snapshotState>> {
   return {
     name,
-    table,
+    table: `raw_square_${name}`,
     keyPath: ['id'],
     state: firstVersion(snapshotState),
     async *extract(context) {
@@ -353,18 +347,18 @@ export const square: SourceDefinition<SquareConfig> = {
   title: 'Square',
   configure: configureSquare,
   entities: [
-    snapshot('locations', 'raw_square_locations'),
+    snapshot('locations'),
     customers,
     payments,
     orders,
     bookings,
-    snapshot('team_members', 'raw_square_team_members', {
+    snapshot('team_members', {
       op: 'SearchTeamMembers',
       field: 'team_members',
       body: { limit: 200 },
     }),
     catalog,
-    snapshot('loyalty_accounts', 'raw_square_loyalty_accounts', {
+    snapshot('loyalty_accounts', {
       op: 'SearchLoyaltyAccounts',
       field: 'loyalty_accounts',
       body: { limit: 200 },
@@ -389,16 +383,9 @@ export const square: SourceDefinition<SquareConfig> = {
     return instances;
   },
   commands: [squareAuthCommand],
-  async startSandbox() {
-    const sandbox = await startSquareSandbox();
-    return {
-      env: sandbox.env(),
-      advance: async () => {
-        await sandbox.advance();
-        const day = 'one more day of payments, orders, customers and bookings';
-        return `the Square sandbox is now at ${new Date(sandbox.now()).toISOString()} (${day})`;
-      },
-      close: () => sandbox.close(),
-    };
-  },
+  startSandbox: async () =>
+    runningSandbox(await startSquareSandbox(), (sandbox) => {
+      const day = 'one more day of payments, orders, customers and bookings';
+      return `the Square sandbox is now at ${new Date(sandbox.now()).toISOString()} (${day})`;
+    }),
 };

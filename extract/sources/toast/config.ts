@@ -69,7 +69,10 @@ export function toastHttpOptions(env: NodeJS.ProcessEnv): Omit<HttpClientOptions
   };
 }
 
-/** Restaurants side by side (each has its own limits) and, within one, four entities side by side (a backfill: all of them). */
+/**
+ * Restaurants side by side (each has its own limits) and, within one, four entities side by side (a backfill:
+ * all of them).
+ */
 export function toastConcurrency(env: NodeJS.ProcessEnv): { instances: number; entities: number } {
   return { instances: Math.max(1, numberSetting(env, 'TOAST_CONCURRENCY', 16)), entities: 4 };
 }

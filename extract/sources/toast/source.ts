@@ -11,6 +11,7 @@ import { httpErrorOf } from '../../kit/http/index.js';
 import type { RawRecord } from '../../kit/records/json-records.js';
 import { restSource, type RestEntitySpec } from '../../kit/rest/index.js';
 import { checkSteps } from '../../kit/check.js';
+import { runningSandbox } from '../../kit/source.js';
 import type { EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import type { StateSchema } from '../../kit/state.js';
 import {
@@ -253,18 +254,22 @@ function timed(spec: TimedSpec): EntityDefinition<ToastConfig, TimedState | Done
   };
 }
 
-const orders = timed({
-  name: 'orders',
-  part: 'orders',
-  by: 'modified',
-  listing: (w) => ({
-    path: '/orders/v2/ordersBulk',
-    query: { startDate: toastTime(w.start), endDate: toastTime(w.end) },
-    paginator: ordersPaging,
-    endpoint: ORDERS_ENDPOINT,
-  }),
-  ahead: 2,
-  perUnit: 1,
+/** Modified-time windows, asked for by their ends (in Toast's time format) in the `range` parameters. */
+const modified = (
+  spec: Omit<TimedSpec, 'by' | 'listing'>,
+  range: [start: string, end: string],
+  listing: Omit<Listing, 'query'>,
+) =>
+  timed({
+    ...spec,
+    by: 'modified',
+    listing: (w) => ({ ...listing, query: { [range[0]]: toastTime(w.start), [range[1]]: toastTime(w.end) } }),
+  });
+
+const orders = modified({ name: 'orders', part: 'orders', ahead: 2, perUnit: 1 }, ['startDate', 'endDate'], {
+  path: '/orders/v2/ordersBulk',
+  paginator: ordersPaging,
+  endpoint: ORDERS_ENDPOINT,
 });
 
 const cash = (name: string, path: string) =>
@@ -281,19 +286,12 @@ const cash = (name: string, path: string) =>
     perUnit: 7,
   });
 
-const timeEntries = timed({
-  name: 'time_entries',
-  part: 'labor',
-  by: 'modified',
-  // The modified range includes archived (deleted) entries.
-  listing: (w) => ({
-    path: '/labor/v1/timeEntries',
-    query: { modifiedStartDate: toastTime(w.start), modifiedEndDate: toastTime(w.end) },
-    endpoint: 'toast.timeEntries',
-  }),
-  ahead: 3,
-  perUnit: 1,
-});
+// The modified range includes archived (deleted) entries.
+const timeEntries = modified(
+  { name: 'time_entries', part: 'labor', ahead: 3, perUnit: 1 },
+  ['modifiedStartDate', 'modifiedEndDate'],
+  { path: '/labor/v1/timeEntries', endpoint: 'toast.timeEntries' },
+);
 
 // ---------------------------------------------------------------- lists read whole or by lastModified
 
@@ -406,16 +404,9 @@ export const toast: SourceDefinition<ToastConfig> = {
   check: checkToast,
   http: toastHttpOptions,
   concurrency: toastConcurrency,
-  async startSandbox() {
-    const sandbox = await startToastSandbox();
-    return {
-      env: sandbox.env(),
-      advance: async () => {
-        await sandbox.advance();
-        const at = new Date(sandbox.now()).toISOString();
-        return `the Toast sandbox is now at ${at} (one more business day of orders, cash and labor)`;
-      },
-      close: () => sandbox.close(),
-    };
-  },
+  startSandbox: async () =>
+    runningSandbox(await startToastSandbox(), (sandbox) => {
+      const at = new Date(sandbox.now()).toISOString();
+      return `the Toast sandbox is now at ${at} (one more business day of orders, cash and labor)`;
+    }),
 };

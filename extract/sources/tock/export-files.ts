@@ -66,7 +66,8 @@ export function parseExportFile(raw: unknown, entity: TockEntityName, config: To
   }
   if (!hostAllowed(url, config)) {
     throw new TockListingError(
-      `refusing export file URL on host "${url.host}": only storage.googleapis.com (https) and hosts in TOCK_ALLOWED_FILE_HOSTS are accepted`,
+      `refusing export file URL on host "${url.host}": ` +
+        'only storage.googleapis.com (https) and hosts in TOCK_ALLOWED_FILE_HOSTS are accepted',
     );
   }
   let name: string;

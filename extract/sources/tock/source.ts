@@ -6,6 +6,7 @@ import { HttpError, type HttpClient } from '../../kit/http/index.js';
 import { readJsonRecords } from '../../kit/records/json-records.js';
 import { headerValue } from '../../kit/rest/index.js';
 import { checkSteps } from '../../kit/check.js';
+import { runningSandbox } from '../../kit/source.js';
 import type { CheckContext, EntityContext, EntityDefinition, SourceDefinition, Unit } from '../../kit/source.js';
 import { configureTock, type TockConfig } from './config.js';
 import {
@@ -135,15 +136,6 @@ export const tock: SourceDefinition<TockConfig> = {
     tockEntity('reservation', 'raw_tock_reservation', ['id']),
   ],
   check: checkTock,
-  async startSandbox() {
-    const sandbox = await startTockSandbox();
-    return {
-      env: sandbox.env(),
-      advance: async () => {
-        await sandbox.advance();
-        return `the Tock sandbox now offers ${sandbox.exports()} exports`;
-      },
-      close: () => sandbox.close(),
-    };
-  },
+  startSandbox: async () =>
+    runningSandbox(await startTockSandbox(), (sandbox) => `the Tock sandbox now offers ${sandbox.exports()} exports`),
 };

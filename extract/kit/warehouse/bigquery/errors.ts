@@ -9,6 +9,13 @@ export class BigQueryConnectError extends Error {
 const LOGIN_HINT =
   'set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file, or run "gcloud auth application-default login"';
 
+/** Google's OAuth errors and a key file's decoding errors: the credentials exist but are refused. */
+const GOOGLE_REFUSED = new RegExp(
+  'invalid_grant|invalid_client|unauthorized_client|invalid_rapt|Invalid JWT|' +
+    'error:1E08010C|DECODER routines|private key',
+  'i',
+);
+
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/\s+$/, '');
 }
@@ -22,18 +29,15 @@ export function explainConnectError(
   const message = error instanceof Error ? error.message : String(error);
   const e = classify(error);
   if (/does not exist, or it is not a file/.test(message)) {
-    return `GOOGLE_APPLICATION_CREDENTIALS points to ${env.GOOGLE_APPLICATION_CREDENTIALS ?? 'a file'}, which does not exist or is not a file.`;
+    const file = env.GOOGLE_APPLICATION_CREDENTIALS ?? 'a file';
+    return `GOOGLE_APPLICATION_CREDENTIALS points to ${file}, which does not exist or is not a file.`;
   }
   if (
     /Could not load the default credentials|Unable to detect a Project Id|Could not refresh access token/i.test(message)
   ) {
     return `No Google credentials for BigQuery were found: ${LOGIN_HINT}.`;
   }
-  if (
-    /invalid_grant|invalid_client|unauthorized_client|invalid_rapt|Invalid JWT|error:1E08010C|DECODER routines|private key/i.test(
-      message,
-    )
-  ) {
+  if (GOOGLE_REFUSED.test(message)) {
     return `Google refused the BigQuery credentials (${firstLine(message)}): ${LOGIN_HINT}.`;
   }
   if (e.status === 401) {
@@ -43,15 +47,20 @@ export function explainConnectError(
     return `The credentials have no access to BigQuery project ${target.project} (403: ${firstLine(message)}).`;
   }
   if (e.status === 404 && /not found: project/i.test(message)) {
-    return `BigQuery project ${target.project} does not exist or the credentials cannot see it (404: ${firstLine(message)}).`;
+    const cannotSee = 'does not exist or the credentials cannot see it';
+    return `BigQuery project ${target.project} ${cannotSee} (404: ${firstLine(message)}).`;
   }
   const location = /not found in location (\S+?)\.?$/i.exec(firstLine(message))?.[1];
   if (location !== undefined) {
-    return `A dataset of ${target.project} is not in location ${location} (BIGQUERY_LOCATION=${target.location}): ${firstLine(message)}.`;
+    const configured = `BIGQUERY_LOCATION=${target.location}`;
+    return `A dataset of ${target.project} is not in location ${location} (${configured}): ${firstLine(message)}.`;
   }
   return undefined;
 }
 
 export function locationMismatch(target: BigQueryTarget, dataset: string, actual: string): string {
-  return `BigQuery dataset ${target.project}.${dataset} is in location ${actual}, but BIGQUERY_LOCATION is ${target.location}: set BIGQUERY_LOCATION=${actual} or use a dataset in ${target.location}.`;
+  return (
+    `BigQuery dataset ${target.project}.${dataset} is in location ${actual}, but BIGQUERY_LOCATION is ` +
+    `${target.location}: set BIGQUERY_LOCATION=${actual} or use a dataset in ${target.location}.`
+  );
 }

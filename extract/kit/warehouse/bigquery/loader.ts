@@ -64,16 +64,10 @@ function syntaxError(index: number, offset: number, error: unknown): RecordSynta
 
 /** The NDJSON line (as parts, to avoid copying the record) for one prepared record. */
 export function stageLine(prepared: PreparedRecord, index: number, offset: number): (string | Buffer)[] {
-  if (prepared.ok) {
-    return [
-      `{"rec_index":${index},"rec_offset":${offset},"record_key":${JSON.stringify(prepared.key)},"content_hash":"${prepared.hash}"${RECORD_FIELD}`,
-      bigQueryJson(prepared.bytes),
-      '}\n',
-    ];
-  }
-  return [
-    `{"rec_index":${index},"rec_offset":${offset},"record_key":${JSON.stringify(prepared.key)},"problem":${JSON.stringify(prepared.reason)},"raw_text":${JSON.stringify(prepared.text)}}\n`,
-  ];
+  const head = `{"rec_index":${index},"rec_offset":${offset},"record_key":${JSON.stringify(prepared.key)}`;
+  if (prepared.ok)
+    return [`${head},"content_hash":"${prepared.hash}"${RECORD_FIELD}`, bigQueryJson(prepared.bytes), '}\n'];
+  return [`${head},"problem":${JSON.stringify(prepared.reason)},"raw_text":${JSON.stringify(prepared.text)}}\n`];
 }
 
 class ChunkFile {
@@ -157,7 +151,8 @@ function rejectionLine({ line, message }: Rejection): string {
   };
   const text = at < 0 ? (header.raw_text ?? line) : line.slice(at + RECORD_FIELD.length, -1);
   const reason = `rejected by BigQuery: ${message}`;
-  return `${JSON.stringify({ rec_index: header.rec_index, rec_offset: header.rec_offset, record_key: header.record_key, problem: reason, raw_text: text })}\n`;
+  const { rec_index, rec_offset, record_key } = header;
+  return `${JSON.stringify({ rec_index, rec_offset, record_key, problem: reason, raw_text: text })}\n`;
 }
 
 /**
@@ -191,7 +186,8 @@ async function rejectedRows(result: LoadResult, chunk: ChunkFile, origin: string
   if (rejections.length !== result.badRecords) {
     const first = result.errors.find((e: ErrorProto) => e.message)?.message ?? 'no reason given';
     throw new BigQueryError(
-      `BigQuery rejected ${result.badRecords} rows of ${origin} and named ${rejections.length} of them (${first}); nothing of the unit was landed`,
+      `BigQuery rejected ${result.badRecords} rows of ${origin} and named ${rejections.length} of them (${first}); ` +
+        'nothing of the unit was landed',
       undefined,
       undefined,
       false,

@@ -103,7 +103,8 @@ export class LeaseLock {
     if (!this.held) return;
     if (this.lost || Date.now() > this.heldUntil - this.options.safetyMs) {
       throw new LockLostError(
-        `The run lock on ${this.target.description} could not be renewed (lease expired or taken by another run); stopped before committing, rerun to continue.`,
+        `The run lock on ${this.target.description} could not be renewed (lease expired or taken by another run); ` +
+          'stopped before committing, rerun to continue.',
       );
     }
   }

@@ -62,7 +62,10 @@ fresh AS (
 base AS (
   SELECT GREATEST(
     UNIX_MICROS(CURRENT_TIMESTAMP()) * 1000,
-    IFNULL((SELECT MAX(_seq) FROM ${table} WHERE _loaded_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY)), 0) + 1
+    IFNULL((
+      SELECT MAX(_seq) FROM ${table}
+      WHERE _loaded_at >= TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 DAY)
+    ), 0) + 1
   ) AS first_seq
 )
 SELECT
@@ -76,8 +79,10 @@ FROM fresh CROSS JOIN base`,
 export function insertQuarantine(t: BigQueryTarget, names: LandingNames, v: Omit<LandingValues, 'state'>): Statement {
   return {
     sql: `INSERT INTO ${meta(t, 'quarantine')}
-  (quarantine_id, run_id, source, entity, source_instance, origin, record_index, byte_offset, record_key, reason, raw_text, quarantined_at)
-SELECT GENERATE_UUID(), @run_id, @source, @entity, @instance, @origin, rec_index, rec_offset, record_key, problem, IFNULL(raw_text, ''), CURRENT_TIMESTAMP()
+  (quarantine_id, run_id, source, entity, source_instance, origin,
+   record_index, byte_offset, record_key, reason, raw_text, quarantined_at)
+SELECT GENERATE_UUID(), @run_id, @source, @entity, @instance, @origin,
+  rec_index, rec_offset, record_key, problem, IFNULL(raw_text, ''), CURRENT_TIMESTAMP()
 FROM ${meta(t, names.stage)}
 WHERE problem IS NOT NULL`,
     params: {
@@ -90,7 +95,10 @@ WHERE problem IS NOT NULL`,
   };
 }
 
-/** State is an append-only log (the latest row per key wins), so concurrent units of other sources never conflict on it. */
+/**
+ * State is an append-only log (the latest row per key wins), so concurrent units of other sources never
+ * conflict on it.
+ */
 export function insertState(
   t: BigQueryTarget,
   v: Pick<LandingValues, 'source' | 'entity' | 'instance' | 'state' | 'runId'>,
@@ -217,7 +225,8 @@ WHERE run_id = @run_id`,
 
 export function insertJob(t: BigQueryTarget, jobId: number, runId: number, source: string): Statement {
   return {
-    sql: `INSERT INTO ${meta(t, 'jobs')} (job_id, run_id, source, status, queued_at, rows_seen, rows_landed, rows_quarantined, units)
+    sql: `INSERT INTO ${meta(t, 'jobs')}
+  (job_id, run_id, source, status, queued_at, rows_seen, rows_landed, rows_quarantined, units)
 VALUES (@job_id, @run_id, @source, 'queued', CURRENT_TIMESTAMP(), 0, 0, 0, 0)`,
     params: { job_id: p.int(jobId), run_id: p.int(runId), source: p.string(source) },
   };
@@ -286,7 +295,9 @@ export interface MetricRow {
   last_success_at: Date | null;
 }
 
-export const METRIC_TYPE: ParamType = {
+type StructType = Extract<ParamType, { struct: unknown }>;
+
+export const METRIC_TYPE: StructType = {
   struct: [
     ['endpoint', 'STRING'],
     ['requests', 'INT64'],
@@ -300,24 +311,7 @@ export const METRIC_TYPE: ParamType = {
   ],
 };
 
-/** Every endpoint of a source in one statement. */
-export function insertHttpMetrics(
-  t: BigQueryTarget,
-  runId: number,
-  source: string,
-  metrics: readonly MetricRow[],
-): Statement {
-  return {
-    sql: `INSERT INTO ${meta(t, 'http_metrics')}
-  (run_id, source, endpoint, requests, failures, throttled, retries, total_latency_ms, max_latency_ms, circuit, last_success_at, recorded_at)
-SELECT @run_id, @source, m.endpoint, m.requests, m.failures, m.throttled, m.retries, m.total_latency_ms, m.max_latency_ms, m.circuit,
-       m.last_success_at, CURRENT_TIMESTAMP()
-FROM UNNEST(@metrics) AS m`,
-    params: { run_id: p.int(runId), source: p.string(source), metrics: p.array(METRIC_TYPE, metrics) },
-  };
-}
-
-export const ENTITY_SYNC_TYPE: ParamType = {
+export const ENTITY_SYNC_TYPE: StructType = {
   struct: [
     ['entity', 'STRING'],
     ['source_instance', 'STRING'],
@@ -331,6 +325,55 @@ export const ENTITY_SYNC_TYPE: ParamType = {
   ],
 };
 
+interface RunRowsTable {
+  table: string;
+  /** The query parameter that carries the rows. */
+  param: string;
+  /** Each field fills the table's column of the same name. */
+  type: StructType;
+  /** SQL of the table's other columns. */
+  computed?: Record<string, string>;
+}
+
+/** Rows of one run and source in one statement. */
+function insertRunRows(
+  t: BigQueryTarget,
+  into: RunRowsTable,
+  runId: number,
+  source: string,
+  rows: readonly object[],
+): Statement {
+  const fields = into.type.struct.map(([name]) => name);
+  const computed = into.computed ?? {};
+  const columns = ['run_id', 'source', ...fields, ...Object.keys(computed)];
+  const values = ['@run_id', '@source', ...fields.map((field) => `r.${field}`), ...Object.values(computed)];
+  return {
+    sql: `INSERT INTO ${meta(t, into.table)}
+  (${columns.join(', ')})
+SELECT ${values.join(', ')}
+FROM UNNEST(@${into.param}) AS r`,
+    params: { run_id: p.int(runId), source: p.string(source), [into.param]: p.array(into.type, rows) },
+  };
+}
+
+const HTTP_METRICS: RunRowsTable = {
+  table: 'http_metrics',
+  param: 'metrics',
+  type: METRIC_TYPE,
+  computed: { recorded_at: 'CURRENT_TIMESTAMP()' },
+};
+const ENTITY_SYNCS: RunRowsTable = { table: 'entity_syncs', param: 'syncs', type: ENTITY_SYNC_TYPE };
+
+/** Every endpoint of a source in one statement. */
+export function insertHttpMetrics(
+  t: BigQueryTarget,
+  runId: number,
+  source: string,
+  metrics: readonly MetricRow[],
+): Statement {
+  return insertRunRows(t, HTTP_METRICS, runId, source, metrics);
+}
+
 /** Every entity of a source in one statement. */
 export function insertEntitySyncs(
   t: BigQueryTarget,
@@ -338,13 +381,7 @@ export function insertEntitySyncs(
   source: string,
   syncs: readonly EntitySyncRow[],
 ): Statement {
-  return {
-    sql: `INSERT INTO ${meta(t, 'entity_syncs')}
-  (run_id, source, entity, source_instance, status, rows_seen, rows_landed, rows_quarantined, units, error, finished_at)
-SELECT @run_id, @source, s.entity, s.source_instance, s.status, s.rows_seen, s.rows_landed, s.rows_quarantined, s.units, s.error, s.finished_at
-FROM UNNEST(@syncs) AS s`,
-    params: { run_id: p.int(runId), source: p.string(source), syncs: p.array(ENTITY_SYNC_TYPE, syncs) },
-  };
+  return insertRunRows(t, ENTITY_SYNCS, runId, source, syncs);
 }
 
 /** --check: a real write into the state table, rolled back. */
@@ -417,7 +454,8 @@ export function lockTake(t: BigQueryTarget, v: LockValues): Statement {
 SET holder = @holder, acquired_at = CURRENT_TIMESTAMP(), renewed_at = CURRENT_TIMESTAMP(),
     expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL @lease_seconds SECOND)
 WHERE lock_name = @lock_name
-  AND (holder IS NULL OR expires_at IS NULL OR expires_at < CURRENT_TIMESTAMP() OR holder = @holder OR holder = @stale_holder)`,
+  AND (holder IS NULL OR expires_at IS NULL OR expires_at < CURRENT_TIMESTAMP()
+       OR holder = @holder OR holder = @stale_holder)`,
     params: {
       lock_name: p.string(LOCK_NAME),
       holder: p.string(v.holder),
@@ -557,7 +595,8 @@ FROM ${raw(t, table)}`,
 export function statusEndpoints(t: BigQueryTarget): Statement {
   return {
     sql: `SELECT source, endpoint, SUM(requests) AS requests, SUM(failures) AS failures, SUM(throttled) AS throttled,
-  IFNULL(SAFE_DIVIDE(SUM(total_latency_ms), SUM(requests)), 0) AS mean_latency_ms, MAX(last_success_at) AS last_success_at,
+  IFNULL(SAFE_DIVIDE(SUM(total_latency_ms), SUM(requests)), 0) AS mean_latency_ms,
+  MAX(last_success_at) AS last_success_at,
   ARRAY_AGG(circuit ORDER BY recorded_at DESC LIMIT 1)[OFFSET(0)] AS circuit
 FROM ${meta(t, 'http_metrics')}
 WHERE run_id IN (SELECT run_id FROM ${meta(t, 'runs')} ORDER BY run_id DESC LIMIT 10)

@@ -157,9 +157,8 @@ async function initialise(layout: Layout): Promise<void> {
   await rm(pwFile, { force: true });
   if (result.status !== 0) {
     await rm(layout.dataDir, { recursive: true, force: true });
-    throw new WarehouseError(
-      `Could not initialise the embedded PostgreSQL in ${layout.dataDir}: ${(result.stderr || result.stdout || '').trim().split('\n').pop()}`,
-    );
+    const said = (result.stderr || result.stdout || '').trim().split('\n').pop();
+    throw new WarehouseError(`Could not initialise the embedded PostgreSQL in ${layout.dataDir}: ${said}`);
   }
 }
 
@@ -222,14 +221,16 @@ export class EmbeddedWarehouse {
     if (current.running) {
       if (current.port !== this.port) {
         throw new WarehouseError(
-          `The embedded PostgreSQL is already running on port ${current.port}, not ${this.port} (ELT_PG_PORT). Stop it with "npm run warehouse stop" or set ELT_PG_PORT=${current.port}.`,
+          `The embedded PostgreSQL is already running on port ${current.port}, not ${this.port} (ELT_PG_PORT). ` +
+            `Stop it with "npm run warehouse stop" or set ELT_PG_PORT=${current.port}.`,
         );
       }
       return { started: false };
     }
     if (await portInUse(this.port)) {
       throw new WarehouseError(
-        `Port ${this.port} is in use by another program, so the embedded PostgreSQL cannot start there; set ELT_PG_PORT to a free port.`,
+        `Port ${this.port} is in use by another program, so the embedded PostgreSQL cannot start there; ` +
+          'set ELT_PG_PORT to a free port.',
       );
     }
     if (layout.relocatedBecause)
@@ -239,7 +240,15 @@ export class EmbeddedWarehouse {
       log(`Creating the embedded PostgreSQL data directory in ${layout.dataDir}`);
     await initialise(layout);
     await linkRelocatedData(layout);
-    const options = `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=50 -c shared_buffers=256MB -c max_wal_size=4GB -c synchronous_commit=off`;
+    const options = [
+      `-p ${this.port}`,
+      '-c listen_addresses=127.0.0.1',
+      "-c unix_socket_directories=''",
+      '-c max_connections=50',
+      '-c shared_buffers=256MB',
+      '-c max_wal_size=4GB',
+      '-c synchronous_commit=off',
+    ].join(' ');
     const { code, output } = await pgCtl(layout, [
       'start',
       '-D',

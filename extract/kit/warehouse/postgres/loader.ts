@@ -97,7 +97,8 @@ export async function landUnit(
   const createStage = async (chunk: number) => {
     const stage = stagePrefix + chunk;
     await copier.query(
-      `create unlogged table ${stage} (key text, hash text, record jsonb, problem text, raw text, rec_index int8, rec_offset int8)`,
+      `create unlogged table ${stage}
+         (key text, hash text, record jsonb, problem text, raw text, rec_index int8, rec_offset int8)`,
     );
     created.push(stage);
     return stage;
@@ -113,7 +114,8 @@ export async function landUnit(
     );
     result.landed += landed.rowCount ?? 0;
     const quarantined = await lander.query(
-      `insert into ${META_SCHEMA}.quarantine (run_id, source, entity, source_instance, origin, record_index, byte_offset, record_key, reason, raw_text)
+      `insert into ${META_SCHEMA}.quarantine
+         (run_id, source, entity, source_instance, origin, record_index, byte_offset, record_key, reason, raw_text)
        select $1, $2, $3, $4, $5, rec_index, rec_offset, key, problem, raw from ${stage} where problem is not null`,
       [target.runId, target.source, target.entity, target.instance, unit.origin],
     );
@@ -168,7 +170,8 @@ export async function landUnit(
     await Promise.all(moves);
     await lander.query(
       `insert into ${META_SCHEMA}.state (source, entity, source_instance, state, run_id) values ($1, $2, $3, $4, $5)
-       on conflict (source, entity, source_instance) do update set state = excluded.state, updated_at = now(), run_id = excluded.run_id`,
+       on conflict (source, entity, source_instance)
+       do update set state = excluded.state, updated_at = now(), run_id = excluded.run_id`,
       [target.source, target.entity, target.instance, JSON.stringify(unit.state), target.runId],
     );
     await lander.query('commit');

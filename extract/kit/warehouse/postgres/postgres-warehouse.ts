@@ -68,7 +68,8 @@ export class PostgresWarehouse implements Warehouse {
   async failAbandonedWork(): Promise<number> {
     const reason = 'the process running it stopped (killed or crashed) before it finished';
     const jobs = await this.pool.query(
-      `update ${META_SCHEMA}.jobs set status = 'failed', finished_at = now(), error = $1 where status in ('queued', 'processing')`,
+      `update ${META_SCHEMA}.jobs set status = 'failed', finished_at = now(), error = $1
+       where status in ('queued', 'processing')`,
       [reason],
     );
     await this.pool.query(
@@ -116,7 +117,9 @@ export class PostgresWarehouse implements Warehouse {
 
   async finishJob(jobId: number, status: FinishStatus, counts: JobCounts, error: string | null): Promise<void> {
     await this.pool.query(
-      `update ${META_SCHEMA}.jobs set status = $2, finished_at = now(), rows_seen = $3, rows_landed = $4, rows_quarantined = $5, units = $6, error = $7
+      `update ${META_SCHEMA}.jobs
+       set status = $2, finished_at = now(), rows_seen = $3, rows_landed = $4, rows_quarantined = $5, units = $6,
+           error = $7
        where job_id = $1`,
       [jobId, status, counts.rowsSeen, counts.rowsLanded, counts.rowsQuarantined, counts.units, error],
     );
@@ -125,7 +128,9 @@ export class PostgresWarehouse implements Warehouse {
   async recordHttpMetrics(runId: number, source: string, metrics: readonly EndpointMetrics[]): Promise<void> {
     for (const m of metrics) {
       await this.pool.query(
-        `insert into ${META_SCHEMA}.http_metrics (run_id, source, endpoint, requests, failures, throttled, retries, total_latency_ms, max_latency_ms, circuit, last_success_at)
+        `insert into ${META_SCHEMA}.http_metrics
+           (run_id, source, endpoint, requests, failures, throttled, retries, total_latency_ms, max_latency_ms, circuit,
+            last_success_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
         [
           runId,
@@ -148,10 +153,13 @@ export class PostgresWarehouse implements Warehouse {
     if (!syncs.length) return;
     await this.pool.query(
       `insert into ${META_SCHEMA}.entity_syncs
-         (run_id, source, entity, source_instance, status, rows_seen, rows_landed, rows_quarantined, units, error, finished_at)
-       select $1, $2, s.entity, s.source_instance, s.status, s.rows_seen, s.rows_landed, s.rows_quarantined, s.units, s.error, s.finished_at
-       from jsonb_to_recordset($3) as s(entity text, source_instance text, status text, rows_seen bigint, rows_landed bigint,
-                                        rows_quarantined bigint, units integer, error text, finished_at timestamptz)`,
+         (run_id, source, entity, source_instance, status, rows_seen, rows_landed, rows_quarantined, units, error,
+          finished_at)
+       select $1, $2, s.entity, s.source_instance, s.status, s.rows_seen, s.rows_landed, s.rows_quarantined, s.units,
+              s.error, s.finished_at
+       from jsonb_to_recordset($3) as s(entity text, source_instance text, status text, rows_seen bigint,
+                                        rows_landed bigint, rows_quarantined bigint, units integer, error text,
+                                        finished_at timestamptz)`,
       // Dates become ISO text, read back as timestamptz.
       [runId, source, JSON.stringify(syncs.map(entitySyncRow))],
     );
@@ -229,20 +237,24 @@ export class PostgresWarehouse implements Warehouse {
       dbt_status: string | null;
       error: string | null;
     }>(
-      `select run_id, started_at, finished_at, status, demo, dbt_status, error from ${META_SCHEMA}.runs order by run_id desc limit 10`,
+      `select run_id, started_at, finished_at, status, demo, dbt_status, error
+       from ${META_SCHEMA}.runs order by run_id desc limit 10`,
     );
     const lastSuccess = await q<{ source: string; finished_at: Date; rows_landed: number }>(
-      `select distinct on (source) source, finished_at, rows_landed from ${META_SCHEMA}.jobs where status = 'completed' order by source, finished_at desc`,
+      `select distinct on (source) source, finished_at, rows_landed
+       from ${META_SCHEMA}.jobs where status = 'completed' order by source, finished_at desc`,
     );
     const states = await q<{ source: string; entity: string; instance: string; state: unknown }>(
       `select source, entity, source_instance as instance, state from ${META_SCHEMA}.state`,
     );
     const entities = entityStatuses(await this.latestSyncs(), states);
     const quarantine = await q<{ source: string; entity: string; count: number; latest: Date }>(
-      `select source, entity, count(*) as count, max(quarantined_at) as latest from ${META_SCHEMA}.quarantine group by 1, 2 order by 1, 2`,
+      `select source, entity, count(*) as count, max(quarantined_at) as latest
+       from ${META_SCHEMA}.quarantine group by 1, 2 order by 1, 2`,
     );
     const tableNames = await q<{ table_name: string }>(
-      `select table_name from information_schema.tables where table_schema = '${RAW_SCHEMA}' and table_type = 'BASE TABLE' order by 1`,
+      `select table_name from information_schema.tables
+       where table_schema = '${RAW_SCHEMA}' and table_type = 'BASE TABLE' order by 1`,
     );
     const tables: StatusReport['tables'] = [];
     for (const { table_name } of tableNames) {
@@ -253,8 +265,9 @@ export class PostgresWarehouse implements Warehouse {
         first: Date | null;
         last: Date | null;
       }>(
-        `select count(distinct _source_instance) as instances, count(distinct (_source_instance, _key)) as keys, count(*) as versions,
-                min(_loaded_at) as first, max(_loaded_at) as last from ${RAW_SCHEMA}.${table_name}`,
+        `select count(distinct _source_instance) as instances, count(distinct (_source_instance, _key)) as keys,
+                count(*) as versions, min(_loaded_at) as first, max(_loaded_at) as last
+         from ${RAW_SCHEMA}.${table_name}`,
       );
       tables.push({
         table: table_name,
@@ -275,8 +288,9 @@ export class PostgresWarehouse implements Warehouse {
       last_success_at: Date | null;
       circuit: string;
     }>(
-      `select source, endpoint, sum(requests)::int as requests, sum(failures)::int as failures, sum(throttled)::int as throttled,
-              coalesce(sum(total_latency_ms) / nullif(sum(requests), 0), 0) as mean, max(last_success_at) as last_success_at,
+      `select source, endpoint, sum(requests)::int as requests, sum(failures)::int as failures,
+              sum(throttled)::int as throttled, coalesce(sum(total_latency_ms) / nullif(sum(requests), 0), 0) as mean,
+              max(last_success_at) as last_success_at,
               (array_agg(circuit order by recorded_at desc))[1] as circuit
        from ${META_SCHEMA}.http_metrics
        where run_id in (select run_id from ${META_SCHEMA}.runs order by run_id desc limit 10)
@@ -309,7 +323,10 @@ export class PostgresWarehouse implements Warehouse {
     };
   }
 
-  /** Each entity's latest sync with its last completed one; none on a ledger from before elt.entity_syncs (until its next run). */
+  /**
+   * Each entity's latest sync with its last completed one; none on a ledger from before elt.entity_syncs
+   * (until its next run).
+   */
   private async latestSyncs(): Promise<LatestSyncRow[]> {
     const { rows: exists } = await this.pool.query<{ found: boolean }>(
       `select to_regclass('${META_SCHEMA}.entity_syncs') is not null as found`,
@@ -327,11 +344,13 @@ export class PostgresWarehouse implements Warehouse {
       rows_landed: number | null;
       rows_quarantined: number | null;
     }>(
-      `select latest.source, latest.entity, latest.source_instance as instance, latest.status, latest.finished_at, latest.error,
-              success.finished_at as success_at, success.rows_seen, success.rows_landed, success.rows_quarantined
+      `select latest.source, latest.entity, latest.source_instance as instance, latest.status, latest.finished_at,
+              latest.error, success.finished_at as success_at, success.rows_seen, success.rows_landed,
+              success.rows_quarantined
        from (select distinct on (source, entity, source_instance) * from ${META_SCHEMA}.entity_syncs
              order by source, entity, source_instance, finished_at desc) as latest
-       left join (select distinct on (source, entity, source_instance) * from ${META_SCHEMA}.entity_syncs where status = 'completed'
+       left join (select distinct on (source, entity, source_instance) * from ${META_SCHEMA}.entity_syncs
+                  where status = 'completed'
                   order by source, entity, source_instance, finished_at desc) as success
          using (source, entity, source_instance)`,
     );

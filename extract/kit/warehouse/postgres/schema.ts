@@ -4,6 +4,21 @@ import type pg from 'pg';
 export const META_SCHEMA = 'elt';
 export const RAW_SCHEMA = 'raw';
 
+const RUN_STATUSES = "'processing', 'completed', 'degraded', 'failed'";
+const JOB_STATUSES = "'queued', 'processing', 'completed', 'degraded', 'failed'";
+
+/** For ledgers created before the 'degraded' status existed: widens a table's status check, once. */
+function widenStatusCheck(table: 'runs' | 'jobs', statuses: string): string {
+  const constraint = `${table}_status_check`;
+  return `
+  if exists (select 1 from pg_constraint
+             where conname = '${constraint}' and conrelid = '${META_SCHEMA}.${table}'::regclass
+               and pg_get_constraintdef(oid) not like '%degraded%') then
+    alter table ${META_SCHEMA}.${table} drop constraint ${constraint};
+    alter table ${META_SCHEMA}.${table} add constraint ${constraint} check (status in (${statuses}));
+  end if;`;
+}
+
 const META_DDL = `
 create schema if not exists ${META_SCHEMA};
 create schema if not exists ${RAW_SCHEMA};
@@ -12,7 +27,7 @@ create table if not exists ${META_SCHEMA}.runs (
   run_id bigint generated always as identity primary key,
   started_at timestamptz not null default now(),
   finished_at timestamptz,
-  status text not null check (status in ('processing', 'completed', 'degraded', 'failed')),
+  status text not null check (status in (${RUN_STATUSES})),
   demo boolean not null,
   args jsonb not null default '[]',
   pid integer not null,
@@ -24,7 +39,7 @@ create table if not exists ${META_SCHEMA}.jobs (
   job_id bigint generated always as identity primary key,
   run_id bigint not null references ${META_SCHEMA}.runs,
   source text not null,
-  status text not null check (status in ('queued', 'processing', 'completed', 'degraded', 'failed')),
+  status text not null check (status in (${JOB_STATUSES})),
   queued_at timestamptz not null default now(),
   started_at timestamptz,
   finished_at timestamptz,
@@ -92,7 +107,8 @@ create table if not exists ${META_SCHEMA}.entity_syncs (
   error text,
   finished_at timestamptz not null
 );
-create index if not exists entity_syncs_entity_idx on ${META_SCHEMA}.entity_syncs (source, entity, source_instance, finished_at);
+create index if not exists entity_syncs_entity_idx
+  on ${META_SCHEMA}.entity_syncs (source, entity, source_instance, finished_at);
 
 -- Encrypted secrets (OAuth tokens): sealed by the toolkit with ELT_SECRET_KEY, never plain text here.
 create table if not exists ${META_SCHEMA}.secrets (
@@ -101,19 +117,8 @@ create table if not exists ${META_SCHEMA}.secrets (
   updated_at timestamptz not null default now()
 );
 
--- Ledgers created before the 'degraded' status existed: widen their status checks once.
 do $$
-begin
-  if exists (select 1 from pg_constraint where conname = 'runs_status_check' and conrelid = '${META_SCHEMA}.runs'::regclass
-             and pg_get_constraintdef(oid) not like '%degraded%') then
-    alter table ${META_SCHEMA}.runs drop constraint runs_status_check;
-    alter table ${META_SCHEMA}.runs add constraint runs_status_check check (status in ('processing', 'completed', 'degraded', 'failed'));
-  end if;
-  if exists (select 1 from pg_constraint where conname = 'jobs_status_check' and conrelid = '${META_SCHEMA}.jobs'::regclass
-             and pg_get_constraintdef(oid) not like '%degraded%') then
-    alter table ${META_SCHEMA}.jobs drop constraint jobs_status_check;
-    alter table ${META_SCHEMA}.jobs add constraint jobs_status_check check (status in ('queued', 'processing', 'completed', 'degraded', 'failed'));
-  end if;
+begin${widenStatusCheck('runs', RUN_STATUSES)}${widenStatusCheck('jobs', JOB_STATUSES)}
 end $$;
 `;
 
@@ -128,7 +133,10 @@ export function rawTableName(table: string): string {
   return `${RAW_SCHEMA}.${table}`;
 }
 
-/** One raw table per source entity (indexed on its version key and load order), plus a view of each key's latest version for ad-hoc queries. */
+/**
+ * One raw table per source entity (indexed on its version key and load order), plus a view of each key's
+ * latest version for ad-hoc queries.
+ */
 export function rawTableDdl(table: string): string {
   const name = rawTableName(table);
   return `

@@ -438,8 +438,11 @@ export class SquareWorld {
         country: 'US',
       };
     }
-    if (rng.chance(0.3))
-      out.birthday = `${rng.chance(0.3) ? '0000' : rng.int(1950, 2003)}-${String(rng.int(1, 12)).padStart(2, '0')}-${String(rng.int(1, 28)).padStart(2, '0')}`;
+    if (rng.chance(0.3)) {
+      const year = rng.chance(0.3) ? '0000' : rng.int(1950, 2003);
+      const month = String(rng.int(1, 12)).padStart(2, '0');
+      out.birthday = `${year}-${month}-${String(rng.int(1, 28)).padStart(2, '0')}`;
+    }
     if (version > 0 && edit.chance(0.4))
       out.note = edit.pick(['Prefers patio seating', 'Allergic to shellfish', 'Wine club member', 'VIP: comp dessert']);
     out.preferences = { email_unsubscribed: rng.chance(0.1) };

@@ -1,7 +1,7 @@
 /**
- * The Square sandbox: a loopback server playing the Square API (docs/sources/square.md) over the deterministic data of data.ts, as
- * a route table (routes.ts) with its credentials (tokens.ts). Demo data only: every name, email and phone
- * is fictional.
+ * The Square sandbox: a loopback server playing the Square API (docs/sources/square.md) over the deterministic
+ * data of data.ts, as a route table (routes.ts) with its credentials (tokens.ts). Demo data only: every name,
+ * email and phone is fictional.
  *
  *   POST /oauth2/token                 authorization_code (single use) or refresh_token grants
  *   GET  /v2/locations                 POST /v2/customers/search        GET  /v2/payments

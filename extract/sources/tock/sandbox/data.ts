@@ -503,10 +503,27 @@ function idJson(digits: string, big: boolean, rng: Random, quoted: number): stri
 }
 
 function patronJson(p: Patron, rng: Random, email = p.email): string {
-  return `{"id":${idJson(p.id, p.big, rng, 0.3)},"email":${email},"firstName":${p.first},"lastName":${p.last},"phone":${p.phone},"phoneCountryCode":"${p.phoneCc}","zipCode":${p.zip},"isoCountryCode":"${p.iso}"}`;
+  return (
+    `{"id":${idJson(p.id, p.big, rng, 0.3)},"email":${email},` +
+    `"firstName":${p.first},"lastName":${p.last},"phone":${p.phone},` +
+    `"phoneCountryCode":"${p.phoneCc}","zipCode":${p.zip},"isoCountryCode":"${p.iso}"}`
+  );
 }
 
 // ---------------------------------------------------------------- guest profiles
+
+/** `count` JSON values made one after another (drawing from the random streams in that order), comma-separated. */
+function jsonList(count: number, value: () => string): string {
+  let out = '';
+  for (let i = 0; i < count; i++) out += `${i ? ',' : ''}${value()}`;
+  return out;
+}
+
+/** [how many, weight] pairs for 0, 1, 2, ... of something, from the weights in that order. */
+const counts = (...weights: number[]) => weights.map((weight, count) => [count, weight] as const);
+const DIETARY_COUNTS = counts(70, 22, 8);
+const HOSPITALITY_COUNTS = counts(75, 20, 5);
+const NOTE_COUNTS = counts(60, 30, 10);
 
 function guestJson(cfg: TockDataConfig, biz: TockBusiness, item: PlanItem, n: number): string {
   const p = makePatron(cfg, biz.index, item.index);
@@ -527,70 +544,78 @@ function guestJson(cfg: TockDataConfig, biz: TockBusiness, item: PlanItem, n: nu
   let address = '';
   if (!s.chance(0.35)) {
     if (p.foreign) {
-      address = `,"address":{"address1":"${s.int(1, 250)} ${s.pick(STREETS)}","address2":null,"city":${p.foreign.cityJ},"state":${p.foreign.stateJ},"country":${p.foreign.countryJ},"zipCode":${p.zip}}`;
+      address =
+        `,"address":{"address1":"${s.int(1, 250)} ${s.pick(STREETS)}","address2":null,` +
+        `"city":${p.foreign.cityJ},"state":${p.foreign.stateJ},"country":${p.foreign.countryJ},"zipCode":${p.zip}}`;
     } else {
       const c = p.city;
       const apt = s.chance(0.3) ? `"Apt ${s.int(1, 40)}"` : s.chance(0.5) ? '""' : 'null';
-      address = `,"address":{"address1":"${s.int(1, 9999)} ${s.pick(STREETS)}","address2":${apt},"city":${c.city},"state":${c.state},"country":"United States","zipCode":${p.zip}}`;
+      address =
+        `,"address":{"address1":"${s.int(1, 9999)} ${s.pick(STREETS)}","address2":${apt},` +
+        `"city":${c.city},"state":${c.state},"country":"United States","zipCode":${p.zip}}`;
     }
   }
   let phones = `[{"type":"MOBILE","phone":${p.phone},"phoneCountryCode":"${p.phoneCc}"}`;
   if (s.chance(0.15))
-    phones += `,{"type":"HOME","phone":"${s.pick(AREA_CODES)}555${String(s.int(0, 9999)).padStart(4, '0')}","phoneCountryCode":"US"}`;
+    phones +=
+      `,{"type":"HOME","phone":"${s.pick(AREA_CODES)}555${String(s.int(0, 9999)).padStart(4, '0')}",` +
+      `"phoneCountryCode":"US"}`;
   phones += ']';
   let days = '';
   if (s.chance(0.45))
-    days += `{"type":"BIRTHDAY","day":${s.int(1, 28)},"month":${s.int(1, 12)},"year":${s.chance(0.8) ? s.int(1945, 2005) : 'null'}}`;
+    days +=
+      `{"type":"BIRTHDAY","day":${s.int(1, 28)},"month":${s.int(1, 12)},` +
+      `"year":${s.chance(0.8) ? s.int(1945, 2005) : 'null'}}`;
   if (s.chance(0.15))
-    days += `${days ? ',' : ''}{"type":"ANNIVERSARY","day":${s.int(1, 28)},"month":${s.int(1, 12)},"year":${s.int(1975, 2024)}}`;
+    days +=
+      `${days ? ',' : ''}{"type":"ANNIVERSARY","day":${s.int(1, 28)},"month":${s.int(1, 12)},` +
+      `"year":${s.int(1975, 2024)}}`;
 
-  let dietary = '';
-  const nd = v.pickWeighted([
-    [0, 70],
-    [1, 22],
-    [2, 8],
-  ]);
-  for (let i = 0; i < nd; i++)
-    dietary += `${i ? ',' : ''}{"dietaryRestriction":"${v.pick(DIETARY)}","note":${v.pick(DIETARY_NOTES)}}`;
-  let hospitality = '';
-  const nh = v.pickWeighted([
-    [0, 75],
-    [1, 20],
-    [2, 5],
-  ]);
-  for (let i = 0; i < nh; i++) hospitality += `${i ? ',' : ''}{"hospitalityPreference":"${v.pick(HOSPITALITY)}"}`;
-  let notes = '';
-  const nn = v.pickWeighted([
-    [0, 60],
-    [1, 30],
-    [2, 10],
-  ]);
-  for (let i = 0; i < nn; i++)
-    notes += `${i ? ',' : ''}{"text":${v.pick(NOTES)},"createdTimestamp":${v.timestamp(p.createdAt, updatedAt + 1)}}`;
-  let bizTags = '';
-  const nt = v.int(0, 2);
-  for (let i = 0; i < nt; i++) bizTags += `${i ? ',' : ''}${v.pick(GUEST_TAGS)}`;
+  const dietary = jsonList(
+    v.pickWeighted(DIETARY_COUNTS),
+    () => `{"dietaryRestriction":"${v.pick(DIETARY)}","note":${v.pick(DIETARY_NOTES)}}`,
+  );
+  const hospitality = jsonList(
+    v.pickWeighted(HOSPITALITY_COUNTS),
+    () => `{"hospitalityPreference":"${v.pick(HOSPITALITY)}"}`,
+  );
+  const notes = jsonList(
+    v.pickWeighted(NOTE_COUNTS),
+    () => `{"text":${v.pick(NOTES)},"createdTimestamp":${v.timestamp(p.createdAt, updatedAt + 1)}}`,
+  );
+  const bizTags = jsonList(v.int(0, 2), () => v.pick(GUEST_TAGS));
   let tags = '';
   if (v.chance(0.3)) tags = v.pick(GUEST_TAGS);
   const spend = v.int(0, 400) * 2500 + (item.kind === 'edit' ? v.int(1, 40000) : 0);
 
   let attributes = '';
   if (s.chance(0.25)) {
-    attributes = `{"businessId":${biz.id},"patronId":${idJson(p.id, p.big, v, 0.5)},"type":"EXTERNAL_ID","attribute":"commerce7CustomerId","stringValue":"${s.uuid()}","intValue":null}`;
+    attributes =
+      `{"businessId":${biz.id},"patronId":${idJson(p.id, p.big, v, 0.5)},` +
+      `"type":"EXTERNAL_ID","attribute":"commerce7CustomerId","stringValue":"${s.uuid()}","intValue":null}`;
   }
   if (s.chance(0.1)) {
-    attributes += `${attributes ? ',' : ''}{"businessId":"${biz.id}","patronId":${idJson(p.id, p.big, v, 0.5)},"type":"EXTERNAL_ID","attribute":"squareCustomerId","stringValue":"${s.id(26, 'ABCDEFGHJKMNPQRSTVWXYZ0123456789')}","intValue":null}`;
+    attributes +=
+      `${attributes ? ',' : ''}{"businessId":"${biz.id}","patronId":${idJson(p.id, p.big, v, 0.5)},` +
+      `"type":"EXTERNAL_ID","attribute":"squareCustomerId",` +
+      `"stringValue":"${s.id(26, 'ABCDEFGHJKMNPQRSTVWXYZ0123456789')}","intValue":null}`;
   }
   if (v.chance(0.2)) {
-    attributes += `${attributes ? ',' : ''}{"businessId":${biz.id},"patronId":${idJson(p.id, p.big, v, 0.5)},"type":"CUSTOM","attribute":"visitCount","stringValue":null,"intValue":${v.int(1, 60)}}`;
+    attributes +=
+      `${attributes ? ',' : ''}{"businessId":${biz.id},"patronId":${idJson(p.id, p.big, v, 0.5)},` +
+      `"type":"CUSTOM","attribute":"visitCount","stringValue":null,"intValue":${v.int(1, 60)}}`;
   }
 
   return (
-    `{"id":${idJson(profileId, false, v, 0.2)},"patron":${patronJson(p, v, email)}${address},"phone":${phones},"day":[${days}],"link":[],` +
-    `"patronProfileDietaryRestriction":[${dietary}],"patronProfileHospitalityPreference":[${hospitality}],"businessGroupId":${idJson(biz.groupId, false, v, 0.5)},` +
-    `"businessGuestProfile":[{"business":{"id":${idJson(biz.id, false, v, 0.5)},"name":${j(biz.name)}},"note":[${notes}],"tag":[${bizTags}],"spend":${spend}}],` +
-    `"tag":[${tags}],"attribute":[${attributes}],"optInSource":"${v.pickWeighted(OPT_IN)}","isTockVerified":${v.chance(0.7)},` +
-    `"createdAtTimestamp":${p.createdAt},"updatedAtTimestamp":${updatedAt},"isArchived":false,"nextGuestProfileId":null}`
+    `{"id":${idJson(profileId, false, v, 0.2)},"patron":${patronJson(p, v, email)}${address},` +
+    `"phone":${phones},"day":[${days}],"link":[],` +
+    `"patronProfileDietaryRestriction":[${dietary}],"patronProfileHospitalityPreference":[${hospitality}],` +
+    `"businessGroupId":${idJson(biz.groupId, false, v, 0.5)},` +
+    `"businessGuestProfile":[{"business":{"id":${idJson(biz.id, false, v, 0.5)},"name":${j(biz.name)}},` +
+    `"note":[${notes}],"tag":[${bizTags}],"spend":${spend}}],` +
+    `"tag":[${tags}],"attribute":[${attributes}],"optInSource":"${v.pickWeighted(OPT_IN)}",` +
+    `"isTockVerified":${v.chance(0.7)},"createdAtTimestamp":${p.createdAt},"updatedAtTimestamp":${updatedAt},` +
+    `"isArchived":false,"nextGuestProfileId":null}`
   );
 }
 
@@ -606,7 +631,9 @@ interface BusinessContext {
 function businessContext(biz: TockBusiness): BusinessContext {
   return {
     biz,
-    businessJson: `{"id":${biz.id},"name":${j(biz.name)},"domainName":${j(biz.domainName)},"locale":"${biz.locale}","currencyCode":"${biz.currencyCode}","timeZone":"${biz.timeZone}"}`,
+    businessJson:
+      `{"id":${biz.id},"name":${j(biz.name)},"domainName":${j(biz.domainName)},` +
+      `"locale":"${biz.locale}","currencyCode":"${biz.currencyCode}","timeZone":"${biz.timeZone}"}`,
     zone: new ZoneOffsets(biz.timeZone),
     experienceWeights: biz.experiences.map((e) => [e, e.weight] as const),
   };
@@ -721,7 +748,9 @@ function reservationJson(cfg: TockDataConfig, ctx: BusinessContext, item: PlanIt
   if (paid > 0) {
     const payNum = 700_000_000 + biz.index * 50_000_000 + r;
     payments.push(
-      `{"id":${paymentIdQuoted ? `"${payNum}"` : payNum},"amount":${paid},"paymentType":"${paymentType}","processorFeeCents":${Math.round(paid * 0.029) + 30},"tockFeeCents":${Math.round(paid * 0.03)}}`,
+      `{"id":${paymentIdQuoted ? `"${payNum}"` : payNum},"amount":${paid},` +
+        `"paymentType":"${paymentType}","processorFeeCents":${Math.round(paid * 0.029) + 30},` +
+        `"tockFeeCents":${Math.round(paid * 0.03)}}`,
     );
   }
   let refunded = 0;
@@ -729,7 +758,9 @@ function reservationJson(cfg: TockDataConfig, ctx: BusinessContext, item: PlanIt
   if (cancelled && paid > 0) {
     refunded = exp.variety === 'DEPOSIT' && v.chance(0.5) ? 0 : paid;
     if (refunded > 0)
-      refunds = `{"id":"${900_000_000 + biz.index * 50_000_000 + r}","amountCents":${refunded},"reason":"CANCELLATION","createdTimestamp":${lastUpdated}}`;
+      refunds =
+        `{"id":"${900_000_000 + biz.index * 50_000_000 + r}","amountCents":${refunded},` +
+        `"reason":"CANCELLATION","createdTimestamp":${lastUpdated}}`;
   }
   const discounts = discountCents > 0 ? `{"name":${discountName},"amountCents":${discountCents}}` : '';
   const netPaid = paid - refunded;
@@ -738,14 +769,18 @@ function reservationJson(cfg: TockDataConfig, ctx: BusinessContext, item: PlanIt
   const versionId = idJson(String(1_000_000_000 + (num % 100_000_000) * 16 + Math.min(15, sequenceId)), false, v, 0.5);
 
   return (
-    `{"id":${idJson(id, big, v, 0.3)},"sequenceId":${sequenceId},"versionId":${versionId},"business":${ctx.businessJson},` +
-    `"dateTime":"${hhmm(slot)}","serviceDateTimestamp":${serviceTs},"createdTimestamp":${createdTs},"lastUpdatedTimestamp":${lastUpdated},` +
+    `{"id":${idJson(id, big, v, 0.3)},"sequenceId":${sequenceId},"versionId":${versionId},` +
+    `"business":${ctx.businessJson},"dateTime":"${hhmm(slot)}","serviceDateTimestamp":${serviceTs},` +
+    `"createdTimestamp":${createdTs},"lastUpdatedTimestamp":${lastUpdated},` +
     `"partySize":${partySize},"partyState":"${state}",${confirmation}` +
-    `"experience":{"id":${idJson(exp.id, false, v, 0.5)},"name":${j(exp.name)},"amountCents":${exp.amountCents},"posSku":"${exp.posSku}","variety":"${exp.variety}"},` +
-    `"subtotalCents":${subtotal},"taxCents":${tax},"serviceChargeCents":${serviceCharge},"gratuityCents":${gratuity},"totalPriceCents":${total},` +
+    `"experience":{"id":${idJson(exp.id, false, v, 0.5)},"name":${j(exp.name)},` +
+    `"amountCents":${exp.amountCents},"posSku":"${exp.posSku}","variety":"${exp.variety}"},` +
+    `"subtotalCents":${subtotal},"taxCents":${tax},"serviceChargeCents":${serviceCharge},` +
+    `"gratuityCents":${gratuity},"totalPriceCents":${total},` +
     `"netAmountPaidCents":${netPaid},"amountDueCents":${amountDue},"ownerPatron":${patronJson(owner, v)},` +
     (diner ? `"dinerPatron":${patronJson(diner, v)},` : '') +
-    `"payment":[${payments.join(',')}],"refund":[${refunds}],"discount":[${discounts}],"isCancelled":${cancelled},"transferredOut":${transferredOut}}`
+    `"payment":[${payments.join(',')}],"refund":[${refunds}],"discount":[${discounts}],` +
+    `"isCancelled":${cancelled},"transferredOut":${transferredOut}}`
   );
 }
 
@@ -787,8 +822,9 @@ function malformedJson(rng: Random, entity: TockEntity, serial: number): string 
         ? `{"id":${990_000_000 + serial},"businessGroupId":"0","isArchived":false}` // no patron
         : `{"sequenceId":0,"partySize":2,"partyState":"EXPECTED"}`; // no id
     default:
+      // A patron without id; an id that is null.
       return entity === 'guest-profile'
-        ? `{"id":${990_000_000 + serial},"patron":{"email":"nobody@example.com","firstName":"No","lastName":"Id"}}` // patron without id
+        ? `{"id":${990_000_000 + serial},"patron":{"email":"nobody@example.com","firstName":"No","lastName":"Id"}}`
         : `{"id":null,"sequenceId":1}`;
   }
 }

@@ -2,9 +2,11 @@
  * The Tock sandbox: a loopback server playing both the Tock export listing API and the GCS bucket its signed
  * URLs point to (docs/sources/tock.md). Demo data only: every name, email and phone is fictional.
  *
- *   GET /api/data/export/urls   X-Tock-Authorization: <fake JWT>   X-Tock-Scope: {"businessId":..,"businessGroupId":..}
+ *   GET /api/data/export/urls
+ *     X-Tock-Authorization: <fake JWT>   X-Tock-Scope: {"businessId":..,"businessGroupId":..}
  *     -> {"result":{"guestDataUrls":[...],"reservationDataUrls":[...]}}   (403, empty body, when the headers are wrong)
- *   GET /<bucket>/exports/<group>/<business>/guest-profile-N.json?X-Goog-...   (403/400 XML on a bad or expired signature)
+ *   GET /<bucket>/exports/<group>/<business>/guest-profile-N.json?X-Goog-...
+ *     (403/400 XML on a bad or expired signature)
  *
  * Export files are listed in shuffled order (clients must sort by N). The number of exports persists in
  * <stateDir>/tock.json, so each `advance()` (or a later run) sees one more increment file.

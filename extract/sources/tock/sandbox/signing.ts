@@ -104,7 +104,8 @@ export function verifySignedRequest(
       code: 'SignatureDoesNotMatch',
       message: 'Access denied.',
       details:
-        'The request signature we calculated does not match the signature you provided. Check your Google secret key and signing method.',
+        'The request signature we calculated does not match the signature you provided. ' +
+        'Check your Google secret key and signing method.',
     };
   }
   const start = parseGoogDate(date);
@@ -133,5 +134,9 @@ export function verifySignedRequest(
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function gcsErrorXml(code: string, message: string, details?: string): string {
-  return `<?xml version='1.0' encoding='UTF-8'?><Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message>${details ? `<Details>${xmlEscape(details)}</Details>` : ''}</Error>`;
+  const detailsXml = details ? `<Details>${xmlEscape(details)}</Details>` : '';
+  return (
+    `<?xml version='1.0' encoding='UTF-8'?>` +
+    `<Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message>${detailsXml}</Error>`
+  );
 }
