@@ -23,11 +23,13 @@ describe("dbt's outcome without run_results.json", () => {
 
   it('lists the tests that warned with the rows they found, as dbt printed them (colours and all)', () => {
     const output = [
-      '\x1b[0m18:05:40  \x1b[33mWarning in test not_null_stg_square__payments_currency_code (models/staging/square/_square__models.yml)\x1b[0m',
+      '\x1b[0m18:05:40  \x1b[33mWarning in test not_null_stg_square__payments_currency_code ' +
+        '(models/staging/square/_square__models.yml)\x1b[0m',
       '\x1b[0m18:05:40  Got 1 result, configured to warn if != 0',
       '\x1b[0m18:05:40  ',
       '\x1b[0m18:05:40    compiled code at target/compiled/x.sql',
-      '\x1b[0m18:05:40  \x1b[33mWarning in test stg_arrivy__bookings_datetimes (models/staging/arrivy/_arrivy__models.yml)\x1b[0m',
+      '\x1b[0m18:05:40  \x1b[33mWarning in test stg_arrivy__bookings_datetimes ' +
+        '(models/staging/arrivy/_arrivy__models.yml)\x1b[0m',
       '\x1b[0m18:05:40  Got 12 results, configured to warn if != 0',
       '\x1b[0m18:05:40  \x1b[31mFailure in test unique_x (models/x.yml)\x1b[0m',
       '\x1b[0m18:05:40  Got 3 results, configured to fail if != 0',
