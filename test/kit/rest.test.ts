@@ -5,9 +5,17 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { basicAuth, bearerAuth } from '../../extract/kit/http/index.js';
+import { basicAuth, bearerAuth, HttpClient } from '../../extract/kit/http/index.js';
 import { silentLogger } from '../../extract/kit/log.js';
-import { cursor, linkHeader, pageNumber, restSource, type RestEntitySpec } from '../../extract/kit/rest/index.js';
+import {
+  cursor,
+  linkHeader,
+  pageNumber,
+  readPages,
+  RestApi,
+  restSource,
+  type RestEntitySpec,
+} from '../../extract/kit/rest/index.js';
 import { runSource } from '../../extract/kit/runner.js';
 import {
   listReply,
@@ -40,7 +48,7 @@ function widgetTexts(): { text: string; updated: number }[] {
 
 interface Knobs {
   /** What the sandbox gets wrong. */
-  fault?: 'repeat-cursor' | 'no-envelope' | 'bad-total' | 'missing-field' | 'page-400' | 'down';
+  fault?: 'repeat-cursor' | 'no-envelope' | 'bad-total' | 'missing-field' | 'page-400' | 'down' | 'html' | 'object';
   tokenRefused?: boolean;
   requests: string[];
 }
@@ -84,6 +92,8 @@ function routes(knobs: Knobs): Route[] {
       path: '/linked/widgets',
       handle(req) {
         const page = Number(req.query('p') ?? '0');
+        if (knobs.fault === 'html' && page === 1) return { text: '<html><body>Just a moment...</body></html>' };
+        if (knobs.fault === 'object' && page === 1) return { json: { error: 'not a list' } };
         const texts = widgetTexts()
           .slice(page * 8, page * 8 + 8)
           .map((w) => w.text);
@@ -223,6 +233,40 @@ describe('paginators', () => {
     const [outcome] = await run(source((kit) => [kit.entity(spec)]));
     expect(outcome).toMatchObject({ ok: true, counts: { rowsSeen: 23 } });
     expect(new Set(await ids()).size).toBe(23);
+  });
+});
+
+describe('pages read for their records only (values: false)', () => {
+  const linked = { path: '/linked/widgets', paginator: linkHeader(), endpoint: 'kit GET /linked/widgets' };
+  const api = () =>
+    new RestApi(
+      { baseUrl: server!.url, auth: basicAuth({ user: 'u', password: 'p' }) },
+      new HttpClient({ name: 'kit', logger: silentLogger, retry: { attempts: 1 } }),
+      'default',
+    );
+  const read = async (values: boolean) => {
+    const pages = [];
+    for await (const page of readPages(api(), linked, new AbortController().signal, { values })) pages.push(page);
+    return pages;
+  };
+
+  it('a bare array paged by headers goes unparsed: the same bytes, no values', async () => {
+    const parsed = await read(true);
+    const unparsed = await read(false);
+    expect(unparsed.map((p) => p.records.length)).toEqual([8, 8, 7]);
+    expect(unparsed.flatMap((p) => p.records.map(String))).toEqual(widgetTexts().map((w) => w.text));
+    expect(unparsed.flatMap((p) => p.records.map(String))).toEqual(parsed.flatMap((p) => p.records.map(String)));
+    expect(unparsed.every((p) => p.values.length === 0)).toBe(true);
+    expect(parsed.flatMap((p) => p.values)).toHaveLength(23);
+  });
+
+  it('an HTML page or an object instead of the array fails naming the page, as when parsed', async () => {
+    for (const values of [true, false]) {
+      knobs.fault = 'html';
+      await expect(read(values)).rejects.toThrow(/GET \/linked\/widgets page 2: .*HTTP 200 with an HTML page/);
+      knobs.fault = 'object';
+      await expect(read(values)).rejects.toThrow(/GET \/linked\/widgets page 2: the answer is not a JSON array/);
+    }
   });
 });
 

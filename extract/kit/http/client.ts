@@ -176,21 +176,22 @@ export class HttpClient {
     return { ...response, body: response.body.value };
   }
 
-  /** json() that also keeps the bytes as sent, for records split from the body byte for byte. */
-  parsedJson<T = unknown>(spec: RequestSpec): Promise<HttpResponse<{ value: T; bytes: Buffer }>> {
+  /**
+   * json() that also keeps the bytes as sent, for records split from the body byte for byte. `parse: false`
+   * skips JSON.parse (value undefined) for bodies only split into records: they are still refused unless they
+   * start like JSON, and the splitter and the warehouse check the rest.
+   */
+  parsedJson<T = unknown>(
+    spec: RequestSpec,
+    options: { parse?: boolean } = {},
+  ): Promise<HttpResponse<{ value: T; bytes: Buffer }>> {
     return this.run({ ...spec, headers: { accept: 'application/json', ...spec.headers } }, async (p) => {
       const answer = await this.sendBytes(p);
       if (!answer.ok) return answer;
       const response = answer.value;
-      const text = response.body.toString('utf8');
-      if (!text.trim())
-        return { ok: true, value: { ...response, body: { value: undefined as T, bytes: response.body } } };
-      let value: T;
-      try {
-        value = JSON.parse(text) as T;
-      } catch {
+      const notJson = (text: string) => {
         const html = /^\s*</.test(text);
-        throw new HttpError({
+        return new HttpError({
           ...this.base(p),
           kind: 'status',
           status: response.status,
@@ -198,6 +199,23 @@ export class HttpClient {
           body: text,
           retryable: html,
         });
+      };
+      const empty = {
+        ok: true as const,
+        value: { ...response, body: { value: undefined as T, bytes: response.body } },
+      };
+      if (options.parse === false && !spec.bodyError) {
+        const first = response.body.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
+        if (first === undefined || first === 0x5b || first === 0x7b) return empty;
+        throw notJson(response.body.toString('utf8'));
+      }
+      const text = response.body.toString('utf8');
+      if (!text.trim()) return empty;
+      let value: T;
+      try {
+        value = JSON.parse(text) as T;
+      } catch {
+        throw notJson(text);
       }
       const problem = spec.bodyError?.(value);
       if (problem) {

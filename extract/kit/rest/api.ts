@@ -64,10 +64,11 @@ export class RestApi {
     this.clock = spec.clock ?? new VendorClock();
   }
 
-  async call(call: RestCall, signal: AbortSignal): Promise<RestAnswer> {
+  /** `parse: false`: the body's bytes only (value undefined), for lists that are only split into records. */
+  async call(call: RestCall, signal: AbortSignal, options: { parse?: boolean } = {}): Promise<RestAnswer> {
     const method = call.method ?? 'GET';
     const url = /^https?:\/\//.test(call.path) ? call.path : `${this.spec.baseUrl}${call.path}`;
-    const response = await this.http.parsedJson({
+    const request = {
       method,
       url,
       endpoint: call.endpoint,
@@ -78,7 +79,8 @@ export class RestApi {
       rateKey: this.spec.rateKey ?? this.rateKey,
       bodyError: this.spec.bodyError,
       signal,
-    });
+    };
+    const response = await this.http.parsedJson(request, options);
     this.clock.observe(response.headers);
     return { value: response.body.value, bytes: response.body.bytes, headers: response.headers };
   }

@@ -234,7 +234,8 @@ function listingReader<Config>(api: RestApi, spec: RestEntitySpec, endpointOf: E
     let cut = false;
     const listing = inWindow({ ...spec, path }, spec.incremental, w, endpointOf(spec, path));
     async function* records(): AsyncGenerator<Buffer> {
-      for await (const page of readPages(api, listing, context.signal, context.limits.maxPages)) {
+      const options = { maxPages: context.limits.maxPages, values: spec.incremental?.field !== undefined };
+      for await (const page of readPages(api, listing, context.signal, options)) {
         for (const [i, bytes] of page.records.entries()) {
           checkField(spec.incremental?.field, page.values[i], `${listing.endpoint} page ${page.number}`);
           yield bytes;
@@ -270,8 +271,8 @@ function forEachReader<Config>(api: RestApi, spec: ForEachSpec, endpointOf: Endp
       const path = spec.child.path.replace('{id}', encodeURIComponent(id));
       const out: Buffer[] = [];
       try {
-        for await (const page of readPages(api, { ...spec.child, path, endpoint: childEndpoint }, context.signal))
-          out.push(...page.records);
+        const child = { ...spec.child, path, endpoint: childEndpoint };
+        for await (const page of readPages(api, child, context.signal, { values: false })) out.push(...page.records);
       } catch (error) {
         // Gone since the parent was listed: asked again next run (its fingerprint is not kept).
         if (error instanceof ListingError && error.cause instanceof HttpError && error.cause.status === 404) {
@@ -286,7 +287,7 @@ function forEachReader<Config>(api: RestApi, spec: ForEachSpec, endpointOf: Endp
       return out;
     };
     async function* records(): AsyncGenerator<Buffer> {
-      for await (const page of readPages(api, parents, context.signal, context.limits.maxPages)) {
+      for await (const page of readPages(api, parents, context.signal, { maxPages: context.limits.maxPages })) {
         const due: { id: Buffer; key: string; print: string }[] = [];
         for (const [i, bytes] of page.records.entries()) {
           checkField(incremental?.field, page.values[i], `${parents.endpoint} page ${page.number}`);

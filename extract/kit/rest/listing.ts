@@ -39,6 +39,27 @@ export class ListingError extends Error {
   override name = 'ListingError';
 }
 
+/** Each record's bytes of a JSON list, from where the list starts up to its own end. */
+function splitList(list: Buffer): Buffer[] {
+  const out: RawRecord[] = [];
+  const splitter = new JsonRecordSplitter({ untilEnd: true });
+  try {
+    splitter.push(list, out);
+    splitter.end();
+  } catch (error) {
+    if (error instanceof JsonStructureError) throw new PagingError(`the list is not valid JSON (${error.message})`);
+    throw error;
+  }
+  return out.map((r) => r.bytes);
+}
+
+/** A bare array's records from its bytes alone (the body was not parsed): no values. */
+function unparsedRecords(bytes: Buffer): { records: Buffer[]; values: unknown[] } {
+  const first = bytes.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
+  if (first !== 0x5b) throw new PagingError('the answer is not a JSON array');
+  return { records: splitList(bytes), values: [] };
+}
+
 /** Splits a page's list into each record's bytes, checked against the parsed list. */
 export function pageRecords(
   bytes: Buffer,
@@ -58,18 +79,20 @@ export function pageRecords(
   }
   // The body is valid JSON (it was parsed): the list is split from where it starts up to its own end.
   const start = path ? valueStart(bytes, path) : 0;
-  const out: RawRecord[] = [];
-  const splitter = new JsonRecordSplitter({ untilEnd: true });
-  try {
-    splitter.push(start === undefined ? Buffer.alloc(0) : bytes.subarray(start), out);
-    splitter.end();
-  } catch (error) {
-    if (error instanceof JsonStructureError) throw new PagingError(`the list is not valid JSON (${error.message})`);
-    throw error;
-  }
-  if (out.length !== values.length)
-    throw new PagingError(`the list's bytes hold ${out.length} records, its value ${values.length}`);
-  return { records: out.map((r) => r.bytes), values };
+  const records = splitList(start === undefined ? Buffer.alloc(0) : bytes.subarray(start));
+  if (records.length !== values.length)
+    throw new PagingError(`the list's bytes hold ${records.length} records, its value ${values.length}`);
+  return { records, values };
+}
+
+export interface ReadOptions {
+  /** --max-pages. */
+  maxPages?: number;
+  /**
+   * false when the caller reads only the records' bytes: a bare array paged by headers then goes unparsed
+   * (`values` empty), which saves the parse and the objects it builds. Default true.
+   */
+  values?: boolean;
 }
 
 /** Every page of a listing, up to `maxPages`. `endpoint` names it in errors. */
@@ -77,9 +100,12 @@ export async function* readPages(
   api: RestApi,
   listing: ListingSpec & { endpoint: string },
   signal: AbortSignal,
-  maxPages = Number.POSITIVE_INFINITY,
+  options: ReadOptions = {},
 ): AsyncGenerator<Page> {
-  const pager = (listing.paginator ?? singlePage()).begin();
+  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+  const paginator = listing.paginator ?? singlePage();
+  const parse = options.values !== false || listing.records !== undefined || paginator.readsBody;
+  const pager = paginator.begin();
   const call = (request: PageRequest): RestCall => ({
     method: listing.method,
     path: request.url ?? listing.path,
@@ -92,21 +118,24 @@ export async function* readPages(
     throw new ListingError(`${listing.endpoint} page ${number}: ${reason}`, { cause: error });
   };
   let request = pager.first({ query: { ...listing.query }, body: listing.body });
-  let pending: Promise<Awaited<ReturnType<RestApi['call']>>> | undefined = api.call(call(request), signal);
+  const ask = (r: PageRequest) => api.call(call(r), signal, { parse });
+  let pending: Promise<Awaited<ReturnType<RestApi['call']>>> | undefined = ask(request);
   let seen = 0;
   for (let number = 1; pending; number++) {
     const answer = await pending.catch((error: unknown) => fail(number, error));
     let page: { records: Buffer[]; values: unknown[] };
     let next: PageRequest | undefined;
     try {
-      page = pageRecords(answer.bytes, answer.value, listing.records, listing.omitsEmpty);
+      page = parse
+        ? pageRecords(answer.bytes, answer.value, listing.records, listing.omitsEmpty)
+        : unparsedRecords(answer.bytes);
       seen += page.records.length;
       next = pager.next(request, { value: answer.value, headers: answer.headers, records: page.records.length, seen });
     } catch (error) {
       return fail(number, error);
     }
     const cut = next !== undefined && number >= maxPages;
-    pending = next && !cut ? api.call(call(next), signal) : undefined;
+    pending = next && !cut ? ask(next) : undefined;
     // A caller that stops early leaves the read-ahead unawaited: its failure is nobody's to report.
     pending?.catch(() => undefined);
     if (next) request = next;

@@ -35,6 +35,8 @@ export interface Pager {
 export interface Paginator {
   /** For messages: "page number", "cursor", ... */
   readonly kind: string;
+  /** Whether `next` reads the parsed body (a cursor field, a total): paging by headers alone needs no parse. */
+  readonly readsBody: boolean;
   begin(): Pager;
 }
 
@@ -84,6 +86,7 @@ export function pageNumber(options: PageNumberOptions = {}): Paginator {
   const base = options.base ?? 1;
   return {
     kind: 'page number',
+    readsBody: options.total !== undefined,
     begin: () => ({
       first: (request) => ({
         ...request,
@@ -113,6 +116,7 @@ export function offset(options: OffsetOptions): Paginator {
   const param = options.param ?? 'offset';
   return {
     kind: 'offset',
+    readsBody: options.total !== undefined,
     begin: () => ({
       first: (request) => ({
         ...request,
@@ -148,6 +152,7 @@ export function cursor(options: CursorOptions): Paginator {
       : { ...request, body: value === undefined ? request.body : { ...request.body, [options.param]: value } };
   return {
     kind: 'cursor',
+    readsBody: 'field' in options.from,
     begin() {
       const seen = new Set<string>();
       return {
@@ -176,6 +181,7 @@ export function cursor(options: CursorOptions): Paginator {
 export function linkHeader(options: { pageSize?: number } = {}): Paginator {
   return {
     kind: 'Link header',
+    readsBody: false,
     begin() {
       const seen = new Set<string>();
       return {
@@ -195,5 +201,9 @@ export function linkHeader(options: { pageSize?: number } = {}): Paginator {
 
 /** One answer holds everything. */
 export function singlePage(): Paginator {
-  return { kind: 'single page', begin: () => ({ first: (request) => request, next: () => undefined }) };
+  return {
+    kind: 'single page',
+    readsBody: false,
+    begin: () => ({ first: (request) => request, next: () => undefined }),
+  };
 }

@@ -49,14 +49,14 @@ export class SquareConnection {
 
   /** Every page of a listing until Square sends no cursor (or `maxPages`, --max-pages). */
   pages(listing: Listing, signal: AbortSignal, maxPages?: number): AsyncGenerator<Page> {
-    return readPages(this.api, listingSpec(listing), signal, maxPages);
+    return readPages(this.api, listingSpec(listing), signal, { maxPages });
   }
 
   /** The same, its first page asked for on `start()`; `onLast` is told when its last page has arrived. */
   ahead(listing: Listing, signal: AbortSignal, onLast: () => void, maxPages?: number): AheadListing {
     const spec = listingSpec(listing);
     return new AheadListing(() =>
-      readPages(this.api, { ...spec, paginator: tellingLast(spec.paginator!, onLast) }, signal, maxPages),
+      readPages(this.api, { ...spec, paginator: tellingLast(spec.paginator!, onLast) }, signal, { maxPages }),
     );
   }
 }

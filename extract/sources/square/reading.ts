@@ -82,6 +82,7 @@ export function cutShort(pages: () => AsyncIterable<Page>) {
 export function tellingLast(paginator: Paginator, onLast: () => void): Paginator {
   return {
     kind: paginator.kind,
+    readsBody: paginator.readsBody,
     begin() {
       const pager = paginator.begin();
       return {

@@ -120,7 +120,8 @@ export type Listing = ListingSpec & { endpoint: string };
 export async function readAll(api: RestApi, listing: Listing, signal: AbortSignal, maxPages?: number) {
   const records: Buffer[] = [];
   let cut = false;
-  for await (const page of readPages(api, listing, signal, maxPages)) {
+  // Only the records' bytes are kept: header-paged lists go unparsed.
+  for await (const page of readPages(api, listing, signal, { maxPages, values: false })) {
     records.push(...page.records);
     cut ||= page.cut;
   }
