@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatFaults, parseFaults, withFaults } from '../../extract/kit/sandbox/faults.js';
 import { createRandom, hashSeed } from '../../extract/kit/sandbox/random.js';
 import { sendJson, startLoopbackServer } from '../../extract/kit/sandbox/server.js';
+import { dataSettings } from '../../extract/kit/sandbox/settings.js';
 import { advanceState, loadState, saveState, stateStore } from '../../extract/kit/sandbox/state.js';
 
 const tmpDirs: string[] = [];
@@ -192,5 +193,16 @@ describe('loopback server', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(await hanging).toBe('cut');
     agent.destroy();
+  });
+});
+
+describe('dataSettings', () => {
+  it('takes each setting given, else its default; seed 42 and the malformed-record rate come with them', () => {
+    const defaults = { customers: 300, currencies: ['USD'] };
+    const { data, faults } = dataSettings({ customers: 5, currencies: undefined, faults: {} }, defaults);
+    expect(data).toEqual({ customers: 5, currencies: ['USD'], seed: 42, malformedRecordRate: 0 });
+    expect(faults).toEqual({});
+    const noisy = dataSettings({ seed: 7, faults: { malformedRecordRate: 0.1 } }, defaults);
+    expect(noisy.data).toEqual({ customers: 300, currencies: ['USD'], seed: 7, malformedRecordRate: 0.1 });
   });
 });

@@ -14,7 +14,8 @@
  * Every request is logged, and tests may script answers (`intercept`).
  */
 import type { IncomingMessage } from 'node:http';
-import { faultsFromEnv, withFaults, type Faults } from '../../../kit/sandbox/faults.js';
+import { dataSettings } from '../../../kit/sandbox/settings.js';
+import { withFaults, type Faults } from '../../../kit/sandbox/faults.js';
 import { reply, routeTable, sandboxRequest, type SandboxRequest } from '../../../kit/sandbox/routes.js';
 import { readBody, startLoopbackServer } from '../../../kit/sandbox/server.js';
 import { stateStore } from '../../../kit/sandbox/state.js';
@@ -117,20 +118,17 @@ const RATE_LIMITED = squareError('RATE_LIMIT_ERROR', 'RATE_LIMITED');
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 
 export async function startSquareSandbox(options: SquareSandboxOptions = {}): Promise<SquareSandbox> {
-  const seed = options.seed ?? 42;
-  const faults = options.faults ?? faultsFromEnv();
-  const cfg: SquareDataConfig = {
-    seed,
-    locations: options.locations ?? 3,
-    currencies: options.currencies ?? ['USD', 'USD', 'JPY'],
-    customers: options.customers ?? 300,
-    payments: options.payments ?? 2000,
-    orders: options.orders ?? 1000,
-    bookings: options.bookings ?? 300,
-    teamMembers: options.teamMembers ?? 8,
-    catalogItems: options.catalogItems ?? 16,
-    malformedRecordRate: faults.malformedRecordRate ?? 0,
-  };
+  const { faults, data: cfg } = dataSettings<Omit<SquareDataConfig, 'seed' | 'malformedRecordRate'>>(options, {
+    locations: 3,
+    currencies: ['USD', 'USD', 'JPY'],
+    customers: 300,
+    payments: 2000,
+    orders: 1000,
+    bookings: 300,
+    teamMembers: 8,
+    catalogItems: 16,
+  });
+  const { seed } = cfg;
   const store = stateStore(STATE_NAME, { days: 0 }, options.stateDir);
   let days = options.days ?? (await store.load()).days;
   if (!Number.isInteger(days) || days < 0)

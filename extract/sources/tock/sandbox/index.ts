@@ -18,7 +18,8 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { faultsFromEnv, type Faults } from '../../../kit/sandbox/faults.js';
+import { dataSettings } from '../../../kit/sandbox/settings.js';
+import type { Faults } from '../../../kit/sandbox/faults.js';
 import { createRandom } from '../../../kit/sandbox/random.js';
 import { routeHandler, type Reply, type SandboxRequest, type SandboxSpec } from '../../../kit/sandbox/routes.js';
 import { startLoopbackServer, type LoopbackServer } from '../../../kit/sandbox/server.js';
@@ -109,15 +110,12 @@ function fakeJwt(seed: number, biz: TockBusiness): string {
 }
 
 export async function startTockSandbox(options: TockSandboxOptions = {}): Promise<TockSandbox> {
-  const seed = options.seed ?? 42;
-  const faults = options.faults ?? faultsFromEnv();
-  const cfg: TockDataConfig = {
-    seed,
-    guestsInFirstExport: options.guestsInFirstExport ?? 300,
-    reservationsInFirstExport: options.reservationsInFirstExport ?? 600,
-    changesPerExport: options.changesPerExport ?? 60,
-    malformedRecordRate: faults.malformedRecordRate ?? 0,
-  };
+  const { faults, data: cfg } = dataSettings<Omit<TockDataConfig, 'seed' | 'malformedRecordRate'>>(options, {
+    guestsInFirstExport: 300,
+    reservationsInFirstExport: 600,
+    changesPerExport: 60,
+  });
+  const { seed } = cfg;
   const ttl = options.urlTtlSeconds ?? 3600;
   const now = options.now ?? Date.now;
   const store = stateStore(STATE_NAME, { exports: 1 }, options.stateDir);
