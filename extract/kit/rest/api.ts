@@ -2,7 +2,7 @@
  * One vendor account's REST connection for one run: base URL, auth, fixed headers, the rate-limit key, and
  * the vendor's clock (the Date header of its answers), so windows end at the vendor's now, never ours.
  */
-import type { Auth, HttpClient, HttpHeaders, RequestSpec } from '../http/index.js';
+import { HttpError, type Auth, type HttpClient, type HttpHeaders, type RequestSpec } from '../http/index.js';
 import { headerValue, type Params } from './paginators.js';
 
 export interface RestApiSpec {
@@ -15,6 +15,8 @@ export interface RestApiSpec {
   bodyError?: RequestSpec['bodyError'];
   /** The vendor's clock, when accounts on one vendor server share it (restaurants of one client); default its own. */
   clock?: VendorClock;
+  /** The sentence for an error the vendor explains in its body (a 422's message); undefined keeps the HTTP error. */
+  explain?(error: HttpError): Error | undefined;
 }
 
 /** The vendor's clock minus ours, from the Date header of its answers. */
@@ -67,18 +69,22 @@ export class RestApi {
   async call(call: RestCall, signal: AbortSignal): Promise<RestAnswer> {
     const method = call.method ?? 'GET';
     const url = /^https?:\/\//.test(call.path) ? call.path : `${this.spec.baseUrl}${call.path}`;
-    const response = await this.http.parsedJson({
-      method,
-      url,
-      endpoint: call.endpoint,
-      headers: this.spec.headers,
-      auth: this.spec.auth,
-      searchParams: call.query,
-      json: method === 'POST' ? (call.body ?? {}) : undefined,
-      rateKey: this.spec.rateKey ?? this.rateKey,
-      bodyError: this.spec.bodyError,
-      signal,
-    });
+    const response = await this.http
+      .parsedJson({
+        method,
+        url,
+        endpoint: call.endpoint,
+        headers: this.spec.headers,
+        auth: this.spec.auth,
+        searchParams: call.query,
+        json: method === 'POST' ? (call.body ?? {}) : undefined,
+        rateKey: this.spec.rateKey ?? this.rateKey,
+        bodyError: this.spec.bodyError,
+        signal,
+      })
+      .catch((error: unknown) => {
+        throw (error instanceof HttpError && this.spec.explain?.(error)) || error;
+      });
     this.clock.observe(response.headers);
     return { value: response.body.value, bytes: response.body.bytes, headers: response.headers };
   }
