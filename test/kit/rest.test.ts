@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { basicAuth, bearerAuth } from '../../extract/kit/http/index.js';
+import { basicAuth, bearerAuth, type HttpError } from '../../extract/kit/http/index.js';
 import { silentLogger } from '../../extract/kit/log.js';
 import { cursor, linkHeader, pageNumber, restSource, type RestEntitySpec } from '../../extract/kit/rest/index.js';
 import { runSource } from '../../extract/kit/runner.js';
@@ -140,6 +140,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function source(
   entities: (kit: ReturnType<typeof restSource<{ url: string }>>) => EntityDefinition<{ url: string }, unknown>[],
   auth: 'bearer' | 'basic' = 'basic',
+  explain?: (error: HttpError) => Error | undefined,
 ): SourceDefinition<{ url: string }> {
   let obtained = 0;
   const kit = restSource<{ url: string }>({
@@ -150,6 +151,7 @@ function source(
         auth === 'basic'
           ? basicAuth({ user: 'u', password: 'p' })
           : bearerAuth({ obtain: async () => ({ accessToken: obtained++ === 0 ? 'first' : 'second' }) }),
+      explain,
     }),
   });
   return {
@@ -281,6 +283,16 @@ describe('bad input fails the unit, names the endpoint and page, commits nothing
       expect(await savedState()).toBeUndefined();
     });
   }
+});
+
+it("an error the vendor explains in its body becomes the source's sentence (RestApiSpec.explain)", async () => {
+  knobs.fault = 'page-400';
+  const explain = (error: HttpError) =>
+    error.status === 400
+      ? new Error(`Kit says: ${(JSON.parse(error.bodySnippet!) as { error: string }).error}.`)
+      : undefined;
+  const [outcome] = await run(source((kit) => [kit.entity(widgets())], 'basic', explain));
+  expect(outcome!.error).toMatch(/GET \/widgets page 2: Kit says: page out of range\.$/);
 });
 
 it('an endpoint whose circuit opens leaves the entity degraded, not failed', async () => {
