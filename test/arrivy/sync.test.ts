@@ -63,11 +63,7 @@ function run(s: ArrivySandbox, options: RunOptions = {}): Promise<SourceRunResul
   });
 }
 
-const query = <T extends Record<string, unknown>>(sql: string) => life.db().query<T>(sql);
-async function count(table: string, where = 'true'): Promise<number> {
-  const [row] = await query<{ n: number }>(`select count(*)::int as n from raw.${table} where ${where}`);
-  return row!.n;
-}
+const { query, count } = life;
 const keys = async (table: string, where = 'true') =>
   (await query<{ k: string }>(`select _key as k from raw.${table} where ${where}`)).map((r) => r.k);
 const okAll = (result: SourceRunResult) =>

@@ -54,6 +54,9 @@ export interface SourceTestLifecycle<Sandbox extends { close(): Promise<void> }>
   stateDir(): string;
   /** Closes the sandbox after the current test. */
   track(sandbox: Sandbox): Sandbox;
+  query: <T extends Record<string, unknown>>(sql: string) => Promise<T[]>;
+  /** Rows of raw.<table> where `where` holds. */
+  count: (table: string, where?: string) => Promise<number>;
 }
 
 /**
@@ -93,6 +96,11 @@ export function sourceTestLifecycle<Sandbox extends { close(): Promise<void> }>(
     track(sandbox) {
       sandboxes.push(sandbox);
       return sandbox;
+    },
+    query: <T extends Record<string, unknown>>(sql: string) => db!.query<T>(sql),
+    async count(table, where = 'true') {
+      const [row] = await db!.query<{ n: number }>(`select count(*)::int as n from raw.${table} where ${where}`);
+      return row!.n;
     },
   };
 }

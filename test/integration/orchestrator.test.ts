@@ -107,6 +107,7 @@ describe('npm run elt: demo mode end to end', () => {
     expect(result.stdout).toContain('Run summary: DEMO DATA');
     expect(result.stdout).toMatch(/tock\s+completed\s+\d/);
     expect(result.stdout).toMatch(/arrivy\s+completed\s+\d/);
+    expect(result.stdout).toMatch(/commerce7\s+completed\s+\d/);
     expect(result.stdout).toMatch(/dbt build: ok/);
     const [guests] = await demo.query<{ n: number }>('select count(*)::int as n from raw.raw_tock_guest');
     expect(guests!.n).toBeGreaterThan(0);
@@ -114,7 +115,7 @@ describe('npm run elt: demo mode end to end', () => {
       'select status, demo from elt.runs order by run_id desc limit 1',
     );
     expect(run).toEqual({ status: 'completed', demo: true });
-    // Four sources and their dbt models on a 2-core machine: more than the default two minutes when busy.
+    // Five sources and their dbt models on a 2-core machine: more than the default two minutes when busy.
   }, 300_000);
 
   it('refuses a second concurrent run with a clear message', async () => {

@@ -20,15 +20,26 @@ describe('npm run elt options', () => {
       extract: true,
       demo: false,
     });
-    expect(names([])).toEqual(['tock:*', 'square:*', 'toast:*', 'arrivy:*']);
+    expect(names([])).toEqual(['tock:*', 'square:*', 'toast:*', 'arrivy:*', 'commerce7:*']);
   });
 
   it('selects sources and entities with --only and --skip', () => {
     expect(names(['--only', 'tock.guest'])).toEqual(['tock:guest']);
     expect(names(['--only', 'tock.guest,tock.reservation'])).toEqual(['tock:guest+reservation']);
     expect(names(['--only', 'tock.guest', '--only', 'tock'])).toEqual(['tock:*']);
-    expect(names(['--skip', 'tock.guest'])).toEqual(['tock:reservation', 'square:*', 'toast:*', 'arrivy:*']);
-    expect(names(['--skip', 'tock', '--skip', 'square', '--skip', 'toast', '--skip', 'arrivy'])).toEqual([]);
+    expect(names(['--skip', 'tock.guest'])).toEqual([
+      'tock:reservation',
+      'square:*',
+      'toast:*',
+      'arrivy:*',
+      'commerce7:*',
+    ]);
+    expect(
+      names(['--skip', 'tock', '--skip', 'square', '--skip', 'toast', '--skip', 'arrivy', '--skip', 'commerce7']),
+    ).toEqual([]);
+    expect(names(['--only', 'commerce7.orders,commerce7.club_memberships'])).toEqual([
+      'commerce7:club_memberships+orders',
+    ]);
     expect(names(['--only', 'square.payments,square.orders'])).toEqual(['square:orders+payments']);
     expect(names(['--only', 'TOCK.Guest'])).toEqual(['tock:guest']);
     expect(names(['--only', 'arrivy.tasks,arrivy.task_statuses'])).toEqual(['arrivy:task_statuses+tasks']);

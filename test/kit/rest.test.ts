@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { basicAuth, bearerAuth, HttpClient } from '../../extract/kit/http/index.js';
+import { basicAuth, bearerAuth, HttpClient, type HttpError } from '../../extract/kit/http/index.js';
 import { silentLogger } from '../../extract/kit/log.js';
 import {
   cursor,
@@ -150,6 +150,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function source(
   entities: (kit: ReturnType<typeof restSource<{ url: string }>>) => EntityDefinition<{ url: string }, unknown>[],
   auth: 'bearer' | 'basic' = 'basic',
+  explain?: (error: HttpError) => Error | undefined,
 ): SourceDefinition<{ url: string }> {
   let obtained = 0;
   const kit = restSource<{ url: string }>({
@@ -160,6 +161,7 @@ function source(
         auth === 'basic'
           ? basicAuth({ user: 'u', password: 'p' })
           : bearerAuth({ obtain: async () => ({ accessToken: obtained++ === 0 ? 'first' : 'second' }) }),
+      explain,
     }),
   });
   return {
@@ -325,6 +327,16 @@ describe('bad input fails the unit, names the endpoint and page, commits nothing
       expect(await savedState()).toBeUndefined();
     });
   }
+});
+
+it("an error the vendor explains in its body becomes the source's sentence (RestApiSpec.explain)", async () => {
+  knobs.fault = 'page-400';
+  const explain = (error: HttpError) =>
+    error.status === 400
+      ? new Error(`Kit says: ${(JSON.parse(error.bodySnippet!) as { error: string }).error}.`)
+      : undefined;
+  const [outcome] = await run(source((kit) => [kit.entity(widgets())], 'basic', explain));
+  expect(outcome!.error).toMatch(/GET \/widgets page 2: Kit says: page out of range\.$/);
 });
 
 it('an endpoint whose circuit opens leaves the entity degraded, not failed', async () => {

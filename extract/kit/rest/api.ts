@@ -2,7 +2,7 @@
  * One vendor account's REST connection for one run: base URL, auth, fixed headers, the rate-limit key, and
  * the vendor's clock (the Date header of its answers), so windows end at the vendor's now, never ours.
  */
-import type { Auth, HttpClient, HttpHeaders, RequestSpec } from '../http/index.js';
+import { HttpError, type Auth, type HttpClient, type HttpHeaders, type RequestSpec } from '../http/index.js';
 import { headerValue, type Params } from './paginators.js';
 
 export interface RestApiSpec {
@@ -15,6 +15,8 @@ export interface RestApiSpec {
   bodyError?: RequestSpec['bodyError'];
   /** The vendor's clock, when accounts on one vendor server share it (restaurants of one client); default its own. */
   clock?: VendorClock;
+  /** The sentence for an error the vendor explains in its body (a 422's message); undefined keeps the HTTP error. */
+  explain?(error: HttpError): Error | undefined;
 }
 
 /** The vendor's clock minus ours, from the Date header of its answers. */
@@ -80,7 +82,9 @@ export class RestApi {
       bodyError: this.spec.bodyError,
       signal,
     };
-    const response = await this.http.parsedJson(request, options);
+    const response = await this.http.parsedJson(request, options).catch((error: unknown) => {
+      throw (error instanceof HttpError && this.spec.explain?.(error)) || error;
+    });
     this.clock.observe(response.headers);
     return { value: response.body.value, bytes: response.body.bytes, headers: response.headers };
   }

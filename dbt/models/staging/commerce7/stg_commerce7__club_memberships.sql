@@ -1,0 +1,1 @@
+{{ commerce7_latest_versions('club_membership', 'club_membership_id') }}

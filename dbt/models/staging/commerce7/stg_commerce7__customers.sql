@@ -1,0 +1,1 @@
+{{ commerce7_latest_versions('customer', 'customer_id') }}
