@@ -5,10 +5,15 @@
  */
 
 export interface RetryPolicy {
-  /** Attempts in all, the first included. */
+  /** Attempts in all, the first included (waits a throttled API asks for are not counted: see below). */
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * HTTP: how long one request may wait in all where a 429 says how long (Retry-After, a reset header). The
+   * vendor asking us to wait is not a failure, so those waits spend this budget, not attempts. Default 5 min.
+   */
+  throttledWaitMs?: number;
 }
 
 /** Statuses that say "not now" rather than "no": timeouts, throttling and server-side failures. */

@@ -136,6 +136,34 @@ describe('HttpClient', () => {
     expect(sleeps).toEqual([7000]);
   });
 
+  it('429s that say how long to wait spend a time budget, not attempts: a burst longer than the attempts passes', async () => {
+    // Three throttled answers, then two 503s, then success: 3 attempts are enough for the two failures.
+    const server = await serve((_req, res, hit) =>
+      hit <= 3
+        ? sendJson(res, 429, {}, { 'retry-after': '1' })
+        : hit <= 5
+          ? sendJson(res, 503, {})
+          : sendJson(res, 200, { ok: true }),
+    );
+    const { http, sleeps } = client({ random: () => 0, retry: { attempts: 3, baseDelayMs: 10 } });
+    expect((await http.json({ url: server.base, endpoint: 'x' })).body).toEqual({ ok: true });
+    expect(server.hits()).toBe(6);
+    expect(sleeps).toEqual([1000, 1000, 1000, 0, 0]);
+  });
+
+  it('a 429 without a wait still uses an attempt; a throttle beyond the time budget fails in a sentence', async () => {
+    const bare = await serve((_req, res) => sendJson(res, 429, {}));
+    const { http } = client({ random: () => 0, retry: { attempts: 2, baseDelayMs: 1 } });
+    await failure(http.json({ url: bare.base, endpoint: 'x' }));
+    expect(bare.hits()).toBe(2);
+    const endless = await serve((_req, res) => sendJson(res, 429, {}, { 'retry-after': '30' }));
+    const limited = client({ random: () => 0, retry: { attempts: 2, baseDelayMs: 1, throttledWaitMs: 60_000 } });
+    const error = await failure(limited.http.json({ url: endless.base, endpoint: 'x' }));
+    expect(error.message).toMatch(/HTTP 429: still throttled after waiting 60 s as the server asked/);
+    expect(endless.hits()).toBe(3);
+    expect(limited.sleeps).toEqual([30_000, 30_000]);
+  });
+
   it('accepts Retry-After as an HTTP date', async () => {
     const { http, sleeps, clock } = client({ random: () => 0 });
     const retryAt = new Date(clock.now() + 3000).toUTCString(); // the fake clock starts on a whole second
@@ -173,7 +201,7 @@ describe('HttpClient', () => {
     const server = await serve((_req, res, hit) =>
       hit === 1 ? sendJson(res, 429, {}, { 'retry-after': '5' }) : sendJson(res, 200, {}),
     );
-    const { http, sleeps } = client({ retry: { attempts: 1 } });
+    const { http, sleeps } = client({ retry: { attempts: 1, throttledWaitMs: 0 } });
     await failure(http.json({ url: server.base, endpoint: 'x', rateKey: 'r1' }));
     await http.json({ url: server.base, endpoint: 'x', rateKey: 'r2' });
     expect(sleeps).toEqual([]);

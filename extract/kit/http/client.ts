@@ -267,6 +267,9 @@ export class HttpClient {
     let permit = this.breaker.enter(p.endpoint);
     if (!permit) throw this.circuitOpenError(p);
     let outcome: RequestOutcome = 'neutral';
+    // Failed attempts count against the policy's attempts; waits a 429 asked for, against its time budget.
+    let failures = 0;
+    let throttledMs = 0;
     try {
       for (let attempt = 1; ; attempt++) {
         if (this.adaptive) await this.wait(p, () => this.adaptive!.acquire(p.endpoint, spec.signal));
@@ -293,7 +296,9 @@ export class HttpClient {
         if (result === 'failed' && countsAgainstCircuit(error)) this.pace(p, true);
 
         const askedMs = answer instanceof HttpError ? undefined : serverWaitMs(answer.status, answer.headers, finished);
-        const delayMs = Math.max(askedMs ?? 0, backoffDelayMs(attempt, p.policy, this.random));
+        const throttled = error.status === 429 && askedMs !== undefined;
+        if (!throttled) failures++;
+        const delayMs = throttled ? askedMs : Math.max(askedMs ?? 0, backoffDelayMs(failures, p.policy, this.random));
         // Hold back every caller sharing this host/key, not just this one, so they don't hammer a throttled API.
         // An ask beyond the cap is not honoured: those callers fail clearly too instead of hanging.
         if (error.status === 429 && delayMs <= MAX_SERVER_WAIT_MS) this.limiter.pause(p.pauseKey, finished + delayMs);
@@ -304,13 +309,21 @@ export class HttpClient {
           permit = undefined;
           if (counts && this.breaker.state(p.endpoint) === 'open') throw this.circuitOpenError(p, error);
         }
-        if (!error.retryable || attempt >= p.policy.attempts) {
+        if (!error.retryable || failures >= p.policy.attempts) {
           outcome = countsAgainstCircuit(error) ? 'failure' : 'neutral';
           throw error;
         }
         if (askedMs !== undefined && askedMs > MAX_SERVER_WAIT_MS) {
           outcome = 'failure';
           throw this.waitTooLongError(p, error, askedMs);
+        }
+        if (throttled) {
+          throttledMs += delayMs;
+          const budgetMs = p.policy.throttledWaitMs ?? MAX_SERVER_WAIT_MS;
+          if (throttledMs > budgetMs) {
+            outcome = 'failure';
+            throw this.throttledTooLongError(p, error, budgetMs);
+          }
         }
         this.log.warn('retrying HTTP request', {
           endpoint: p.endpoint,
@@ -497,6 +510,17 @@ export class HttpClient {
       detail:
         `HTTP ${error.status}: server asks to wait ${Math.ceil(askedMs / 1000)} s, ` +
         `over the ${MAX_SERVER_WAIT_MS / 1000} s this client waits`,
+      body: error.bodySnippet,
+      retryable: true,
+    });
+  }
+
+  private throttledTooLongError(p: Prepared, error: HttpError, budgetMs: number): HttpError {
+    return new HttpError({
+      ...this.base(p),
+      kind: 'status',
+      status: error.status,
+      detail: `HTTP ${error.status}: still throttled after waiting ${Math.round(budgetMs / 1000)} s as the server asked`,
       body: error.bodySnippet,
       retryable: true,
     });
