@@ -162,7 +162,10 @@ describe('commerce7: refusals and bad answers', () => {
     for (const outcome of result.outcomes) {
       expect(outcome.ok).toBe(false);
       expect(outcome.error).toMatch(
-        /Commerce7 refused the credentials of tenant default \(HTTP 401\): check COMMERCE7_TENANT \(the tenant, "other-winery"\) and COMMERCE7_APP_ID and COMMERCE7_APP_SECRET\./,
+        new RegExp(
+          'Commerce7 refused the credentials of tenant default \\(HTTP 401\\): check COMMERCE7_TENANT ' +
+            '\\(the tenant, "other-winery"\\) and COMMERCE7_APP_ID and COMMERCE7_APP_SECRET\\.',
+        ),
       );
       expect(outcome.error).not.toContain(SANDBOX_APP.secret);
     }
@@ -186,7 +189,10 @@ describe('commerce7: refusals and bad answers', () => {
     for (const outcome of result.outcomes) {
       expect(outcome.ok).toBe(false);
       expect(outcome.error).toMatch(
-        /: commerce7 GET \/[a-z-]+ page 1: Commerce7 rejected a request of tenant default \(HTTP 422\): Invalid query param: updatedAt\.$/,
+        new RegExp(
+          ': commerce7 GET /[a-z-]+ page 1: Commerce7 rejected a request of tenant default ' +
+            '\\(HTTP 422\\): Invalid query param: updatedAt\\.$',
+        ),
       );
     }
   });

@@ -136,7 +136,7 @@ describe('HttpClient', () => {
     expect(sleeps).toEqual([7000]);
   });
 
-  it('429s that say how long to wait spend a time budget, not attempts: a burst longer than the attempts passes', async () => {
+  it('429s that say how long to wait spend a time budget, not attempts: a long burst passes', async () => {
     // Three throttled answers, then two 503s, then success: 3 attempts are enough for the two failures.
     const server = await serve((_req, res, hit) =>
       hit <= 3

@@ -520,7 +520,8 @@ export class HttpClient {
       ...this.base(p),
       kind: 'status',
       status: error.status,
-      detail: `HTTP ${error.status}: still throttled after waiting ${Math.round(budgetMs / 1000)} s as the server asked`,
+      detail:
+        `HTTP ${error.status}: still throttled after waiting ` + `${Math.round(budgetMs / 1000)} s as the server asked`,
       body: error.bodySnippet,
       retryable: true,
     });
