@@ -114,7 +114,10 @@ final as (
         {{ timestamp_add_minutes('start_at', 'coalesce(minutes_before_segment, 0) + duration_minutes') }} as end_at,
         duration_minutes,
         time_zone,
-        {{ timestamp_to_local_date('start_at', 'time_zone') }} as start_date,
+        -- The segment's own day: a later segment can start after local midnight.
+        {{ timestamp_to_local_date(
+            timestamp_add_minutes('start_at', 'coalesce(minutes_before_segment, 0)'), 'time_zone'
+        ) }} as start_date,
         created_at,
         updated_at
 
