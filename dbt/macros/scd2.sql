@@ -63,7 +63,8 @@ final as (
 
     select
         -- keys
-        {{ surrogate_key(['_source_instance', id_column, 'version_valid_from']) }} as {{ entity }}_version_key,
+        {{ surrogate_key(['_source_instance', id_column, timestamp_utc_text('version_valid_from')]) }}
+            as {{ entity }}_version_key,
         {{ surrogate_key(key_columns or ['_source_instance', id_column]) }} as {{ entity }}_key,
         _source_instance as source_instance,
         {{ id_column }},

@@ -166,3 +166,20 @@
     then {{ regexp_replace_all(text, iso8601_date_time_pattern(), '') }}
   end)
 {%- endmacro %}
+
+
+{#-
+  Timestamp -> its UTC instant as fixed text (2024-03-01T17:05:09.123456Z), for keys: a plain cast to text
+  follows the session time zone on PostgreSQL, so the same instant would hash differently per session.
+-#}
+{% macro timestamp_utc_text(ts) -%}
+  {{ return(adapter.dispatch('timestamp_utc_text', 'hospitality_elt')(ts)) }}
+{%- endmacro %}
+
+{% macro postgres__timestamp_utc_text(ts) -%}
+  to_char(({{ ts }}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+{%- endmacro %}
+
+{% macro bigquery__timestamp_utc_text(ts) -%}
+  format_timestamp('%Y-%m-%dT%H:%M:%E6SZ', {{ ts }}, 'UTC')
+{%- endmacro %}

@@ -96,7 +96,8 @@ ranked_payment_{{ role }}s as (
             partition by _source_instance, order_id
             order by
                 case when payment_status = 'COMPLETED' then 0 else 1 end,
-                created_at,
+                -- Explicit: the warehouses sort nulls to different ends by default.
+                created_at nulls last,
                 payment_id
         ) as rank_in_order
 

@@ -21,7 +21,8 @@ final as (
 
     select
         -- keys
-        {{ surrogate_key(['_source_instance', 'catalog_object_id', 'valid_from']) }} as catalog_object_version_key,
+        {{ surrogate_key(['_source_instance', 'catalog_object_id', timestamp_utc_text('valid_from')]) }}
+            as catalog_object_version_key,
         {{ surrogate_key(['_source_instance', 'catalog_object_id']) }} as catalog_object_key,
         _source_instance as source_instance,
         catalog_object_id,
