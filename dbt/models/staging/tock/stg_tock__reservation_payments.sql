@@ -32,11 +32,11 @@ payments_with_amounts as (
         payment_type,
         currency_code,
         amount_cents,
-        {{ cents_to_amount('amount_cents') }} as amount,
+        {{ minor_units_to_amount('amount_cents', 'currency_code') }} as amount,
         processor_fee_cents,
-        {{ cents_to_amount('processor_fee_cents') }} as processor_fee_amount,
+        {{ minor_units_to_amount('processor_fee_cents', 'currency_code') }} as processor_fee_amount,
         tock_fee_cents,
-        {{ cents_to_amount('tock_fee_cents') }} as tock_fee_amount
+        {{ minor_units_to_amount('tock_fee_cents', 'currency_code') }} as tock_fee_amount
 
     from payments
 

@@ -1,4 +1,7 @@
-{#- Money columns parsed in the base model, in minor units: each also gets an amount in currency units. -#}
+{#-
+  Money columns parsed in the base model, in minor units (Tock calls them *Cents whatever the currency): each
+  also gets an amount in currency units, with the currency's own decimals (JPY none, KWD three).
+-#}
 {%- set money_columns = [
     'subtotal', 'tax', 'service_charge', 'gratuity', 'total_price', 'net_amount_paid', 'amount_due'
 ] %}
@@ -43,10 +46,10 @@ reservations as (
         experience_variety,
         experience_pos_sku,
         experience_amount_cents,
-        {{ cents_to_amount('experience_amount_cents') }} as experience_amount,
+        {{ minor_units_to_amount('experience_amount_cents', 'currency_code') }} as experience_amount,
         {%- for name in money_columns %}
         {{ name }}_cents,
-        {{ cents_to_amount(name ~ '_cents') }} as {{ name }}_amount,
+        {{ minor_units_to_amount(name ~ '_cents', 'currency_code') }} as {{ name }}_amount,
         {%- endfor %}
         coalesce(is_cancelled_flag, party_state = 'CANCELLED') as is_cancelled,
         is_transferred,
