@@ -183,3 +183,21 @@
 {% macro bigquery__timestamp_utc_text(ts) -%}
   format_timestamp('%Y-%m-%dT%H:%M:%E6SZ', {{ ts }}, 'UTC')
 {%- endmacro %}
+
+
+{#-
+  Timestamp -> the business day it belongs to, for a business whose day ends at `closeout_hour` on its own
+  wall clock (4: sales until 03:59 count for the day before). The hours are taken off the local wall time,
+  not the UTC instant, so the day a clock changes is right too.
+-#}
+{% macro timestamp_to_business_date(ts, time_zone, closeout_hour) -%}
+  {{ return(adapter.dispatch('timestamp_to_business_date', 'hospitality_elt')(ts, time_zone, closeout_hour)) }}
+{%- endmacro %}
+
+{% macro postgres__timestamp_to_business_date(ts, time_zone, closeout_hour) -%}
+  cast((({{ ts }}) at time zone ({{ time_zone }})) - ({{ closeout_hour }}) * interval '1 hour' as date)
+{%- endmacro %}
+
+{% macro bigquery__timestamp_to_business_date(ts, time_zone, closeout_hour) -%}
+  date(datetime_sub(datetime({{ ts }}, {{ time_zone }}), interval {{ closeout_hour }} hour))
+{%- endmacro %}

@@ -74,9 +74,7 @@ final as (
 
         -- when
         deposited_at,
-        {{ timestamp_to_local_date(
-            timestamp_add_minutes('deposited_at', '-60 * closeout_hour'), 'time_zone'
-        ) }} as business_date,
+        {{ timestamp_to_business_date('deposited_at', 'time_zone', 'closeout_hour') }} as business_date,
         time_zone
 
     from cash_deposits_with_context

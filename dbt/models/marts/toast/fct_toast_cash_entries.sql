@@ -93,9 +93,7 @@ final as (
 
         -- when
         entry_at,
-        {{ timestamp_to_local_date(
-            timestamp_add_minutes('entry_at', '-60 * closeout_hour'), 'time_zone'
-        ) }} as business_date,
+        {{ timestamp_to_business_date('entry_at', 'time_zone', 'closeout_hour') }} as business_date,
         time_zone
 
     from cash_entries_with_context
