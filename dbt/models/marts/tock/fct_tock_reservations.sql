@@ -22,6 +22,24 @@ payments as (
 
 ),
 
+refunds as (
+
+    select * from {{ ref('stg_tock__reservation_refunds') }}
+
+),
+
+refunds_per_reservation as (
+
+    select
+        _source_instance,
+        reservation_id,
+        sum(amount_cents) as refunds_cents
+
+    from refunds
+    group by _source_instance, reservation_id
+
+),
+
 payments_per_reservation as (
 
     select
@@ -44,12 +62,16 @@ reservations_with_payments as (
         coalesce(payments_per_reservation.payment_count, 0) as payment_count,
         coalesce(payments_per_reservation.payments_cents, 0) as payments_cents,
         coalesce(payments_per_reservation.processor_fees_cents, 0) as processor_fees_cents,
-        coalesce(payments_per_reservation.tock_fees_cents, 0) as tock_fees_cents
+        coalesce(payments_per_reservation.tock_fees_cents, 0) as tock_fees_cents,
+        coalesce(refunds_per_reservation.refunds_cents, 0) as refunds_cents
 
     from reservations
     left join payments_per_reservation
         on reservations._source_instance = payments_per_reservation._source_instance
         and reservations.reservation_id = payments_per_reservation.reservation_id
+    left join refunds_per_reservation
+        on reservations._source_instance = refunds_per_reservation._source_instance
+        and reservations.reservation_id = refunds_per_reservation.reservation_id
 
 ),
 
@@ -102,12 +124,13 @@ final as (
         {{ amount_column }},
         {%- endfor %}
         payment_count,
-        payments_cents,
-        {{ cents_to_amount('payments_cents') }} as payments_amount,
-        processor_fees_cents,
-        {{ cents_to_amount('processor_fees_cents') }} as processor_fees_amount,
-        tock_fees_cents,
-        {{ cents_to_amount('tock_fees_cents') }} as tock_fees_amount
+        {%- for name in ['payments', 'refunds', 'processor_fees', 'tock_fees'] %}
+        {{ name }}_cents,
+        {{ minor_units_to_amount(name ~ '_cents', 'currency_code') }} as {{ name }}_amount,
+        {%- endfor %}
+        -- What the guest paid and kept paid: payments less refunds (reconciled with netAmountPaidCents).
+        payments_cents - refunds_cents as net_payments_cents,
+        {{ minor_units_to_amount('payments_cents - refunds_cents', 'currency_code') }} as net_payments_amount
 
     from reservations_with_payments
 

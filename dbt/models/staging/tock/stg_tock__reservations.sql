@@ -56,6 +56,7 @@ reservations as (
         owner_guest_id,
         diner_guest_id,
         payments_json,
+        refunds_json,
         _source_instance,
         _seq,
         _loaded_at

@@ -60,8 +60,9 @@ reservation_versions as (
         {{ json_text('record', 'ownerPatron.id') }} as owner_guest_id,
         {{ json_text('record', 'dinerPatron.id') }} as diner_guest_id,
 
-        -- nested arrays, unnested by stg_tock__reservation_payments
+        -- nested arrays, unnested by stg_tock__reservation_payments and stg_tock__reservation_refunds
         {{ json_value('record', 'payment') }} as payments_json,
+        {{ json_value('record', 'refund') }} as refunds_json,
 
         -- landing metadata
         _seq,
