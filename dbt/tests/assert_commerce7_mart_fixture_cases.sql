@@ -59,6 +59,18 @@ with failed_cases as (
         where order_id = '895683b5-a70a-4679-80b2-26f5c24efddc' and quantity = 10 and bottles = 4
     )
 
+    union all
+
+    select 'a cancellation closes the membership''s active row and opens a cancelled one'
+    where (
+        select count(*) from {{ ref('dim_commerce7_club_memberships') }}
+        where club_membership_id = '0a4be839-56a3-4c23-bbe7-63069f717f7c'
+            and (
+                status = 'Active' and valid_to = {{ iso8601_to_timestamp("'2025-06-03T18:30:00.000Z'") }}
+                or status = 'Cancelled' and is_current
+            )
+    ) <> 2
+
 )
 
 select * from failed_cases
