@@ -31,11 +31,40 @@ discounts_per_order as (
 orders_discounted as (
 
     select
-        orders.*,
-        coalesce(orders.order_submitted_at, orders.created_at) as ordered_at,
+        -- keys
+        orders._source_instance,
+        orders.order_id,
+        orders.order_number,
+        orders.customer_id,
+        orders.club_id,
+        orders.previous_order_id,
+
+        -- what kind of sale
+        orders.is_refund,
+        orders.channel,
+        orders.order_delivery_method,
+        orders.payment_status,
+        orders.fulfillment_status,
+
+        -- money (cents): the items before and after the promotions, then the rest of the order
+        orders.sub_total_cents,
         coalesce(discounts_per_order.promotion_count, 0) as promotion_count,
         coalesce(discounts_per_order.discount_total_cents, 0) as discount_total_cents,
-        orders.sub_total_cents - coalesce(discounts_per_order.discount_total_cents, 0) as net_revenue_cents
+        orders.sub_total_cents - coalesce(discounts_per_order.discount_total_cents, 0) as net_revenue_cents,
+        orders.ship_total_cents,
+        orders.tax_total_cents,
+        orders.tip_total_cents,
+        orders.total_cents,
+        orders.total_after_tip_cents,
+
+        -- times
+        coalesce(orders.order_submitted_at, orders.created_at) as ordered_at,
+        orders.order_submitted_date_raw,
+        orders.order_paid_at,
+
+        -- the order's version
+        orders._seq,
+        orders._loaded_at
 
     from orders
     left join discounts_per_order

@@ -83,7 +83,7 @@ orders_with_customer_versions as (
     left join customer_versions
         on orders_with_parts._source_instance = customer_versions.source_instance
         and orders_with_parts.customer_id = customer_versions.customer_id
-        and customer_versions.valid_from <= orders_with_parts.ordered_at
+        and orders_with_parts.ordered_at >= customer_versions.valid_from
         and (customer_versions.valid_to is null or orders_with_parts.ordered_at < customer_versions.valid_to)
 
 ),
