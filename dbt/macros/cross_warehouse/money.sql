@@ -55,3 +55,15 @@
 {% macro bigquery__round_to_bigint(number) -%}
   cast(round({{ number }}) as int64)
 {%- endmacro %}
+
+
+{#-
+  Money columns already in cents as <name>_cents, as select items in pairs: <name>_cents, and <name> - the
+  amount in currency units (2 decimals). Comma-separated, no trailing comma.
+-#}
+{% macro cents_and_amount_columns(names) -%}
+  {%- for name in names %}
+        {{ name }}_cents,
+        {{ cents_to_amount(name ~ '_cents') }} as {{ name }}{{ ',' if not loop.last }}
+  {%- endfor %}
+{%- endmacro %}

@@ -40,6 +40,7 @@ order_versions as (
 
         -- times
         {{ commerce7_timestamp('record', 'orderSubmittedDate') }} as order_submitted_at,
+        {{ json_text('record', 'orderSubmittedDate') }} as order_submitted_date_raw,
         {{ commerce7_timestamp('record', 'orderPaidDate') }} as order_paid_at,
         {{ commerce7_timestamp('record', 'createdAt') }} as created_at,
         {{ commerce7_timestamp('record', 'updatedAt') }} as updated_at,
