@@ -20,7 +20,7 @@ export const fastSquare: SourceDefinition<SquareConfig> = {
   http: (env) => ({
     ...squareHttpOptions(env),
     retry: { attempts: 9, baseDelayMs: 5, maxDelayMs: 40 },
-    adaptive: { initialSpacingMs: 5, maxSpacingMs: 40 },
+    adaptive: { baseSpacingMs: 5, perFailureShareMs: 20, maxSpacingMs: 40 },
   }),
 };
 

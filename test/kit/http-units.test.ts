@@ -177,31 +177,41 @@ describe('CircuitBreaker', () => {
 });
 
 describe('AdaptiveThrottle', () => {
-  it('spaces attempts out while the failure ratio is high, and gives the speed back as it recovers', async () => {
+  it('spaces attempts out in proportion to the failure ratio, and gives the speed back as it recovers', async () => {
     let now = 0;
     const sleeps: number[] = [];
     const clock: Clock = { now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) };
-    const throttle = new AdaptiveThrottle(
-      { window: 10, minSamples: 4, threshold: 0.2, initialSpacingMs: 100, maxSpacingMs: 800 },
-      clock,
-    );
+    const throttle = new AdaptiveThrottle({ window: 10, minSamples: 4, threshold: 0.2 }, clock);
     for (let i = 0; i < 3; i++) expect(throttle.record('e', true)).toBeUndefined(); // too few samples to judge
-    expect(throttle.record('e', true)).toEqual({ endpoint: 'e', spacingMs: 100, failureRatio: 1 });
-    for (let i = 0; i < 4; i++) throttle.record('e', true);
-    expect(throttle.spacingMs('e')).toBe(800); // doubled up to the cap
+    // All failing: 0.5 s + 2 s x 100%.
+    expect(throttle.record('e', true)).toEqual({ endpoint: 'e', spacingMs: 2500, failureRatio: 1 });
     expect(throttle.spacingMs('other')).toBe(0); // per endpoint
 
     for (let i = 0; i < 3; i++) await throttle.acquire('e');
-    expect(sleeps).toEqual([800, 800]);
+    expect(sleeps).toEqual([2500, 2500]);
 
-    // Successes push the ratio down; once it is under the threshold the spacing halves per success.
-    for (let i = 0; i < 7; i++) throttle.record('e', false);
-    expect(throttle.spacingMs('e')).toBe(800);
-    throttle.record('e', false);
-    expect(throttle.spacingMs('e')).toBe(400);
+    // A steady 30% of failures: about a second between attempts, however long it lasts (no crawl to the cap).
+    for (let round = 0; round < 5; round++)
+      for (const failed of [true, false, false, true, false, false, true, false, false, false])
+        throttle.record('e', failed);
+    expect(throttle.spacingMs('e')).toBe(1100);
+
+    // Errors stop: full speed once the window's ratio is under the threshold, within one window of successes.
     let change;
-    for (let i = 0; i < 5 && !change; i++) change = throttle.record('e', false); // 200, 100, 50, 25, then off
+    let successes = 0;
+    while (!change && successes < 10) {
+      change = throttle.record('e', false);
+      successes++;
+    }
     expect(change).toMatchObject({ spacingMs: 0 });
+    expect(successes).toBeLessThanOrEqual(10);
+  });
+
+  it('never spaces attempts beyond the cap', () => {
+    const clock: Clock = { now: () => 0, sleep: async () => {} };
+    const throttle = new AdaptiveThrottle({ minSamples: 1, perFailureShareMs: 60_000, maxSpacingMs: 10_000 }, clock);
+    throttle.record('e', true);
+    expect(throttle.spacingMs('e')).toBe(10_000);
   });
 });
 

@@ -501,12 +501,13 @@ describe('HttpClient: adaptive throttling, per-attempt circuit, error bodies in 
     const { http, sleeps, lines } = client({
       random: () => 0,
       retry: { attempts: 9, baseDelayMs: 1 },
-      adaptive: { minSamples: 2, initialSpacingMs: 50, maxSpacingMs: 400 },
+      adaptive: { minSamples: 2, baseSpacingMs: 50, perFailureShareMs: 200, maxSpacingMs: 400 },
     });
     await expect(http.json({ url: server.base, endpoint: 'x' })).resolves.toMatchObject({ body: { ok: true } });
     expect(lines.some((l) => l.includes('slowing down: high failure ratio'))).toBe(true);
-    // Backoff sleeps are 0 (random 0): every wait here is the adaptive spacing, doubling.
-    expect(sleeps.filter((ms) => ms > 0)).toEqual([50, 100, 200, 400]);
+    // Backoff sleeps are 0 (random 0): every wait here is the adaptive spacing, 50 ms + 200 ms x the failure
+    // ratio, which stays 100% while the six failures last.
+    expect(sleeps.filter((ms) => ms > 0)).toEqual([250, 250, 250, 250]);
   });
 
   it("perAttempt: a dead endpoint's circuit opens within one request (circuit_open); 429s do not count", async () => {

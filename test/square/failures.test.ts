@@ -266,7 +266,7 @@ describe('square: bad answers', () => {
       http: (e) => ({
         ...squareHttpOptions(e),
         retry: { attempts: 9, baseDelayMs: 25, maxDelayMs: 400 },
-        adaptive: { initialSpacingMs: 10, maxSpacingMs: 200 },
+        adaptive: { baseSpacingMs: 10, perFailureShareMs: 100, maxSpacingMs: 200 },
       }),
     };
     const logs = captureLogs();

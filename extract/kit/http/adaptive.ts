@@ -7,8 +7,10 @@ export interface AdaptiveOptions {
   minSamples?: number;
   /** Failure ratio above which the endpoint is slowed. Default 0.2. */
   threshold?: number;
-  /** Spacing between attempts when slowing starts; doubles on each further failure. Default 250 ms. */
-  initialSpacingMs?: number;
+  /** Spacing between attempts while slowed: base + perFailureShare x the failure ratio. Default 500 ms. */
+  baseSpacingMs?: number;
+  /** Default 2 s: 0.5 s + 2 s x 30% = 1.1 s between attempts at 30% failures. */
+  perFailureShareMs?: number;
   /** Slowest spacing. Default 10 s. */
   maxSpacingMs?: number;
 }
@@ -25,10 +27,11 @@ interface EndpointPace {
 export type PaceChange = { endpoint: string; spacingMs: number; failureRatio: number };
 
 /**
- * Slows an endpoint down while its recent failure ratio (429s, 5xx, network errors) is high: the spacing
- * between attempts doubles on each failure above the threshold and halves on each success below it, so a
- * struggling API gets room and a recovered one gets its speed back (AIMD on the gap between requests).
- * This works on top of the token-bucket limits and the backoff of each retried request.
+ * Slows an endpoint down while its recent failure ratio (429s, 5xx, network errors) is above the threshold,
+ * in proportion to that ratio: at 30% failures about a second between attempts, not a crawl (doubling on every
+ * failure settles at the cap under a steady error rate). Full speed returns as soon as the window's ratio is
+ * back under the threshold, within a window of successes. On top of the token-bucket limits and the backoff of
+ * each retried request; a dead endpoint is the circuit breaker's.
  */
 export class AdaptiveThrottle {
   private readonly paces = new Map<string, EndpointPace>();
@@ -38,7 +41,15 @@ export class AdaptiveThrottle {
     options: AdaptiveOptions,
     private readonly clock: Clock,
   ) {
-    this.o = { window: 20, minSamples: 4, threshold: 0.2, initialSpacingMs: 250, maxSpacingMs: 10_000, ...options };
+    this.o = {
+      window: 20,
+      minSamples: 4,
+      threshold: 0.2,
+      baseSpacingMs: 500,
+      perFailureShareMs: 2000,
+      maxSpacingMs: 10_000,
+      ...options,
+    };
   }
 
   /** Waits until the endpoint's current spacing allows the next attempt. */
@@ -60,8 +71,8 @@ export class AdaptiveThrottle {
     const ratio = pace.failures / pace.outcomes.length;
     const before = pace.spacingMs;
     const high = pace.outcomes.length >= this.o.minSamples && ratio > this.o.threshold;
-    if (failed && high) pace.spacingMs = Math.min(this.o.maxSpacingMs, Math.max(this.o.initialSpacingMs, before * 2));
-    else if (!failed && !high && before > 0) pace.spacingMs = before / 2 < this.o.initialSpacingMs / 4 ? 0 : before / 2;
+    const { baseSpacingMs, perFailureShareMs, maxSpacingMs } = this.o;
+    pace.spacingMs = high ? Math.min(maxSpacingMs, Math.round(baseSpacingMs + perFailureShareMs * ratio)) : 0;
     if ((before === 0) !== (pace.spacingMs === 0)) return { endpoint, spacingMs: pace.spacingMs, failureRatio: ratio };
     return undefined;
   }
