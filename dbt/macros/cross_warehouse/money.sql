@@ -58,12 +58,17 @@
 
 
 {#-
-  Money columns already in cents as <name>_cents, as select items in pairs: <name>_cents, and <name> - the
-  amount in currency units (2 decimals). Comma-separated, no trailing comma.
+  Money columns already in minor units as <name>_cents, as select items in pairs: <name>_cents, and
+  <name><amount_suffix>, the amount in currency units: with `currency_code` (an expression) in that
+  currency's own decimals, else in hundredths. Comma-separated, no trailing comma.
 -#}
-{% macro cents_and_amount_columns(names) -%}
+{% macro cents_and_amount_columns(names, currency_code=none, amount_suffix='') -%}
   {%- for name in names %}
         {{ name }}_cents,
-        {{ cents_to_amount(name ~ '_cents') }} as {{ name }}{{ ',' if not loop.last }}
+        {% if currency_code -%}
+        {{ minor_units_to_amount(name ~ '_cents', currency_code) }}
+        {%- else -%}
+        {{ cents_to_amount(name ~ '_cents') }}
+        {%- endif %} as {{ name }}{{ amount_suffix }}{{ ',' if not loop.last }}
   {%- endfor %}
 {%- endmacro %}

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import got, { TimeoutError, type OptionsInit } from 'got';
 import type { Logger } from '../log.js';
 import { redactedUrl } from '../redact.js';
+import { firstNonWhitespace, OPEN_BRACE, OPEN_BRACKET } from '../records/json-bytes.js';
 import type { Auth } from './auth.js';
 import { AdaptiveThrottle, type AdaptiveOptions } from './adaptive.js';
 import {
@@ -205,8 +206,8 @@ export class HttpClient {
         value: { ...response, body: { value: undefined as T, bytes: response.body } },
       };
       if (options.parse === false && !spec.bodyError) {
-        const first = response.body.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
-        if (first === undefined || first === 0x5b || first === 0x7b) return empty;
+        const first = firstNonWhitespace(response.body);
+        if (first === undefined || first === OPEN_BRACKET || first === OPEN_BRACE) return empty;
         throw notJson(response.body.toString('utf8'));
       }
       const text = response.body.toString('utf8');

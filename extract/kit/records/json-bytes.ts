@@ -16,6 +16,11 @@ export function isJsonWhitespace(c: number | undefined): boolean {
   return c === SPACE || c === LF || c === CR || c === TAB;
 }
 
+/** The first byte that is not JSON whitespace (what kind of value a document holds), or undefined. */
+export function firstNonWhitespace(bytes: Buffer): number | undefined {
+  return bytes.find((c) => !isJsonWhitespace(c));
+}
+
 /** True when the byte at `end` is escaped: an odd run of backslashes before it, counting none before `from`. */
 export function isEscaped(buf: Buffer, from: number, end: number): boolean {
   let n = 0;

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { RawRecord } from './json-records.js';
+import { firstNonWhitespace } from './json-bytes.js';
 import { rawTokenAt } from './raw-token.js';
 
 export type PreparedRecord =
@@ -47,11 +48,6 @@ function kindOf(firstByte: number | undefined): string {
     default:
       return 'a number';
   }
-}
-
-function firstNonWhitespace(bytes: Buffer): number | undefined {
-  for (const c of bytes) if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c;
-  return undefined;
 }
 
 export function prepareRecord(record: RawRecord, keyPath: readonly string[]): PreparedRecord {

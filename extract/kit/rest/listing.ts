@@ -5,6 +5,7 @@
  * Any failure names the endpoint and the page; the caller's unit then rolls back.
  */
 import { JsonRecordSplitter, JsonStructureError, type RawRecord } from '../records/json-records.js';
+import { firstNonWhitespace, OPEN_BRACKET } from '../records/json-bytes.js';
 import { valueStart } from '../records/raw-token.js';
 import type { RestApi, RestCall } from './api.js';
 import { PagingError, singlePage, valueAt, type PageRequest, type Paginator, type Params } from './paginators.js';
@@ -55,8 +56,7 @@ function splitList(list: Buffer): Buffer[] {
 
 /** A bare array's records from its bytes alone (the body was not parsed): no values. */
 function unparsedRecords(bytes: Buffer): { records: Buffer[]; values: unknown[] } {
-  const first = bytes.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09);
-  if (first !== 0x5b) throw new PagingError('the answer is not a JSON array');
+  if (firstNonWhitespace(bytes) !== OPEN_BRACKET) throw new PagingError('the answer is not a JSON array');
   return { records: splitList(bytes), values: [] };
 }
 

@@ -124,10 +124,9 @@ final as (
         {{ amount_column }},
         {%- endfor %}
         payment_count,
-        {%- for name in ['payments', 'refunds', 'processor_fees', 'tock_fees'] %}
-        {{ name }}_cents,
-        {{ minor_units_to_amount(name ~ '_cents', 'currency_code') }} as {{ name }}_amount,
-        {%- endfor %}
+        {{ cents_and_amount_columns(
+            ['payments', 'refunds', 'processor_fees', 'tock_fees'], currency_code='currency_code', amount_suffix='_amount'
+        ) }},
         -- What the guest paid and kept paid: payments less refunds (reconciled with netAmountPaidCents).
         payments_cents - refunds_cents as net_payments_cents,
         {{ minor_units_to_amount('payments_cents - refunds_cents', 'currency_code') }} as net_payments_amount

@@ -31,12 +31,10 @@ payments_with_amounts as (
         payment_id,
         payment_type,
         currency_code,
-        amount_cents,
-        {{ minor_units_to_amount('amount_cents', 'currency_code') }} as amount,
-        processor_fee_cents,
-        {{ minor_units_to_amount('processor_fee_cents', 'currency_code') }} as processor_fee_amount,
-        tock_fee_cents,
-        {{ minor_units_to_amount('tock_fee_cents', 'currency_code') }} as tock_fee_amount
+        {{ cents_and_amount_columns(['amount'], currency_code='currency_code') }},
+        {{ cents_and_amount_columns(
+            ['processor_fee', 'tock_fee'], currency_code='currency_code', amount_suffix='_amount'
+        ) }}
 
     from payments
 

@@ -31,8 +31,7 @@ refunds_with_amounts as (
         refund_reason,
         refunded_at,
         currency_code,
-        amount_cents,
-        {{ minor_units_to_amount('amount_cents', 'currency_code') }} as amount
+        {{ cents_and_amount_columns(['amount'], currency_code='currency_code') }}
 
     from refunds
 

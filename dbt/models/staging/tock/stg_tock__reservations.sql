@@ -45,12 +45,8 @@ reservations as (
         experience_name,
         experience_variety,
         experience_pos_sku,
-        experience_amount_cents,
-        {{ minor_units_to_amount('experience_amount_cents', 'currency_code') }} as experience_amount,
-        {%- for name in money_columns %}
-        {{ name }}_cents,
-        {{ minor_units_to_amount(name ~ '_cents', 'currency_code') }} as {{ name }}_amount,
-        {%- endfor %}
+        {{ cents_and_amount_columns(['experience_amount'], currency_code='currency_code') }},
+        {{ cents_and_amount_columns(money_columns, currency_code='currency_code', amount_suffix='_amount') }},
         coalesce(is_cancelled_flag, party_state = 'CANCELLED') as is_cancelled,
         is_transferred,
         owner_guest_id,
